@@ -1,0 +1,41 @@
+/**
+ * An authentication backend is a named pair of a transport and a strategy (CONTRACT §1): the
+ * transport says where the token travels, the strategy what it is.
+ */
+import type { UserRecord } from '../user.ts'
+import type { Strategy } from './strategy.ts'
+import type { Transport, TransportResponse } from './transport.ts'
+
+export interface AuthenticationBackendOptions<U extends UserRecord = UserRecord> {
+  /** Names the routes (`auth:{name}.login`) and the OpenAPI security scheme. */
+  name: string
+  transport: Transport
+  strategy: Strategy<U>
+}
+
+/**
+ * @example
+ * const jwt = new AuthenticationBackend({
+ *   name: 'jwt',
+ *   transport: new BearerTransport({ tokenUrl: '/auth/jwt/login' }),
+ *   strategy: new JwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
+ * })
+ */
+export class AuthenticationBackend<U extends UserRecord = UserRecord> {
+  readonly name: string
+  readonly transport: Transport
+  readonly strategy: Strategy<U>
+
+  constructor(options: AuthenticationBackendOptions<U>) {
+    if (!/^[0-9A-Za-z_-]+$/.test(options.name)) {
+      throw new TypeError(`backend name "${options.name}" may only contain letters, digits, _ and -`)
+    }
+    this.name = options.name
+    this.transport = options.transport
+    this.strategy = options.strategy
+  }
+
+  async login(user: U): Promise<TransportResponse> {
+    return this.transport.loginResponse(await this.strategy.writeToken(user))
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the route plugins share: the manager, the authenticator and the schemas. Each route
+ * plugin is encapsulated (its validator and error handler stay inside it) so an application's
+ * own routes keep Fastify's defaults.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthenticationBackend } from '../authentication/backend.ts'
+import type { TransportResponse } from '../authentication/transport.ts'
+import type { UserManager } from '../manager.ts'
+import { errorHandler } from './errors.ts'
+import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
+import type { User } from './request.ts'
+import type { UserSchemas } from './schemas.ts'
+import { validatorCompiler } from './validation.ts'
+
+export interface RoutesContext {
+  manager: UserManager<User, FastifyRequest, FastifyReply>
+  backends: AuthenticationBackend<User>[]
+  schemas: UserSchemas
+  authenticate: Authenticate
+  currentUser(options?: CurrentUserOptions): CurrentUserHook
+}
+
+/** The settings every route plugin of fastify-users starts with. */
+export function prepareScope(app: FastifyInstance): void {
+  app.setValidatorCompiler(validatorCompiler)
+  app.setErrorHandler(errorHandler)
+}
+
+/** Sends a transport's response description. */
+export function sendTransportResponse(reply: FastifyReply, response: TransportResponse): FastifyReply {
+  reply.code(response.statusCode)
+  if (response.setCookies) reply.header('set-cookie', response.setCookies)
+  return response.body === undefined ? reply.send() : reply.send(response.body)
+}
+
+/** Sends the JSON literal `null`, as FastAPI does for routes that return nothing (CONTRACT §3). */
+export function sendNull(reply: FastifyReply, statusCode: number): FastifyReply {
+  return reply.code(statusCode).type('application/json').send('null')
+}

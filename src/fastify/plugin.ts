@@ -1,0 +1,87 @@
+/**
+ * `fastifyUsers(options)`: ties a database, authentication backends and a user manager
+ * together and hands out the route plugins and the `currentUser` guard (CONTRACT §0).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuthenticationBackend } from '../authentication/backend.ts'
+import type { UserDatabase } from '../db/types.ts'
+import { UserManager, type UserManagerOptions } from '../manager.ts'
+import type { RoutesContext } from './context.ts'
+import { createAuthenticate, createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
+import type { User } from './request.ts'
+import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
+import { registerRoutes } from './routes/register.ts'
+import { resetPasswordRoutes } from './routes/reset.ts'
+import { usersRoutes, type UsersRoutesOptions } from './routes/users.ts'
+import { verifyRoutes } from './routes/verify.ts'
+import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './schemas.ts'
+
+export interface FastifyUsersOptions {
+  db: UserDatabase<User>
+  /** Tried in this order to authenticate a request. */
+  backends: AuthenticationBackend<User>[]
+  /** The manager's secrets, lifetimes, password policy and hooks. */
+  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db'>
+  /** The application's own user fields. */
+  fields?: UserFieldSchemas
+}
+
+export interface FastifyUsers {
+  readonly manager: UserManager<User, FastifyRequest, FastifyReply>
+  readonly schemas: UserSchemas
+  /** An `onRequest` hook guarding any route; sets `request.user`. */
+  currentUser(options?: CurrentUserOptions): CurrentUserHook
+  /** `POST /login`, `POST /logout` of one backend. */
+  authRoutes(backend: AuthenticationBackend<User>, options?: AuthRoutesOptions): FastifyPluginAsync
+  /** `POST /register`. */
+  registerRoutes(): FastifyPluginAsync
+  /** `POST /forgot-password`, `POST /reset-password`. */
+  resetPasswordRoutes(): FastifyPluginAsync
+  /** `POST /request-verify-token`, `POST /verify`. */
+  verifyRoutes(): FastifyPluginAsync
+  /** `GET|PATCH /me`, `GET|PATCH|DELETE /{id}`. */
+  usersRoutes(options?: UsersRoutesOptions): FastifyPluginAsync
+}
+
+/**
+ * @example
+ * const users = fastifyUsers({ db, backends: [jwt], manager: { resetPasswordTokenSecret: SECRET, verificationTokenSecret: SECRET } })
+ * app.register(users.authRoutes(jwt), { prefix: '/auth/jwt' })
+ * app.register(users.registerRoutes(), { prefix: '/auth' })
+ * app.get('/hello', { onRequest: users.currentUser({ active: true }) }, async (request) => `Hello ${request.user.email}`)
+ */
+export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
+  checkBackendNames(options.backends)
+  const manager = new UserManager<User, FastifyRequest, FastifyReply>({ ...options.manager, db: options.db })
+  const authenticate = createAuthenticate(options.backends, manager)
+  const context: RoutesContext = {
+    manager,
+    backends: options.backends,
+    schemas: buildUserSchemas(options.fields),
+    authenticate,
+    currentUser: createCurrentUser(authenticate),
+  }
+  return {
+    manager,
+    schemas: context.schemas,
+    currentUser: context.currentUser,
+    authRoutes: (backend, routeOptions) => {
+      if (!options.backends.includes(backend)) throw new TypeError(`backend "${backend.name}" is not among fastifyUsers' backends`)
+      return authRoutes(context, backend, routeOptions)
+    },
+    registerRoutes: () => registerRoutes(context),
+    resetPasswordRoutes: () => resetPasswordRoutes(context),
+    verifyRoutes: () => verifyRoutes(context),
+    usersRoutes: (routeOptions) => usersRoutes(context, routeOptions),
+  }
+}
+
+/** Backend names name routes and security schemes, so they must stay distinct (CONTRACT §4). */
+function checkBackendNames(backends: AuthenticationBackend<User>[]): void {
+  const seen = new Set<string>()
+  for (const backend of backends) {
+    const key = backend.name.replace(/[^0-9A-Za-z_]/g, '')
+    if (seen.has(key)) throw new TypeError(`two backends share the name "${backend.name}"`)
+    seen.add(key)
+  }
+}

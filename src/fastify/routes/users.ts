@@ -1,0 +1,103 @@
+/**
+ * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
+ * for superusers. The guard, the superuser check and the user lookup all run in `onRequest`,
+ * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
+ * 404 for an unknown or malformed id before any 422.
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { UserUpdateInput } from '../../manager.ts'
+import { prepareScope, type RoutesContext } from '../context.ts'
+import { sendStatus } from '../errors.ts'
+import type { User } from '../request.ts'
+import { ErrorResponse } from '../schemas.ts'
+
+export interface UsersRoutesOptions {
+  /** Only verified users may use these routes (403 otherwise). */
+  requiresVerification?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The user a `/users/{id}` route acts on. */
+    targetUser?: User
+  }
+}
+
+const IdParams = Type.Object({ id: Type.String() })
+
+export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions = {}): FastifyPluginAsync {
+  const { manager, schemas } = context
+  const verified = options.requiresVerification ?? false
+  const activeUser = context.currentUser({ active: true, verified })
+  const superuser = context.currentUser({ active: true, verified, superuser: true })
+  const security = context.backends.map((backend) => ({ [backend.name]: [] }))
+
+  async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
+    await superuser(request, reply)
+    if (reply.sent) return reply
+    const user = await manager.get((request.params as { id: string }).id)
+    if (!user) return sendStatus(reply, 404)
+    request.targetUser = user
+  }
+
+  return async function usersPlugin(app: FastifyInstance) {
+    prepareScope(app)
+    const common = { tags: ['users'], security }
+
+    app.get('/me', {
+      schema: { ...common, operationId: 'users:current_user', summary: 'The current user', response: { 200: schemas.read, 401: ErrorResponse, 403: ErrorResponse } },
+      onRequest: activeUser,
+    }, async (request) => request.user)
+
+    app.patch('/me', {
+      schema: {
+        ...common,
+        operationId: 'users:patch_current_user',
+        summary: 'Update the current user (privileged fields are ignored)',
+        body: schemas.updateSelf,
+        response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+      },
+      onRequest: activeUser,
+    }, async (request) => manager.update(request.user, request.body as UserUpdateInput, { safe: true, request }))
+
+    app.get('/:id', {
+      schema: {
+        ...common,
+        operationId: 'users:user',
+        summary: 'A user, by id (superuser)',
+        params: IdParams,
+        response: { 200: schemas.read, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+      onRequest: loadTarget,
+    }, async (request) => request.targetUser)
+
+    app.patch('/:id', {
+      schema: {
+        ...common,
+        operationId: 'users:patch_user',
+        summary: 'Update a user, privileged fields included (superuser)',
+        params: IdParams,
+        body: schemas.update,
+        response: {
+          200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
+        },
+      },
+      onRequest: loadTarget,
+    }, async (request) => manager.update(request.targetUser!, request.body as UserUpdateInput, { safe: false, request }))
+
+    app.delete('/:id', {
+      schema: {
+        ...common,
+        operationId: 'users:delete_user',
+        summary: 'Delete a user (superuser)',
+        params: IdParams,
+        response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+      onRequest: loadTarget,
+    }, async (request, reply) => {
+      await manager.delete(request.targetUser!, request)
+      return reply.code(204).send()
+    })
+  }
+}

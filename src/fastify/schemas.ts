@@ -1,0 +1,93 @@
+/**
+ * TypeBox schemas of the user models (CONTRACT §2.2), composed with the application's own
+ * fields. They drive request validation, response serialization and the OpenAPI document at
+ * once; the read model has no `hashed_password`, so no response can carry it.
+ */
+import { Type, type TObject, type TProperties } from 'typebox'
+import { EMAIL_KEYWORD } from './validation.ts'
+
+/** The application's extra fields, per model, as TypeBox property maps. */
+export interface UserFieldSchemas {
+  read?: TProperties
+  create?: TProperties
+  update?: TProperties
+}
+
+export interface UserSchemas {
+  /** What every route returns for a user. */
+  read: TObject
+  /** `POST /register`. */
+  create: TObject
+  /** `PATCH /users/{id}` (superuser): every field may be set. */
+  update: TObject
+  /** `PATCH /users/me`: the privileged fields are accepted and ignored, `null` included, as upstream. */
+  updateSelf: TObject
+}
+
+const emailInput = () => Type.String({ [EMAIL_KEYWORD]: true, maxLength: 640, format: 'email' })
+const nullableFlag = () => Type.Optional(Type.Union([Type.Boolean(), Type.Null()]))
+
+export function buildUserSchemas(fields: UserFieldSchemas = {}): UserSchemas {
+  const read = Type.Object(
+    {
+      id: Type.String({ format: 'uuid' }),
+      email: Type.String({ format: 'email' }),
+      is_active: Type.Boolean(),
+      is_superuser: Type.Boolean(),
+      is_verified: Type.Boolean(),
+      ...fields.read,
+    },
+    { title: 'UserRead' },
+  )
+  const create = Type.Object(
+    {
+      email: emailInput(),
+      password: Type.String(),
+      is_active: nullableFlag(),
+      is_superuser: nullableFlag(),
+      is_verified: nullableFlag(),
+      ...fields.create,
+    },
+    { title: 'UserCreate' },
+  )
+  const updateBase = {
+    password: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    email: Type.Optional(emailInput()),
+  }
+  const update = Type.Object(
+    {
+      ...updateBase,
+      is_active: Type.Optional(Type.Boolean()),
+      is_superuser: Type.Optional(Type.Boolean()),
+      is_verified: Type.Optional(Type.Boolean()),
+      ...fields.update,
+    },
+    { title: 'UserUpdate' },
+  )
+  const updateSelf = Type.Object(
+    {
+      ...updateBase,
+      is_active: nullableFlag(),
+      is_superuser: nullableFlag(),
+      is_verified: nullableFlag(),
+      ...fields.update,
+    },
+    { title: 'UserUpdate' },
+  )
+  return { read, create, update, updateSelf }
+}
+
+export const EmailBody = Type.Object({ email: emailInput() })
+export const TokenBody = Type.Object({ token: Type.String() })
+export const ResetPasswordBody = Type.Object({ token: Type.String(), password: Type.String() })
+export const LoginForm = Type.Object({
+  username: Type.String({ minLength: 1 }),
+  password: Type.String({ minLength: 1 }),
+  grant_type: Type.Optional(Type.String({ pattern: '^password$' })),
+  scope: Type.Optional(Type.String()),
+  client_id: Type.Optional(Type.String()),
+  client_secret: Type.Optional(Type.String()),
+})
+export const BearerResponse = Type.Object({ access_token: Type.String(), token_type: Type.String() })
+export const ErrorResponse = Type.Object({ detail: Type.Unknown() })
+export const NullResponse = Type.Null()

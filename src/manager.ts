@@ -1,0 +1,265 @@
+/**
+ * The user manager: the business rules of FastAPI Users' `BaseUserManager` (CONTRACT §9), with
+ * no knowledge of HTTP. Routes call one method each; an error a client caused is thrown as a
+ * `UsersError` carrying the wire code of the operation at hand.
+ */
+import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError, UsersError } from './errors.ts'
+import type { UserDatabase } from './db/types.ts'
+import { foldEmail } from './email.ts'
+import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
+import { parseId } from './id.ts'
+import { importJwtKeys, type JwtKeys, type KeyMaterial } from './jwt/keys.ts'
+import { signJwt } from './jwt/sign.ts'
+import { verifyJwt } from './jwt/verify.ts'
+import { PasswordHelper, type PasswordHasher } from './password.ts'
+import { defaultPasswordPolicy, type PasswordPolicy, type PasswordPolicyUser } from './password-policy.ts'
+import { fingerprintMatches, passwordFingerprint, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE } from './tokens.ts'
+import type { UserCreateData, UserRecord, UserUpdateData } from './user.ts'
+
+export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unknown, Res = unknown>
+  extends UserManagerHooks<U, R, Res> {
+  db: UserDatabase<U>
+  /** HS256 secret of reset-password tokens. */
+  resetPasswordTokenSecret: KeyMaterial
+  resetPasswordTokenLifetimeSeconds?: number
+  resetPasswordTokenAudience?: string
+  /** HS256 secret of verification tokens. */
+  verificationTokenSecret: KeyMaterial
+  verificationTokenLifetimeSeconds?: number
+  verificationTokenAudience?: string
+  passwordHelper?: PasswordHasher
+  /** Replaces the default policy; throw `InvalidPasswordError` to refuse a password. */
+  validatePassword?: PasswordPolicy
+}
+
+/** A registration: the create model of CONTRACT §2.2, plus the application's fields. */
+export interface UserCreateInput {
+  email: string
+  password: string
+  is_active?: boolean | null
+  is_superuser?: boolean | null
+  is_verified?: boolean | null
+  [field: string]: unknown
+}
+
+/** A partial update: only the keys present count. */
+export interface UserUpdateInput {
+  email?: string
+  password?: string | null
+  is_active?: boolean
+  is_superuser?: boolean
+  is_verified?: boolean
+  [field: string]: unknown
+}
+
+export interface Credentials {
+  username: string
+  password: string
+}
+
+/** Fields a "safe" create or update (a user acting on itself) never takes from the client. */
+const PRIVILEGED_FIELDS = ['id', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts']
+
+export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = unknown> {
+  readonly db: UserDatabase<U>
+  readonly passwordHelper: PasswordHasher
+  readonly hooks: UserManagerHooks<U, R, Res>
+  readonly #resetKeys: JwtKeys
+  readonly #verifyKeys: JwtKeys
+  readonly #options: UserManagerOptions<U, R, Res>
+
+  constructor(options: UserManagerOptions<U, R, Res>) {
+    this.#options = options
+    this.db = options.db
+    this.passwordHelper = options.passwordHelper ?? new PasswordHelper()
+    this.hooks = options
+    this.#resetKeys = importJwtKeys({ secret: options.resetPasswordTokenSecret, algorithm: 'HS256' })
+    this.#verifyKeys = importJwtKeys({ secret: options.verificationTokenSecret, algorithm: 'HS256' })
+  }
+
+  /** The user of this id, in any UUID spelling; `null` for an unknown or malformed id. */
+  async get(id: string): Promise<U | null> {
+    const parsed = parseId(id)
+    return parsed === null ? null : this.db.get(parsed)
+  }
+
+  /** The user of this email, compared case-insensitively. */
+  getByEmail(email: string): Promise<U | null> {
+    return this.db.getByEmail(email)
+  }
+
+  /** Runs the password policy; `InvalidPasswordError` becomes a `UsersError` of `code`. */
+  async validatePassword(password: string, user: PasswordPolicyUser, code: ErrorCode): Promise<void> {
+    try {
+      await (this.#options.validatePassword ?? defaultPasswordPolicy)(password, user)
+    } catch (error) {
+      if (error instanceof InvalidPasswordError) throw new UsersError(code, error.reason)
+      throw error
+    }
+  }
+
+  /**
+   * Creates a user. `safe` (the register route) ignores the privileged fields of the input.
+   * The email must already be normalized (see `normalizeEmail`).
+   */
+  async create(input: UserCreateInput, options: { safe?: boolean; request?: R } = {}): Promise<U> {
+    await this.validatePassword(input.password, input, ErrorCode.REGISTER_INVALID_PASSWORD)
+    if (await this.db.getByEmail(input.email)) throw new UsersError(ErrorCode.REGISTER_USER_ALREADY_EXISTS)
+    const { password, ...fields } = input
+    const flags: Partial<UserCreateInput> = options.safe ? {} : input
+    const data: UserCreateData = {
+      ...withoutPrivileged(fields),
+      email: input.email,
+      hashed_password: await this.passwordHelper.hash(password),
+      is_active: flags.is_active ?? true,
+      is_superuser: flags.is_superuser ?? false,
+      is_verified: flags.is_verified ?? false,
+    }
+    let user: U
+    try {
+      user = await this.db.create(data)
+    } catch (error) {
+      if (error instanceof DuplicateEmailError) throw new UsersError(ErrorCode.REGISTER_USER_ALREADY_EXISTS)
+      throw error
+    }
+    await this.hooks.onAfterRegister?.(user, options.request)
+    return user
+  }
+
+  /**
+   * The user whose email and password match, or `null`. Unknown emails cost a hash too, so
+   * that the response time does not tell which emails have an account. A hash in an old
+   * scheme or with old parameters is replaced by a current one (even for an inactive user, as
+   * upstream). Throws `UnknownHashError` for a stored hash in an unknown format.
+   */
+  async authenticate(credentials: Credentials): Promise<U | null> {
+    const user = await this.db.getByEmail(credentials.username)
+    if (!user) {
+      await this.passwordHelper.hash(credentials.password)
+      return null
+    }
+    const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(credentials.password, user.hashed_password)
+    if (!verified) return null
+    if (updatedHash !== null) return this.db.update(user, { hashed_password: updatedHash } as UserUpdateData)
+    return user
+  }
+
+  /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
+  async forgotPassword(user: U, request?: R): Promise<string> {
+    const token = await signJwt(
+      { sub: user.id, password_fgpt: passwordFingerprint(user.hashed_password, this.#resetKeys) },
+      this.#resetKeys,
+      {
+        audience: this.#options.resetPasswordTokenAudience ?? RESET_PASSWORD_AUDIENCE,
+        lifetimeSeconds: this.#options.resetPasswordTokenLifetimeSeconds ?? 3600,
+      },
+    )
+    await this.hooks.onAfterForgotPassword?.(user, token, request)
+    return token
+  }
+
+  /** Sets a new password with a reset token; the token dies with the old password hash. */
+  async resetPassword(token: string, password: string, request?: R): Promise<U> {
+    const bad = new UsersError(ErrorCode.RESET_PASSWORD_BAD_TOKEN)
+    const claims = this.#decode(token, this.#resetKeys, this.#options.resetPasswordTokenAudience ?? RESET_PASSWORD_AUDIENCE, bad)
+    const id = parseId(claims.sub)
+    if (id === null || typeof claims.password_fgpt !== 'string') throw bad
+    const user = await this.db.get(id)
+    if (!user || !user.is_active) throw bad
+    if (!(await fingerprintMatches(claims.password_fgpt, user.hashed_password, this.#resetKeys, this.passwordHelper))) {
+      throw bad
+    }
+    await this.validatePassword(password, user, ErrorCode.RESET_PASSWORD_INVALID_PASSWORD)
+    const updated = await this.db.update(user, { hashed_password: await this.passwordHelper.hash(password) } as UserUpdateData)
+    await this.hooks.onAfterResetPassword?.(user, request)
+    return updated
+  }
+
+  /** Mints a verification token for an active, unverified user; calls `onAfterRequestVerify`. */
+  async requestVerify(user: U, request?: R): Promise<string> {
+    const token = await signJwt({ sub: user.id, email: user.email }, this.#verifyKeys, {
+      audience: this.#options.verificationTokenAudience ?? VERIFY_AUDIENCE,
+      lifetimeSeconds: this.#options.verificationTokenLifetimeSeconds ?? 3600,
+    })
+    await this.hooks.onAfterRequestVerify?.(user, token, request)
+    return token
+  }
+
+  /** Marks the user of a verification token verified (an inactive user too, as upstream). */
+  async verify(token: string, request?: R): Promise<U> {
+    const bad = new UsersError(ErrorCode.VERIFY_USER_BAD_TOKEN)
+    const claims = this.#decode(token, this.#verifyKeys, this.#options.verificationTokenAudience ?? VERIFY_AUDIENCE, bad)
+    if (typeof claims.email !== 'string') throw bad
+    const user = await this.db.getByEmail(claims.email)
+    // The id must match too: a token mailed to an address dies when the address changes hands.
+    if (!user || parseId(claims.sub) !== user.id) throw bad
+    if (user.is_verified) throw new UsersError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED)
+    const verified = await this.db.update(user, { is_verified: true } as UserUpdateData)
+    await this.hooks.onAfterVerify?.(verified, request)
+    return verified
+  }
+
+  /**
+   * Applies a partial update, key by key in FastAPI Users' order (password, email, flags,
+   * then the application's fields). `safe` (a user updating itself) ignores privileged fields.
+   * A new email resets `is_verified`, unless only its letter case changed (deliberate
+   * difference 2) or an unsafe update sets `is_verified` itself.
+   */
+  async update(user: U, input: UserUpdateInput, options: { safe?: boolean; request?: R } = {}): Promise<U> {
+    const changes = (options.safe ? withoutPrivileged(input) : { ...input }) as UserUpdateInput
+    delete changes.id
+    const data: Record<string, unknown> = {}
+    const updated: Record<string, unknown> = {}
+    const { password, email, ...rest } = changes
+    if (typeof password === 'string') {
+      await this.validatePassword(password, user, ErrorCode.UPDATE_USER_INVALID_PASSWORD)
+      data.hashed_password = await this.passwordHelper.hash(password)
+      updated.password = true
+    }
+    if (email !== undefined && email !== user.email) {
+      const caseOnly = foldEmail(email) === foldEmail(user.email)
+      if (!caseOnly && (await this.db.getByEmail(email))) throw new UsersError(ErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS)
+      data.email = updated.email = email
+      if (!caseOnly) data.is_verified = updated.is_verified = false
+    }
+    for (const [key, value] of Object.entries(rest)) {
+      if (value === undefined || key === 'password') continue
+      data[key] = updated[key] = value
+    }
+    let result = user
+    if (Object.keys(data).length > 0) {
+      try {
+        result = await this.db.update(user, data as UserUpdateData)
+      } catch (error) {
+        if (error instanceof DuplicateEmailError) throw new UsersError(ErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS)
+        throw error
+      }
+    }
+    await this.hooks.onAfterUpdate?.(result, updated as UpdatedFields<U>, options.request)
+    return result
+  }
+
+  /** Deletes a user between `onBeforeDelete` and `onAfterDelete`. */
+  async delete(user: U, request?: R): Promise<void> {
+    await this.hooks.onBeforeDelete?.(user, request)
+    await this.db.delete(user)
+    await this.hooks.onAfterDelete?.(user, request)
+  }
+
+  #decode(token: string, keys: JwtKeys, audience: string, bad: UsersError): Record<string, unknown> {
+    try {
+      const claims = verifyJwt(token, keys, { audience })
+      if (typeof claims.sub !== 'string') throw bad
+      return claims
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw bad
+      throw error
+    }
+  }
+}
+
+function withoutPrivileged<T extends Record<string, unknown>>(input: T): Partial<T> {
+  const copy: Record<string, unknown> = { ...input }
+  for (const field of PRIVILEGED_FIELDS) delete copy[field]
+  return copy as Partial<T>
+}
