@@ -16,8 +16,11 @@ export interface TransportResponse {
   setCookies?: string[]
 }
 
-/** An OpenAPI security scheme object describing how the token travels. */
-export type SecurityScheme = Record<string, unknown>
+/** The OpenAPI security scheme object describing how the token travels. */
+export type SecurityScheme =
+  | { type: 'oauth2'; flows: { password: { tokenUrl: string; scopes: Record<string, string> } } }
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string }
+  | { type: 'http'; scheme: string; bearerFormat?: string }
 
 export interface Transport {
   /** The token this request carries, or `null`; never throws for a malformed request. */
