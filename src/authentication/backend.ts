@@ -6,11 +6,11 @@ import type { UserRecord } from '../user.ts'
 import type { Strategy } from './strategy.ts'
 import type { Transport, TransportResponse } from './transport.ts'
 
-export interface AuthenticationBackendOptions<U extends UserRecord = UserRecord> {
+export interface AuthenticationBackendOptions {
   /** Names the routes (`auth:{name}.login`) and the OpenAPI security scheme. */
   name: string
   transport: Transport
-  strategy: Strategy<U>
+  strategy: Strategy
 }
 
 /**
@@ -21,12 +21,12 @@ export interface AuthenticationBackendOptions<U extends UserRecord = UserRecord>
  *   strategy: new JwtStrategy({ secret: SECRET, lifetimeSeconds: 3600 }),
  * })
  */
-export class AuthenticationBackend<U extends UserRecord = UserRecord> {
+export class AuthenticationBackend {
   readonly name: string
   readonly transport: Transport
-  readonly strategy: Strategy<U>
+  readonly strategy: Strategy
 
-  constructor(options: AuthenticationBackendOptions<U>) {
+  constructor(options: AuthenticationBackendOptions) {
     if (!/^[0-9A-Za-z_-]+$/.test(options.name)) {
       throw new TypeError(`backend name "${options.name}" may only contain letters, digits, _ and -`)
     }
@@ -35,7 +35,7 @@ export class AuthenticationBackend<U extends UserRecord = UserRecord> {
     this.strategy = options.strategy
   }
 
-  async login(user: U): Promise<TransportResponse> {
+  async login(user: UserRecord): Promise<TransportResponse> {
     return this.transport.loginResponse(await this.strategy.writeToken(user))
   }
 }

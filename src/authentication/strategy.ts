@@ -9,10 +9,14 @@ export interface UserLookup<U extends UserRecord = UserRecord> {
   get(id: string): Promise<U | null>
 }
 
-export interface Strategy<U extends UserRecord = UserRecord> {
+/**
+ * A strategy is independent of the application's user type: it hands back whatever user the
+ * lookup finds, so one strategy serves any user model.
+ */
+export interface Strategy {
   /** The user of a valid token, or `null` for any invalid, expired, revoked or unknown token. */
-  readToken(token: string, users: UserLookup<U>): Promise<U | null>
-  writeToken(user: U): Promise<string>
+  readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null>
+  writeToken(user: UserRecord): Promise<string>
   /** Ends the token (logout). */
-  destroyToken(token: string, user: U): Promise<void>
+  destroyToken(token: string, user: UserRecord): Promise<void>
 }

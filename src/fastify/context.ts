@@ -15,7 +15,7 @@ import { validatorCompiler } from './validation.ts'
 
 export interface RoutesContext {
   manager: UserManager<User, FastifyRequest, FastifyReply>
-  backends: AuthenticationBackend<User>[]
+  backends: AuthenticationBackend[]
   schemas: UserSchemas
   authenticate: Authenticate
   currentUser(options?: CurrentUserOptions): CurrentUserHook

@@ -24,13 +24,13 @@ export interface CurrentUserOptions {
   /** Let the request through with `request.user = null` instead of refusing it. */
   optional?: boolean
   /** Only these backends may authenticate the request; all of them by default. */
-  backends?: AuthenticationBackend<User>[]
+  backends?: AuthenticationBackend[]
 }
 
-export type Authenticate = (request: FastifyRequest, backends?: AuthenticationBackend<User>[]) =>
+export type Authenticate = (request: FastifyRequest, backends?: AuthenticationBackend[]) =>
   Promise<(RequestAuthentication & { user: User }) | null>
 
-export function createAuthenticate(backends: AuthenticationBackend<User>[], users: UserLookup<User>): Authenticate {
+export function createAuthenticate(backends: AuthenticationBackend[], users: UserLookup<User>): Authenticate {
   return async (request, enabled = backends) => {
     for (const backend of enabled) {
       const token = backend.transport.readToken(request)

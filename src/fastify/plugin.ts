@@ -19,7 +19,7 @@ import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './sch
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
   /** Tried in this order to authenticate a request. */
-  backends: AuthenticationBackend<User>[]
+  backends: AuthenticationBackend[]
   /** The manager's secrets, lifetimes, password policy and hooks. */
   manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db'>
   /** The application's own user fields. */
@@ -32,7 +32,7 @@ export interface FastifyUsers {
   /** An `onRequest` hook guarding any route; sets `request.user`. */
   currentUser(options?: CurrentUserOptions): CurrentUserHook
   /** `POST /login`, `POST /logout` of one backend. */
-  authRoutes(backend: AuthenticationBackend<User>, options?: AuthRoutesOptions): FastifyPluginAsync
+  authRoutes(backend: AuthenticationBackend, options?: AuthRoutesOptions): FastifyPluginAsync
   /** `POST /register`. */
   registerRoutes(): FastifyPluginAsync
   /** `POST /forgot-password`, `POST /reset-password`. */
@@ -77,7 +77,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
 }
 
 /** Backend names name routes and security schemes, so they must stay distinct (CONTRACT §4). */
-function checkBackendNames(backends: AuthenticationBackend<User>[]): void {
+function checkBackendNames(backends: AuthenticationBackend[]): void {
   const seen = new Set<string>()
   for (const backend of backends) {
     const key = backend.name.replace(/[^0-9A-Za-z_]/g, '')

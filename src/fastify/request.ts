@@ -18,7 +18,7 @@ export type User = Register extends { user: infer U extends UserRecord } ? U : U
 
 /** The token that authenticated a request, and the backend that read it. */
 export interface RequestAuthentication {
-  backend: AuthenticationBackend<User>
+  backend: AuthenticationBackend
   token: string
 }
 

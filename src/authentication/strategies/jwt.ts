@@ -25,7 +25,7 @@ export interface JwtStrategyOptions {
   publicKey?: KeyMaterial
 }
 
-export class JwtStrategy<U extends UserRecord = UserRecord> implements Strategy<U> {
+export class JwtStrategy implements Strategy {
   readonly lifetimeSeconds: number | null
   readonly tokenAudience: string[]
   readonly keys: JwtKeys
@@ -36,7 +36,7 @@ export class JwtStrategy<U extends UserRecord = UserRecord> implements Strategy<
     this.keys = importJwtKeys({ secret: options.secret, algorithm: options.algorithm, publicKey: options.publicKey })
   }
 
-  async readToken(token: string, users: UserLookup<U>): Promise<U | null> {
+  async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
     let sub: unknown
     try {
       // A token without `exp` is refused when tokens are issued with one (deliberate difference 8).
@@ -49,7 +49,7 @@ export class JwtStrategy<U extends UserRecord = UserRecord> implements Strategy<
     return id === null ? null : users.get(id)
   }
 
-  writeToken(user: U): Promise<string> {
+  writeToken(user: UserRecord): Promise<string> {
     return signJwt({ sub: user.id }, this.keys, { audience: this.tokenAudience, lifetimeSeconds: this.lifetimeSeconds })
   }
 

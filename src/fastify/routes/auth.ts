@@ -21,7 +21,7 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 
 export function authRoutes(
   context: RoutesContext,
-  backend: AuthenticationBackend<User>,
+  backend: AuthenticationBackend,
   options: AuthRoutesOptions = {},
 ): FastifyPluginAsync {
   const { manager } = context
