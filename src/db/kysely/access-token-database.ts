@@ -1,0 +1,64 @@
+/**
+ * `AccessTokenDatabase` over FastAPI Users' `accesstoken` table (the database strategy). On
+ * SQLite `created_at` is text in FastAPI Users' format, so tokens it issued keep working and
+ * the age filter compares strings of one width; see timestamp.ts.
+ */
+import type { AccessTokenDatabase, AccessTokenRecord } from '../types.ts'
+import { encodeTimestamp, selectTimestamp } from './codec.ts'
+import type { AnyKysely, SqlDialect } from './schema.ts'
+import { parseSqlTimestamp } from './timestamp.ts'
+import { normalizeUuid } from './user-row.ts'
+
+/**
+ * The access tokens of one SQL database. Obtain it from a store factory, which also creates
+ * the table.
+ */
+export class KyselyAccessTokenDatabase implements AccessTokenDatabase {
+  readonly #db: AnyKysely
+  readonly #dialect: SqlDialect
+
+  constructor(db: AnyKysely, dialect: SqlDialect) {
+    this.#db = db
+    this.#dialect = dialect
+  }
+
+  async getByToken(token: string, maxAgeSeconds?: number | null): Promise<AccessTokenRecord | null> {
+    let query = this.#db
+      .selectFrom('accesstoken')
+      .select(['token', 'user_id', selectTimestamp(this.#dialect, 'created_at', 'created_at')])
+      .where('token', '=', token)
+    if (maxAgeSeconds !== undefined && maxAgeSeconds !== null) {
+      const cutoff = new Date(Date.now() - maxAgeSeconds * 1000)
+      query = query.where('created_at', '>=', encodeTimestamp(this.#dialect, cutoff))
+    }
+    const row = await query.executeTakeFirst()
+    // Exact comparison: a MySQL table FastAPI Users created compares tokens case-blind.
+    if (row === undefined || row['token'] !== token) return null
+    const createdAt = parseSqlTimestamp(row['created_at'])
+    if (createdAt === null) return null
+    return { token, user_id: String(row['user_id']).toLowerCase(), created_at: createdAt }
+  }
+
+  async create(record: AccessTokenRecord): Promise<AccessTokenRecord> {
+    await this.#db
+      .insertInto('accesstoken')
+      .values({
+        token: record.token,
+        user_id: record.user_id.toLowerCase(),
+        created_at: encodeTimestamp(this.#dialect, record.created_at),
+      })
+      .execute()
+    return { ...record }
+  }
+
+  async delete(token: string): Promise<void> {
+    await this.#db.deleteFrom('accesstoken').where('token', '=', token).execute()
+  }
+
+  async deleteAllForUser(userId: string): Promise<number> {
+    const id = normalizeUuid(userId)
+    if (id === null) return 0
+    const result = await this.#db.deleteFrom('accesstoken').where('user_id', '=', id).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * fastify-users' SQL adapter: SQLite, PostgreSQL and MySQL/MariaDB through Kysely, on the
+ * layout of FastAPI Users (CONTRACT §16.2), so that one database can serve both.
+ *
+ * @example
+ * ```ts
+ * import { openUserDatabase } from 'fastify-users/kysely'
+ *
+ * const store = await openUserDatabase(process.env.DATABASE_URL ?? 'sqlite://./users.db', {
+ *   fields: { nickname: { type: 'text' }, newsletter: { type: 'boolean', nullable: false, default: false } },
+ * })
+ * ```
+ */
+export { KyselyAccessTokenDatabase } from './access-token-database.ts'
+export { asciiLower } from './email-key.ts'
+export { EmailCaseCollisionError, FieldDefinitionError, MigrationLockError, UnsupportedDatabaseUrlError } from './errors.ts'
+export type { FieldDefinition, FieldDefinitions, FieldType, FieldValues } from './fields.ts'
+export { migrate } from './migrate.ts'
+export type { MigrateOptions } from './migrate.ts'
+export { kyselyUserDatabase, mysqlUserDatabase, postgresUserDatabase, sqliteUserDatabase } from './open.ts'
+export type {
+  KyselyStoreOptions,
+  KyselyUserStore,
+  MysqlStoreOptions,
+  PostgresStoreOptions,
+  SqliteStoreOptions,
+  StoreOptions,
+  UserWithFields,
+} from './open.ts'
+export type { AccessTokenTable, OAuthAccountTable, SqlDialect, UserTable, UserTables } from './schema.ts'
+export { openUserDatabase } from './url.ts'
+export { KyselyUserDatabase } from './user-database.ts'

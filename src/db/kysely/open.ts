@@ -1,0 +1,202 @@
+/**
+ * Store factories: each opens (or adopts) a Kysely instance, runs the migrations, and returns
+ * the two databases the core needs. SQLite connections get `foreign_keys = ON` (the cascades
+ * of FastAPI Users' tables need it, and SQLite enforces nothing by default) and, for files,
+ * the WAL journal, so that readers do not wait for a writer.
+ */
+import { resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
+import { createPool } from 'mysql2'
+import type { PoolOptions } from 'mysql2'
+import { Pool } from 'pg'
+import type { PoolConfig } from 'pg'
+import type { UserRecord } from '../../user.ts'
+import type { AccessTokenDatabase } from '../types.ts'
+import { KyselyAccessTokenDatabase } from './access-token-database.ts'
+import type { FieldDefinitions, FieldValues } from './fields.ts'
+import { migrate } from './migrate.ts'
+import type { AnyKysely, SqlDialect, UserTables } from './schema.ts'
+import { KyselyUserDatabase } from './user-database.ts'
+
+/** What the store factories return: the core's two databases over one Kysely instance. */
+export interface KyselyUserStore<U extends UserRecord = UserRecord> {
+  users: KyselyUserDatabase<U>
+  accessTokens: AccessTokenDatabase
+  /** The Kysely instance, for the application's own queries on these tables. */
+  db: Kysely<UserTables>
+  dialect: SqlDialect
+  /** Closes the connections the factory opened (a no-op for `kyselyUserDatabase`). */
+  destroy(): Promise<void>
+}
+
+/**
+ * A user record with the declared custom fields typed, when the declarations are literal (an
+ * object written in the call, or `as const`); plain `UserRecord` when they are only known as
+ * `FieldDefinitions`.
+ */
+export type UserWithFields<F extends FieldDefinitions> = string extends keyof F ? UserRecord : UserRecord & FieldValues<F>
+
+type NoFields = Record<never, never>
+
+export interface StoreOptions<F extends FieldDefinitions> {
+  /** The application's own columns of the `user` table. */
+  fields?: F
+}
+
+export interface SqliteStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+  /** A file path, or `:memory:`. */
+  filename: string
+}
+
+export interface PostgresStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+  /** `postgres://user:password@host:5432/database` */
+  connectionString: string
+  /** Further `pg.Pool` settings (size, timeouts, TLS). */
+  pool?: Omit<PoolConfig, 'connectionString'>
+}
+
+export interface MysqlStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+  /** `mysql://user:password@host:3306/database` */
+  uri: string
+  /** Further `mysql2` pool settings. */
+  pool?: Omit<PoolOptions, 'uri'>
+}
+
+export interface KyselyStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>
+  dialect: SqlDialect
+  /** Run the migrations now (default). Pass `false` if you run `migrate()` yourself. */
+  migrate?: boolean
+}
+
+/**
+ * Opens a SQLite file (created if missing), migrates it, and returns the store. An existing
+ * FastAPI Users database opens as is; the library only adds what it lacks.
+ *
+ * @example
+ * ```ts
+ * const store = await sqliteUserDatabase({ filename: './users.db', fields: { nickname: { type: 'text' } } })
+ * const user = await store.users.getByEmail('King.Arthur@camelot.bt')
+ * await store.destroy()
+ * ```
+ */
+export async function sqliteUserDatabase<F extends FieldDefinitions = NoFields>(
+  options: SqliteStoreOptions<F>,
+): Promise<KyselyUserStore<UserWithFields<F>>> {
+  const database = new Database(options.filename)
+  try {
+    database.pragma('foreign_keys = ON')
+    if (options.filename !== ':memory:' && options.filename !== '') database.pragma('journal_mode = WAL')
+  } catch (error) {
+    database.close()
+    throw error
+  }
+  const db = new Kysely<UserTables>({ dialect: new SqliteDialect({ database }) })
+  if (options.filename === ':memory:' || options.filename === '') return openOwned(db, 'sqlite', options.fields)
+  return oneAtATime(resolve(options.filename), () => openOwned(db, 'sqlite', options.fields))
+}
+
+const sqliteMigrations = new Map<string, Promise<unknown>>()
+
+/**
+ * Runs the migrations of one SQLite file one store at a time within this process. Between
+ * processes SQLite's busy timeout makes the second migration wait for the first; within one
+ * process it cannot, because better-sqlite3 waits synchronously, blocking the very event loop
+ * the first migration needs to finish.
+ */
+async function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const current = (sqliteMigrations.get(key) ?? Promise.resolve()).catch(() => {}).then(run)
+  sqliteMigrations.set(key, current)
+  try {
+    return await current
+  } finally {
+    if (sqliteMigrations.get(key) === current) sqliteMigrations.delete(key)
+  }
+}
+
+/**
+ * Opens a PostgreSQL connection pool, migrates the database, and returns the store. The
+ * tables live in the first schema of the connection's `search_path`.
+ *
+ * @example
+ * ```ts
+ * const store = await postgresUserDatabase({ connectionString: process.env.DATABASE_URL! })
+ * ```
+ */
+export async function postgresUserDatabase<F extends FieldDefinitions = NoFields>(
+  options: PostgresStoreOptions<F>,
+): Promise<KyselyUserStore<UserWithFields<F>>> {
+  const pool = new Pool({ ...options.pool, connectionString: options.connectionString })
+  // An idle connection that the server drops (a restart) is reported on the pool; without a
+  // listener Node would crash the process. The pool discards it and reconnects on demand.
+  pool.on('error', () => {})
+  const db = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool }) })
+  return openOwned(db, 'postgres', options.fields)
+}
+
+/**
+ * Opens a MySQL or MariaDB connection pool, migrates the database, and returns the store.
+ *
+ * @example
+ * ```ts
+ * const store = await mysqlUserDatabase({ uri: 'mysql://root@127.0.0.1:3306/app' })
+ * ```
+ */
+export async function mysqlUserDatabase<F extends FieldDefinitions = NoFields>(
+  options: MysqlStoreOptions<F>,
+): Promise<KyselyUserStore<UserWithFields<F>>> {
+  const pool = createPool({ ...options.pool, uri: options.uri })
+  const db = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool }) })
+  return openOwned(db, 'mysql', options.fields)
+}
+
+/**
+ * Builds the store on a Kysely instance the application owns (and keeps: `destroy()` leaves it
+ * open). The adapter queries it without its plugins, since a plugin such as CamelCasePlugin
+ * would rename FastAPI Users' columns.
+ *
+ * @example
+ * ```ts
+ * const store = await kyselyUserDatabase({ db: appDb, dialect: 'postgres' })
+ * ```
+ */
+export async function kyselyUserDatabase<F extends FieldDefinitions = NoFields>(
+  options: KyselyStoreOptions<F>,
+): Promise<KyselyUserStore<UserWithFields<F>>> {
+  const db = options.db.withoutPlugins() as Kysely<UserTables>
+  const fields = options.fields ?? {}
+  if (options.migrate !== false) await migrate(db, options.dialect, { fields })
+  return buildStore(db, options.dialect, fields, async () => {})
+}
+
+async function openOwned<U extends UserRecord>(
+  db: Kysely<UserTables>,
+  dialect: SqlDialect,
+  fields: FieldDefinitions = {},
+): Promise<KyselyUserStore<U>> {
+  try {
+    await migrate(db, dialect, { fields })
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return buildStore(db, dialect, fields, () => db.destroy())
+}
+
+function buildStore<U extends UserRecord>(
+  db: Kysely<UserTables>,
+  dialect: SqlDialect,
+  fields: FieldDefinitions,
+  destroy: () => Promise<void>,
+): KyselyUserStore<U> {
+  const any = db as AnyKysely
+  return {
+    users: new KyselyUserDatabase<U>(any, dialect, fields),
+    accessTokens: new KyselyAccessTokenDatabase(any, dialect),
+    db,
+    dialect,
+    destroy,
+  }
+}

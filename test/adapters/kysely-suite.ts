@@ -1,0 +1,164 @@
+/**
+ * What the Kysely adapter adds to the shared suite, run on each SQL database: migrations that
+ * open FastAPI Users' databases as they are, refuse emails colliding in case, add custom
+ * columns, run concurrently, and the adoption of an application's own Kysely instance.
+ */
+import { CamelCasePlugin, sql } from 'kysely'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  EmailCaseCollisionError,
+  FieldDefinitionError,
+  kyselyUserDatabase,
+  migrate,
+  type FieldDefinitions,
+} from '../../src/db/kysely/index.ts'
+import type { TestDatabase, TestDatabaseFactory } from './databases.ts'
+import { createLegacyUserTable, describeColumns, indexNames, insertLegacyUsers, tableNames } from './legacy-tables.ts'
+import { newUser } from './suite.ts'
+
+const ADMIN = { id: '2efef7d5-f3ac-4129-9fc2-49b83d1a2e29', email: 'admin@example.com', hashed_password: '$2b$12$x', is_active: true, is_superuser: true, is_verified: true, first_name: 'Ada' }
+const MIXED = { id: '42fd20ad-199c-40a9-947e-eb3ce978a786', email: 'Mixed.Case@example.com', hashed_password: '$argon2id$x', is_active: true, is_superuser: false, is_verified: false, first_name: null }
+const INACTIVE = { id: 'ab152f20-e900-4ab1-8d77-023de6545e86', email: 'inactive-user@example.com', hashed_password: '$2b$12$y', is_active: false, is_superuser: false, is_verified: false }
+
+export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory): void {
+  describe(`${name}: migrations`, () => {
+    let database: TestDatabase
+    beforeEach(async () => {
+      database = await factory()
+    })
+    afterEach(async () => {
+      await database.drop()
+    })
+
+    it('creates the tables once, records the migrations, and reopens with the data intact', async () => {
+      const versions = async (): Promise<number[]> => {
+        const rows = await database.raw.selectFrom('fastify_users_migrations').selectAll().orderBy('version').execute()
+        return rows.map((row) => Number(row.version))
+      }
+      const first = await database.open()
+      const user = await first.users.create(newUser('keep@example.com'))
+      await first.destroy()
+      const applied = await versions()
+      expect(applied.slice(0, 2)).toEqual([1, 2])
+      expect(applied).toEqual(applied.map((_, i) => i + 1))
+      const second = await database.open()
+      expect(await second.users.get(user.id)).toEqual(user)
+      await second.destroy()
+      expect(await versions()).toEqual(applied)
+      expect(await tableNames(database.raw, database.dialect)).toEqual(
+        expect.arrayContaining(['accesstoken', 'fastify_users_migrations', 'oauth_account', 'user']),
+      )
+    })
+
+    it('migrates safely when several processes open the database at once', async () => {
+      const stores = await Promise.all([database.open(), database.open(), database.open(), database.open()])
+      const user = await stores[0]!.users.create(newUser('once@example.com'))
+      expect(await stores[3]!.users.getByEmail('ONCE@example.com')).toEqual(user)
+      await Promise.all(stores.map((store) => store.destroy()))
+    })
+
+    it("opens a FastAPI Users database as is, adding only what it lacks", async () => {
+      const { raw, dialect } = database
+      await createLegacyUserTable(raw, dialect)
+      await insertLegacyUsers(raw, dialect, [ADMIN, MIXED, INACTIVE])
+      const columnsBefore = await describeColumns(raw, dialect, 'user')
+
+      const store = await database.open({ first_name: { type: 'text' } })
+      const columnsAfter = await describeColumns(raw, dialect, 'user')
+      delete columnsAfter['email_ci'] // MySQL's folded-email column, the one addition there
+      expect(columnsAfter).toEqual(columnsBefore)
+      expect(await indexNames(raw, dialect, 'user')).toEqual(expect.arrayContaining(['ix_user_email', 'ux_user_email_ci']))
+
+      expect(await store.users.get(ADMIN.id)).toEqual({ ...ADMIN })
+      expect(await store.users.get(INACTIVE.id)).toEqual({ ...INACTIVE, first_name: null })
+      expect((await store.users.getByEmail('mixed.case@EXAMPLE.com'))?.id).toBe(MIXED.id)
+      await expect(store.users.create(newUser('mixed.case@example.com'))).rejects.toThrow('already exists')
+
+      // The added tables work with the existing users, cascade included.
+      const token = { token: 'a'.repeat(43), user_id: ADMIN.id, created_at: new Date() }
+      await store.accessTokens.create(token)
+      await store.users.addOAuthAccount(await store.users.get(ADMIN.id) as never, {
+        oauth_name: 'google', access_token: 't', expires_at: null, refresh_token: null, account_id: '1', account_email: 'a@b.c',
+      })
+      await store.users.delete({ ...ADMIN })
+      expect(await store.accessTokens.getByToken(token.token)).toBeNull()
+      expect(await store.users.getByOAuthAccount('google', '1')).toBeNull()
+      await store.destroy()
+    })
+
+    it('refuses a database whose emails collide in letter case, naming them', async () => {
+      const { raw, dialect } = database
+      // A case-sensitive unique index, as SQLite and PostgreSQL have, lets such rows exist.
+      await createLegacyUserTable(raw, dialect, 'utf8mb4_bin')
+      await insertLegacyUsers(raw, dialect, [
+        ADMIN,
+        MIXED,
+        { ...MIXED, id: '8252bba2-59e3-4310-b964-47697ab06227', email: 'mixed.case@example.com' },
+        { ...MIXED, id: 'c8fd4a2e-7d55-4b5e-9a0e-0a3f1d2b9c11', email: 'MIXED.CASE@EXAMPLE.COM' },
+        { ...INACTIVE, email: 'Other@example.com' },
+        { ...INACTIVE, id: 'd2b7c0c4-1f3a-4c5d-8e6f-7a8b9c0d1e2f', email: 'other@example.com' },
+      ])
+      const refusal = database.open()
+      await expect(refusal).rejects.toBeInstanceOf(EmailCaseCollisionError)
+      const error = (await refusal.catch((e: unknown) => e)) as EmailCaseCollisionError
+      expect(error.collisions).toEqual([
+        ['MIXED.CASE@EXAMPLE.COM', 'Mixed.Case@example.com', 'mixed.case@example.com'],
+        ['Other@example.com', 'other@example.com'],
+      ])
+      for (const email of error.collisions.flat()) expect(error.message).toContain(email)
+      expect(error.message).not.toContain('admin@example.com')
+      if (dialect !== 'mysql') {
+        // Transactional DDL: the refused migration left the database as it was.
+        expect(await tableNames(raw, dialect)).toEqual(['user'])
+      }
+      await raw.deleteFrom('user').where('email', 'in', ['mixed.case@example.com', 'MIXED.CASE@EXAMPLE.COM', 'other@example.com']).execute()
+      const store = await database.open()
+      expect((await store.users.getByEmail('MIXED.case@example.com'))?.id).toBe(MIXED.id)
+      await store.destroy()
+    })
+
+    it('adds declared columns to a table that holds users', async () => {
+      const first = await database.open()
+      const user = await first.users.create(newUser('squire@example.com'))
+      await first.destroy()
+      await expect(database.open({ level: { type: 'integer', nullable: false } })).rejects.toBeInstanceOf(FieldDefinitionError)
+      const fields = {
+        nickname: { type: 'text' },
+        vip: { type: 'boolean', nullable: false, default: true },
+        motto: { type: 'text', nullable: false, default: "it's \\ fine" },
+      } as const satisfies FieldDefinitions
+      const store = await database.open(fields)
+      const stored = await store.users.get(user.id)
+      expect(stored).toMatchObject({ nickname: null, vip: true, motto: "it's \\ fine" })
+      // The declared types reach the record type.
+      const vip: boolean | undefined = stored?.vip
+      expect(vip).toBe(true)
+      await store.destroy()
+    })
+
+    it('refuses field declarations it cannot honour', async () => {
+      const invalid: FieldDefinitions[] = [
+        { email: { type: 'text' } },
+        { email_ci: { type: 'text' } },
+        { 'Bad-Name': { type: 'text' } },
+        { blob: { type: 'blob' as never } },
+        { flag: { type: 'boolean', default: 'yes' } },
+        { count: { type: 'integer', default: 1.5 } },
+      ]
+      for (const fields of invalid) await expect(database.open(fields)).rejects.toBeInstanceOf(FieldDefinitionError)
+    })
+
+    it("adopts the application's Kysely instance, ignoring its plugins, and leaves it open", async () => {
+      const appDb = database.raw.withPlugin(new CamelCasePlugin())
+      await migrate(appDb, database.dialect)
+      await migrate(appDb, database.dialect)
+      const store = await kyselyUserDatabase({ db: appDb, dialect: database.dialect, migrate: false })
+      const user = await store.users.create(newUser('Camel@example.com', { is_verified: true }))
+      expect(await store.users.getByEmail('camel@example.com')).toEqual(user)
+      expect(user.hashed_password).toBe(newUser('x').hashed_password)
+      await store.destroy()
+      const { rows } = await sql`SELECT COUNT(*) AS n FROM ${sql.table('user')}`.execute(database.raw)
+      expect(Number((rows[0] as { n: unknown }).n)).toBe(1)
+    })
+  })
+}

@@ -1,0 +1,78 @@
+/**
+ * The adapter suite on SQLite (a temp file per store), and what is SQLite's own: FastAPI
+ * Users' timestamp text, foreign keys and WAL; and the record types of declared fields.
+ */
+import { dirname, join } from 'node:path'
+import { sql } from 'kysely'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  sqliteUserDatabase,
+  type FieldDefinitions,
+  type KyselyUserDatabase,
+} from '../../src/db/kysely/index.ts'
+import type { UserRecord } from '../../src/user.ts'
+import { freshStore, sqliteTestDatabase } from './databases.ts'
+import { kyselyMigrationSuite } from './kysely-suite.ts'
+import { adapterSuite, newUser } from './suite.ts'
+
+adapterSuite('sqlite', freshStore(sqliteTestDatabase))
+kyselyMigrationSuite('sqlite', sqliteTestDatabase)
+
+describe('sqlite: storage details', () => {
+  it('stores created_at as FastAPI Users does and reads its rows back', async () => {
+    const database = await sqliteTestDatabase()
+    const store = await database.open()
+    try {
+      const user = await store.users.create(newUser('time@example.com'))
+      await store.accessTokens.create({ token: 'mine', user_id: user.id, created_at: new Date('2024-05-06T07:08:09.123Z') })
+      const stored = await database.raw.selectFrom('accesstoken').select('created_at').where('token', '=', 'mine').executeTakeFirst()
+      expect(stored?.created_at).toBe('2024-05-06 07:08:09.123000')
+      // A row FastAPI Users wrote, with microseconds.
+      const recent = new Date(Date.now() - 1000)
+      const text = recent.toISOString().replace('T', ' ').replace('Z', '456')
+      await database.raw.insertInto('accesstoken').values({ token: 'theirs', user_id: user.id, created_at: text }).execute()
+      const found = await store.accessTokens.getByToken('theirs', 60)
+      expect(found?.created_at.getTime()).toBe(recent.getTime())
+    } finally {
+      await store.destroy()
+      await database.drop()
+    }
+  })
+
+  it('turns on foreign keys and the WAL journal', async () => {
+    const database = await sqliteTestDatabase()
+    const store = await database.open()
+    try {
+      const { rows: fk } = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db)
+      expect(fk[0]?.foreign_keys).toBe(1)
+      const { rows: journal } = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(store.db)
+      expect(journal[0]?.journal_mode).toBe('wal')
+    } finally {
+      await store.destroy()
+      await database.drop()
+    }
+  })
+})
+
+describe('sqlite: record types', () => {
+  it('types the custom fields declared in the call', async () => {
+    const database = await sqliteTestDatabase()
+    const store = await sqliteUserDatabase({
+      filename: join(dirname(database.url.slice('sqlite://'.length)), 'typed.db'),
+      fields: { vip: { type: 'boolean', nullable: false, default: false }, nickname: { type: 'text' } },
+    })
+    try {
+      const user = await store.users.create(newUser('typed@example.com'))
+      expectTypeOf(user.vip).toEqualTypeOf<boolean>()
+      expectTypeOf(user.nickname).toEqualTypeOf<string | null>()
+      expect(user).toMatchObject({ vip: false, nickname: null })
+      const wide: FieldDefinitions = { nickname: { type: 'text' } }
+      const untyped = await sqliteUserDatabase({ filename: ':memory:', fields: wide })
+      expectTypeOf(untyped.users).toEqualTypeOf<KyselyUserDatabase<UserRecord>>()
+      await untyped.destroy()
+    } finally {
+      await store.destroy()
+      await database.drop()
+    }
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * The adapter suite every storage adapter passes (DESIGN.md: "Every adapter passes the same
+ * adapter test suite"). An adapter's test file calls `adapterSuite` with a function that
+ * opens a fresh, empty store declaring the custom fields it is given; each test gets its own
+ * store and destroys it. Nothing here knows SQL, so a MongoDB adapter runs the same suite.
+ *
+ * @example
+ * ```ts
+ * adapterSuite('sqlite', freshStore(sqliteTestDatabase))
+ * ```
+ */
+import { afterEach, beforeEach, describe } from 'vitest'
+import type { FieldDefinitions } from '../../src/db/kysely/index.ts'
+import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
+import type { UserCreateData } from '../../src/user.ts'
+import { accessTokenTests } from './suite-access-tokens.ts'
+import { oauthAccountTests } from './suite-oauth.ts'
+import { userTests } from './suite-users.ts'
+
+/** What the suite needs of a store. */
+export interface SuiteStore {
+  users: UserDatabase
+  accessTokens: AccessTokenDatabase
+  destroy(): Promise<void>
+}
+
+/** Opens a fresh, empty store with these custom fields (typed as the SQL adapter's). */
+export type OpenSuiteStore = (options: { fields?: FieldDefinitions }) => Promise<SuiteStore>
+
+/** The custom fields every store of the suite declares: one of each portable type. */
+export const SUITE_FIELDS = {
+  nickname: { type: 'text' },
+  age: { type: 'integer' },
+  newsletter: { type: 'boolean', nullable: false, default: false },
+  score: { type: 'real' },
+  birthday: { type: 'timestamp' },
+  preferences: { type: 'json' },
+} as const satisfies FieldDefinitions
+
+/** The current test's store. */
+export type StoreRef = () => SuiteStore
+
+/**
+ * Registers the suite under `describe(name)`.
+ */
+export function adapterSuite(name: string, open: OpenSuiteStore): void {
+  describe(name, () => {
+    let store: SuiteStore | undefined
+    beforeEach(async () => {
+      store = await open({ fields: SUITE_FIELDS })
+    })
+    afterEach(async () => {
+      await store?.destroy()
+      store = undefined
+    })
+    const current: StoreRef = () => {
+      if (store === undefined) throw new Error('no store: the suite opens one before each test')
+      return store
+    }
+    userTests(current)
+    oauthAccountTests(current)
+    accessTokenTests(current)
+  })
+}
+
+/** Data for a new ordinary user. */
+export function newUser(email: string, extra: Partial<UserCreateData> = {}): UserCreateData {
+  return {
+    email,
+    hashed_password: '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA',
+    is_active: true,
+    is_superuser: false,
+    is_verified: false,
+    ...extra,
+  }
+}
+
+/** A lower-case hyphenated UUID. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
