@@ -1,0 +1,72 @@
+/**
+ * The example's database: a Drizzle database on the SQLite file or PostgreSQL server that
+ * DATABASE_URL names, brought up to date with the committed drizzle-kit migrations at start
+ * (no network needed), and the users system's stores over its tables.
+ */
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3'
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator'
+import type { AccessTokenDatabase, UserDatabase, UserRecord } from 'fastify-users'
+import { drizzleUserDatabase } from 'fastify-users/drizzle'
+import pg from 'pg'
+import { ConfigError } from '../full/config.ts'
+import * as pgSchema from './schema-pg.ts'
+import * as sqliteSchema from './schema-sqlite.ts'
+
+export interface ExampleDatabase {
+  users: UserDatabase<UserRecord>
+  accessTokens: AccessTokenDatabase
+  close(): Promise<void>
+}
+
+const migrations = (dialect: string): string => fileURLToPath(new URL(`./drizzle/${dialect}`, import.meta.url))
+
+/**
+ * Opens and migrates the database of a `sqlite://path` or `postgres://…` URL.
+ *
+ * @example
+ * ```ts
+ * const database = await openDatabase('sqlite://./users-drizzle.db')
+ * ```
+ */
+export async function openDatabase(url: string): Promise<ExampleDatabase> {
+  if (url.startsWith('sqlite://') && url.length > 'sqlite://'.length) {
+    const client = new Database(url.slice('sqlite://'.length))
+    const db = drizzleSqlite({ client })
+    try {
+      // SQLite enforces the cascades only when asked; WAL lets readers run beside a writer.
+      client.pragma('foreign_keys = ON')
+      client.pragma('journal_mode = WAL')
+      migrateSqlite(db, { migrationsFolder: migrations('sqlite') })
+    } catch (error) {
+      client.close()
+      throw error
+    }
+    const { users, accessTokens } = drizzleUserDatabase({ db, tables: sqliteSchema })
+    return {
+      users,
+      accessTokens,
+      close: async () => {
+        client.close()
+      },
+    }
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const pool = new pg.Pool({ connectionString: url })
+    // A dropped idle connection is reported on the pool; without a listener Node would exit.
+    pool.on('error', () => {})
+    const db = drizzlePg({ client: pool })
+    try {
+      await migratePg(db, { migrationsFolder: migrations('pg') })
+    } catch (error) {
+      await pool.end()
+      throw error
+    }
+    const { users, accessTokens } = drizzleUserDatabase({ db, tables: pgSchema })
+    return { users, accessTokens, close: () => pool.end() }
+  }
+  throw new ConfigError('DATABASE_URL must be sqlite://<path> or postgres://… for the Drizzle example')
+}

@@ -1,0 +1,101 @@
+/**
+ * FastAPI Users' tables (CONTRACT §16.2) as Drizzle declares them on PostgreSQL, with the
+ * types SQLAlchemy gives them (native UUID, VARCHAR, BOOLEAN, TIMESTAMP WITH TIME ZONE), so a
+ * database drizzle-kit creates from these helpers can be shared with FastAPI Users or with
+ * fastify-users' Kysely adapter. As there, the OAuth tokens are TEXT, `user_id` columns are
+ * indexed, and `ux_user_email_ci` keeps emails unique across letter case: it indexes
+ * `lower(email COLLATE "C")`, because under the C collation lower() folds ASCII letters only,
+ * whatever the database's locale, which is the folding every fastify-users database uses.
+ */
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core'
+import type { AnyPgColumn, IndexBuilder } from 'drizzle-orm/pg-core'
+
+/**
+ * The base columns of the `user` table, to spread into the application's own table. Declared
+ * in the order FastAPI Users' DDL has them. The adapter generates ids, so none has a default.
+ *
+ * @example
+ * ```ts
+ * export const user = pgTable('user', { ...pgUserColumns(), first_name: text('first_name') }, pgUserIndexes)
+ * ```
+ */
+export function pgUserColumns() {
+  return {
+    email: varchar('email', { length: 320 }).notNull(),
+    hashed_password: varchar('hashed_password', { length: 1024 }).notNull(),
+    is_active: boolean('is_active').notNull(),
+    is_superuser: boolean('is_superuser').notNull(),
+    is_verified: boolean('is_verified').notNull(),
+    id: uuid('id').primaryKey(),
+  }
+}
+
+/**
+ * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive) and
+ * `ux_user_email_ci` on the ASCII-folded email.
+ *
+ * @example
+ * ```ts
+ * export const user = pgTable('user', pgUserColumns(), pgUserIndexes)
+ * ```
+ */
+export function pgUserIndexes(table: { email: AnyPgColumn }): IndexBuilder[] {
+  return [
+    uniqueIndex('ix_user_email').on(table.email),
+    uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email} COLLATE "C")`),
+  ]
+}
+
+/**
+ * The `oauth_account` table, its rows deleted with their user.
+ *
+ * @example
+ * ```ts
+ * export const oauthAccount = pgOAuthAccountTable(user)
+ * ```
+ */
+export function pgOAuthAccountTable(user: { id: AnyPgColumn }) {
+  return pgTable(
+    'oauth_account',
+    {
+      id: uuid('id').primaryKey(),
+      oauth_name: varchar('oauth_name', { length: 100 }).notNull(),
+      access_token: text('access_token').notNull(),
+      expires_at: integer('expires_at'),
+      refresh_token: text('refresh_token'),
+      account_id: varchar('account_id', { length: 320 }).notNull(),
+      account_email: varchar('account_email', { length: 320 }).notNull(),
+      user_id: uuid('user_id')
+        .notNull()
+        .references(() => user.id, { onDelete: 'cascade' }),
+    },
+    (table) => [
+      index('ix_oauth_account_oauth_name').on(table.oauth_name),
+      index('ix_oauth_account_account_id').on(table.account_id),
+      index('ix_oauth_account_user_id').on(table.user_id),
+    ],
+  )
+}
+
+/**
+ * The `accesstoken` table of the database strategy, its rows deleted with their user.
+ *
+ * @example
+ * ```ts
+ * export const accessToken = pgAccessTokenTable(user)
+ * ```
+ */
+export function pgAccessTokenTable(user: { id: AnyPgColumn }) {
+  return pgTable(
+    'accesstoken',
+    {
+      token: varchar('token', { length: 43 }).primaryKey(),
+      created_at: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+      user_id: uuid('user_id')
+        .notNull()
+        .references(() => user.id, { onDelete: 'cascade' }),
+    },
+    (table) => [index('ix_accesstoken_created_at').on(table.created_at), index('ix_accesstoken_user_id').on(table.user_id)],
+  )
+}

@@ -1,0 +1,53 @@
+/**
+ * Errors of the Drizzle adapter. Configuration errors are thrown when the store is built, never
+ * while serving a request. Query errors leave as the driver raised them, since that is what
+ * an application knows how to inspect, less what would put secrets in its logs: Drizzle wraps
+ * them in a `DrizzleQueryError` whose message quotes the bound parameters (password hashes,
+ * access tokens), and PostgreSQL's `detail` quotes the offending row or key ("Failing row
+ * contains (…)"), so the adapter throws the driver's error without its `detail`.
+ */
+import { DrizzleQueryError } from 'drizzle-orm'
+
+/**
+ * Tables or a database the adapter cannot work with; the message says what to change.
+ *
+ * @example
+ * ```ts
+ * throw new DrizzleSchemaError('the user table has no "email" column')
+ * ```
+ */
+export class DrizzleSchemaError extends Error {
+  override readonly name = 'DrizzleSchemaError'
+  readonly code = 'INVALID_DRIZZLE_SCHEMA'
+}
+
+/**
+ * The driver's own error inside a Drizzle query error (or `error` itself), without the
+ * `detail` that quotes row values.
+ *
+ * @example
+ * ```ts
+ * try { await query } catch (error) { throw driverError(error) }
+ * ```
+ */
+export function driverError(error: unknown): unknown {
+  const cause = error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error
+  if (typeof cause === 'object' && cause !== null && 'detail' in cause) delete (cause as { detail?: unknown }).detail
+  return cause
+}
+
+/**
+ * Awaits a query, replacing a Drizzle query error by the driver's error.
+ *
+ * @example
+ * ```ts
+ * const rows = await run(db.select().from(user))
+ * ```
+ */
+export async function run<T>(query: PromiseLike<T>): Promise<T> {
+  try {
+    return await query
+  } catch (error) {
+    throw driverError(error)
+  }
+}

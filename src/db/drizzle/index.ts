@@ -1,0 +1,25 @@
+/**
+ * fastify-users on Drizzle ORM (SQLite and PostgreSQL). The application declares FastAPI Users'
+ * tables with these column helpers, adding its own columns, creates them with drizzle-kit's
+ * migrations, and hands its Drizzle database and tables to `drizzleUserDatabase`. The extra
+ * columns of the user table are the custom user fields.
+ *
+ * @example
+ * ```ts
+ * import { drizzle } from 'drizzle-orm/node-postgres'
+ * import { pgTable, text } from 'drizzle-orm/pg-core'
+ * import { drizzleUserDatabase, pgUserColumns, pgUserIndexes } from 'fastify-users/drizzle'
+ *
+ * export const user = pgTable('user', { ...pgUserColumns(), first_name: text('first_name') }, pgUserIndexes)
+ * const { users } = drizzleUserDatabase({ db: drizzle(process.env.DATABASE_URL!), tables: { user } })
+ * ```
+ */
+export { DrizzleAccessTokenDatabase } from './access-token-database.ts'
+export { pgAccessTokenTable, pgOAuthAccountTable, pgUserColumns, pgUserIndexes } from './columns-pg.ts'
+export { sqliteAccessTokenTable, sqliteOAuthAccountTable, sqliteUserColumns, sqliteUserIndexes } from './columns-sqlite.ts'
+export type { DrizzleDatabase } from './dialect.ts'
+export { DrizzleSchemaError } from './errors.ts'
+export { drizzleUserDatabase } from './store.ts'
+export type { DrizzleStoreOptions, DrizzleUser, DrizzleUserStore } from './store.ts'
+export type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserTable } from './tables.ts'
+export { DrizzleUserDatabase } from './user-database.ts'

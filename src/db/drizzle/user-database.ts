@@ -1,0 +1,191 @@
+/**
+ * `UserDatabase` over the application's Drizzle tables. The email's uniqueness across letter
+ * case is the database's job (the `ux_user_email_ci` index of the column helpers): `create`
+ * and `update` write and let the unique indexes refuse, so that two concurrent registrations
+ * of `A@x.io` and `a@x.io` give one user and one `DuplicateEmailError`.
+ */
+import { randomUUID } from 'node:crypto'
+import { and, eq, sql } from 'drizzle-orm'
+import type { Column } from 'drizzle-orm'
+import { foldEmail } from '../../email.ts'
+import { DuplicateEmailError } from '../../errors.ts'
+import { parseId } from '../../id.ts'
+import type {
+  OAuthAccount,
+  OAuthAccountCreate,
+  OAuthAccountUpdate,
+  UserCreateData,
+  UserRecord,
+  UserUpdateData,
+} from '../../user.ts'
+import { toOAuthAccount, toOAuthAccountRow } from '../kysely/oauth-account-row.ts'
+import { isEmailConstraint, uniqueViolation } from '../kysely/unique-violation.ts'
+import { uuid7 } from '../kysely/uuid7.ts'
+import type { UserDatabase } from '../types.ts'
+import { atomically, emailKey } from './dialect.ts'
+import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
+import { DrizzleSchemaError, driverError, run } from './errors.ts'
+import type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable } from './tables.ts'
+import { UserColumns } from './user-columns.ts'
+
+/**
+ * The users of one Drizzle database. Obtain it from `drizzleUserDatabase`, which checks the
+ * tables this class relies on.
+ *
+ * @example
+ * ```ts
+ * const { users } = drizzleUserDatabase({ db, tables: { user, oauthAccount } })
+ * const arthur = await users.getByEmail('king.arthur@camelot.bt')
+ * ```
+ */
+export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+  readonly #db: QueryBuilder
+  readonly #dialect: Dialect
+  readonly #user: UserColumns
+  readonly #oauth: OAuthAccountTable | null
+  readonly #tokens: AccessTokenTable | null
+
+  constructor(db: QueryBuilder, dialect: Dialect, tables: DrizzleUserTables) {
+    this.#db = db
+    this.#dialect = dialect
+    this.#user = new UserColumns(tables.user)
+    this.#oauth = tables.oauthAccount ?? null
+    this.#tokens = tables.accessToken ?? null
+  }
+
+  async get(id: string): Promise<U | null> {
+    const key = parseId(id)
+    if (key === null) return null
+    const { table, all } = this.#user
+    const rows = await run(this.#db.select(all).from(table).where(eq(table.id, key)).limit(1))
+    return rows[0] === undefined ? null : this.#user.toRecord<U>(rows[0])
+  }
+
+  async getByEmail(email: string): Promise<U | null> {
+    const folded = foldEmail(email)
+    const { table, all } = this.#user
+    const rows = await run(this.#db.select(all).from(table).where(eq(emailKey(this.#dialect, table.email), folded)))
+    // SQLite built with ICU folds every letter in lower(); comparing the ASCII folding again
+    // keeps the matching the same as in every other database.
+    for (const row of rows) {
+      if (foldEmail(String(row['email'])) === folded) return this.#user.toRecord<U>(row)
+    }
+    return null
+  }
+
+  async getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null> {
+    const oauth = this.#oauthTable()
+    const { table, all } = this.#user
+    const rows = await run(
+      this.#db
+        .select(all)
+        .from(table)
+        .innerJoin(oauth, eq(oauth.user_id, table.id))
+        .where(and(eq(oauth.oauth_name, oauthName), eq(oauth.account_id, accountId)))
+        .limit(1),
+    )
+    return rows[0] === undefined ? null : this.#user.toRecord<U>(rows[0])
+  }
+
+  async create(data: UserCreateData): Promise<U> {
+    const id = randomUUID()
+    const row = { ...this.#user.toRow(data), id }
+    let stored
+    try {
+      stored = await this.#db.insert(this.#user.table).values(row).returning()
+    } catch (error) {
+      throw await this.#explainWriteError(driverError(error), data.email, id)
+    }
+    return stored[0] === undefined ? this.#user.merge<U>({ id }, data) : this.#user.toRecord<U>(stored[0])
+  }
+
+  async update(user: U, data: UserUpdateData): Promise<U> {
+    const id = parseId(user.id)
+    const row = this.#user.toRow(data)
+    if (id === null) return this.#user.merge<U>(user, data)
+    if (Object.keys(row).length === 0) return (await this.get(id)) ?? this.#user.merge<U>(user, data)
+    const { table } = this.#user
+    let stored
+    try {
+      stored = await this.#db.update(table).set(row).where(eq(table.id, id)).returning()
+    } catch (error) {
+      throw await this.#explainWriteError(driverError(error), data.email, id)
+    }
+    return stored[0] === undefined ? this.#user.merge<U>(user, data) : this.#user.toRecord<U>(stored[0])
+  }
+
+  async delete(user: U): Promise<void> {
+    const id = parseId(user.id)
+    if (id === null) return
+    const tokens = this.#tokens
+    const oauth = this.#oauth
+    const { table } = this.#user
+    // The foreign keys cascade, but a SQLite connection may not enforce them (PRAGMA
+    // foreign_keys is per connection and off by default), so delete the dependents too.
+    await atomically(this.#db, this.#dialect, (tx) => {
+      const writes: WriteQuery[] = []
+      if (tokens !== null) writes.push(tx.delete(tokens).where(eq(tokens.user_id, id)))
+      if (oauth !== null) writes.push(tx.delete(oauth).where(eq(oauth.user_id, id)))
+      writes.push(tx.delete(table).where(eq(table.id, id)))
+      return writes
+    })
+  }
+
+  async listOAuthAccounts(user: U): Promise<OAuthAccount[]> {
+    const oauth = this.#oauthTable()
+    const id = parseId(user.id)
+    if (id === null) return []
+    // Oldest first: SQLite keeps insertion order in the rowid; on PostgreSQL ids are UUIDv7.
+    const order = this.#dialect.name === 'sqlite' ? sql`rowid` : oauth.id
+    const rows = await run(
+      this.#db.select(this.#oauthColumns(oauth)).from(oauth).where(eq(oauth.user_id, id)).orderBy(order),
+    )
+    return rows.map(toOAuthAccount)
+  }
+
+  async addOAuthAccount(user: U, account: OAuthAccountCreate): Promise<OAuthAccount> {
+    const oauth = this.#oauthTable()
+    const id = uuid7()
+    await run(this.#db.insert(oauth).values({ ...toOAuthAccountRow(account), id, user_id: user.id.toLowerCase() }))
+    return toOAuthAccount({ ...account, id })
+  }
+
+  async updateOAuthAccount(account: OAuthAccount, data: OAuthAccountUpdate): Promise<OAuthAccount> {
+    const oauth = this.#oauthTable()
+    const id = parseId(account.id)
+    const row = toOAuthAccountRow(data)
+    if (id === null) return toOAuthAccount({ ...account, ...row })
+    if (Object.keys(row).length > 0) {
+      await run(this.#db.update(oauth).set(row).where(eq(oauth.id, id)))
+    }
+    const rows = await run(this.#db.select(this.#oauthColumns(oauth)).from(oauth).where(eq(oauth.id, id)).limit(1))
+    return toOAuthAccount(rows[0] ?? { ...account, ...row })
+  }
+
+  #oauthTable(): OAuthAccountTable {
+    if (this.#oauth === null) {
+      throw new DrizzleSchemaError('OAuth accounts need the oauth_account table: pass tables.oauthAccount')
+    }
+    return this.#oauth
+  }
+
+  #oauthColumns(oauth: OAuthAccountTable): Record<string, Column> {
+    const { id, oauth_name, access_token, expires_at, refresh_token, account_id, account_email } = oauth
+    return { id, oauth_name, access_token, expires_at, refresh_token, account_id, account_email }
+  }
+
+  /**
+   * A write's error as the caller should see it: a unique violation on the email is a
+   * `DuplicateEmailError`. A violation of an index the adapter does not know by name (an
+   * application's own unique column, or an email index named otherwise) is one only if
+   * another user holds the email.
+   */
+  async #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
+    const constraint = uniqueViolation(error, this.#dialect.name)
+    if (constraint === null) return error
+    if (isEmailConstraint(constraint)) return new DuplicateEmailError()
+    if (typeof email !== 'string') return error
+    const holder = await this.getByEmail(email)
+    return holder !== null && holder.id !== id ? new DuplicateEmailError() : error
+  }
+}
