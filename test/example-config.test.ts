@@ -1,0 +1,225 @@
+/**
+ * The full example: its configuration from the environment, and the app it builds (superuser,
+ * outbox, and a log that never shows a token in production). The log test starts the real
+ * server in a child process, since the example's logger writes to the process's stdout.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../examples/full/app.ts'
+import { ConfigError, readConfig, type Config } from '../examples/full/config.ts'
+import { bearerAuth, form } from './support/app.ts'
+
+const LONG_SECRET = 'a-production-secret-of-at-least-32-characters'
+
+function read(env: Record<string, string>): { config: Config; warnings: string[] } {
+  const warnings: string[] = []
+  return { config: readConfig(env, (message) => warnings.push(message)), warnings }
+}
+
+const configError = (env: Record<string, string>) => () => readConfig(env, () => {})
+
+describe('readConfig', () => {
+  it('has development defaults, with a random secret and a warning', () => {
+    const { config, warnings } = read({})
+    // Settings of the example's other features (OIDC, strategies, refresh) have their own tests.
+    expect(config).toMatchObject({
+      port: 8000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite://./users.db',
+      secret: expect.any(String),
+      jwtLifetime: 3600,
+      cookieSecure: true,
+      outboxFile: null,
+      superuser: null,
+      production: false,
+    })
+    expect(config.secret.length).toBeGreaterThanOrEqual(32)
+    expect(read({}).config.secret).not.toBe(config.secret)
+    expect(warnings).toEqual([expect.stringMatching(/SECRET is not set/)])
+  })
+
+  it('warns about a short secret in development and uses it', () => {
+    const { config, warnings } = read({ SECRET: 'short' })
+    expect(config.secret).toBe('short')
+    expect(warnings).toEqual([expect.stringMatching(/shorter than 32/)])
+  })
+
+  it('refuses to start in production without a long secret', () => {
+    const refused: Array<Record<string, string>> = [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', SECRET: 'x'.repeat(31) }]
+    for (const env of refused) {
+      expect(configError(env)).toThrow(ConfigError)
+      expect(configError(env)).toThrow(/SECRET must be set to at least 32 characters when NODE_ENV=production/)
+    }
+    const { config, warnings } = read({ NODE_ENV: 'production', SECRET: LONG_SECRET })
+    expect(config).toMatchObject({ secret: LONG_SECRET, production: true })
+    expect(warnings).toEqual([])
+  })
+
+  it('reads the other settings', () => {
+    const env = { SECRET: LONG_SECRET, PORT: '9000', HOST: '0.0.0.0', DATABASE_URL: 'sqlite:///tmp/x.db', JWT_LIFETIME: '60', COOKIE_SECURE: 'false', OUTBOX_FILE: '/tmp/outbox' }
+    expect(read(env).config).toMatchObject({ port: 9000, host: '0.0.0.0', databaseUrl: 'sqlite:///tmp/x.db', jwtLifetime: 60, cookieSecure: false, outboxFile: '/tmp/outbox' })
+  })
+
+  it('parses COOKIE_SECURE as a boolean word', () => {
+    for (const value of ['true', 'TRUE', '1', 'yes', 'on']) expect(read({ SECRET: LONG_SECRET, COOKIE_SECURE: value }).config.cookieSecure).toBe(true)
+    for (const value of ['false', 'False', '0', 'no', 'off']) expect(read({ SECRET: LONG_SECRET, COOKIE_SECURE: value }).config.cookieSecure).toBe(false)
+    expect(configError({ COOKIE_SECURE: 'maybe' })).toThrow('COOKIE_SECURE must be true or false, not "maybe"')
+  })
+
+  it('refuses a PORT or JWT_LIFETIME that is not a positive whole number', () => {
+    for (const name of ['PORT', 'JWT_LIFETIME']) {
+      for (const value of ['abc', '0', '-5', '1.5', '1e400']) {
+        expect(configError({ [name]: value })).toThrow(`${name} must be a positive whole number, not "${value}"`)
+      }
+    }
+  })
+
+  it('takes SUPERUSER_EMAIL and SUPERUSER_PASSWORD together, with a valid address', () => {
+    expect(configError({ SUPERUSER_EMAIL: 'admin@example.com' })).toThrow('SUPERUSER_EMAIL and SUPERUSER_PASSWORD go together')
+    expect(configError({ SUPERUSER_PASSWORD: 'adminpassword1' })).toThrow('SUPERUSER_EMAIL and SUPERUSER_PASSWORD go together')
+    expect(configError({ SUPERUSER_EMAIL: 'not-an-email', SUPERUSER_PASSWORD: 'p' })).toThrow('SUPERUSER_EMAIL is not a valid address: "not-an-email"')
+    const { config } = read({ SECRET: LONG_SECRET, SUPERUSER_EMAIL: 'Admin@Example.COM', SUPERUSER_PASSWORD: 'adminpassword1' })
+    expect(config.superuser).toEqual({ email: 'Admin@example.com', password: 'adminpassword1' })
+  })
+})
+
+describe('buildApp', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-users-example-'))
+  const outbox = join(dir, 'outbox.jsonl')
+  const configFor = (env: Record<string, string> = {}) =>
+    read({ SECRET: LONG_SECRET, DATABASE_URL: `sqlite://${join(dir, 'users.db')}`, OUTBOX_FILE: outbox, ...env }).config
+  const savedLevel = process.env.LOG_LEVEL
+  beforeAll(() => {
+    process.env.LOG_LEVEL = 'silent'
+  })
+  afterAll(() => {
+    if (savedLevel === undefined) delete process.env.LOG_LEVEL
+    else process.env.LOG_LEVEL = savedLevel
+  })
+
+  async function withApp(config: Config, run: (app: FastifyInstance) => Promise<void>): Promise<void> {
+    const app = await buildApp(config)
+    try {
+      await run(app)
+    } finally {
+      await app.close()
+    }
+  }
+  const login = (app: FastifyInstance, username: string, password: string) =>
+    app.inject({ method: 'POST', url: '/auth/jwt/login', ...form({ username, password }) })
+
+  it('creates the configured superuser', async () => {
+    await withApp(configFor({ SUPERUSER_EMAIL: 'root@example.com', SUPERUSER_PASSWORD: 'root-password-1' }), async (app) => {
+      const res = await login(app, 'root@example.com', 'root-password-1')
+      expect(res.statusCode).toBe(200)
+      const me = await app.inject({ method: 'GET', url: '/users/me', headers: bearerAuth(res.json().access_token) })
+      expect(me.json()).toMatchObject({ email: 'root@example.com', is_active: true, is_superuser: true, is_verified: true })
+    })
+  })
+
+  it('promotes an existing user without changing its password', async () => {
+    await withApp(configFor(), async (app) => {
+      const res = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'arthur@example.com', password: 'excalibur-1' } })
+      expect(res.json()).toMatchObject({ is_superuser: false })
+    })
+    await withApp(configFor({ SUPERUSER_EMAIL: 'ARTHUR@example.com', SUPERUSER_PASSWORD: 'another-password' }), async (app) => {
+      expect((await login(app, 'arthur@example.com', 'another-password')).statusCode).toBe(400)
+      const res = await login(app, 'arthur@example.com', 'excalibur-1')
+      const me = await app.inject({ method: 'GET', url: '/users/me', headers: bearerAuth(res.json().access_token) })
+      expect(me.json()).toMatchObject({ email: 'arthur@example.com', is_superuser: true, is_verified: true })
+    })
+  })
+
+  it('appends every token it would mail to the outbox as {"event","email","token"}', async () => {
+    await withApp(configFor(), async (app) => {
+      await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'Gawain@Example.com', password: 'green-knight-1' } })
+      await app.inject({ method: 'POST', url: '/auth/forgot-password', payload: { email: 'gawain@example.com' } })
+      await app.inject({ method: 'POST', url: '/auth/request-verify-token', payload: { email: 'gawain@example.com' } })
+      const lines = await outboxLines(outbox, 2)
+      expect(lines.map((line) => Object.keys(line))).toEqual([['event', 'email', 'token'], ['event', 'email', 'token']])
+      expect(lines.map((line) => [line.event, line.email]).sort()).toEqual([
+        ['forgot_password', 'Gawain@example.com'],
+        ['request_verify', 'Gawain@example.com'],
+      ])
+      const verify = lines.find((line) => line.event === 'request_verify')!
+      expect((await app.inject({ method: 'POST', url: '/auth/verify', payload: { token: verify.token } })).statusCode).toBe(200)
+    })
+  })
+})
+
+describe('the example server log', () => {
+  it('never shows a token in production, and shows it in development', async () => {
+    const production = await runServer({ NODE_ENV: 'production' })
+    expect(production.log).toMatch(/Server listening at/)
+    for (const token of production.tokens) expect(production.log).not.toContain(token)
+
+    const development = await runServer({})
+    expect(development.log).toMatch(/Server listening at/)
+    for (const token of development.tokens) expect(development.log).toContain(token)
+  }, 60_000)
+})
+
+async function outboxLines(path: string, count: number): Promise<Array<Record<string, string>>> {
+  const deadline = Date.now() + 3000
+  for (;;) {
+    let text = ''
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch {
+      // not written yet
+    }
+    const lines = text.split('\n').filter((line) => line !== '')
+    if (lines.length >= count || Date.now() > deadline) return lines.map((line) => JSON.parse(line) as Record<string, string>)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Starts examples/full/server.ts, has it mail both kinds of token, stops it; returns its log and the tokens. */
+async function runServer(env: Record<string, string>): Promise<{ log: string; tokens: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fastify-users-server-'))
+  const outbox = join(dir, 'outbox.jsonl')
+  const port = await freePort()
+  const child = spawn(join('node_modules', '.bin', 'tsx'), ['--conditions=source', 'examples/full/server.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', SECRET: LONG_SECRET, DATABASE_URL: `sqlite://${join(dir, 'users.db')}`, OUTBOX_FILE: outbox, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let log = ''
+  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  try {
+    const deadline = Date.now() + 30_000
+    while (!log.includes('Server listening at')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the example server did not start:\n${log}`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const post = (path: string, body: object) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await post('/auth/register', { email: 'lancelot@example.com', password: 'du-lac-password' })
+    await post('/auth/forgot-password', { email: 'lancelot@example.com' })
+    await post('/auth/request-verify-token', { email: 'lancelot@example.com' })
+    const tokens = (await outboxLines(outbox, 2)).map((line) => line.token!)
+    expect(tokens).toHaveLength(2)
+    child.kill('SIGTERM')
+    await exited
+    return { log, tokens }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }
+}
