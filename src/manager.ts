@@ -14,6 +14,7 @@ import { verifyJwt } from './jwt/verify.ts'
 import { PasswordHelper, type PasswordHasher } from './password.ts'
 import { defaultPasswordPolicy, type PasswordPolicy, type PasswordPolicyUser } from './password-policy.ts'
 import { fingerprintMatches, passwordFingerprint, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE } from './tokens.ts'
+import type { RevokeOptions, TokenRevoker } from './revocation/revoker.ts'
 import type { UserCreateData, UserRecord, UserUpdateData } from './user.ts'
 
 export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unknown, Res = unknown>
@@ -30,6 +31,11 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
   passwordHelper?: PasswordHasher
   /** Replaces the default policy; throw `InvalidPasswordError` to refuse a password. */
   validatePassword?: PasswordPolicy
+  /**
+   * What holds the users' access and refresh tokens (strategies, refresh stores), for "log out
+   * everywhere". `fastifyUsers()` fills it from its backends.
+   */
+  tokenRevokers?: TokenRevoker[]
 }
 
 /** A registration: the create model of CONTRACT §2.2, plus the application's fields. */
@@ -171,6 +177,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     }
     await this.validatePassword(password, user, ErrorCode.RESET_PASSWORD_INVALID_PASSWORD)
     const updated = await this.db.update(user, { hashed_password: await this.passwordHelper.hash(password) } as UserUpdateData)
+    // Whoever asked for the reset may be locking out a thief: end every session (deliberate difference 10).
+    await this.revokeAllTokens(updated)
     await this.hooks.onAfterResetPassword?.(user, request)
     return updated
   }
@@ -243,7 +251,20 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   async delete(user: U, request?: R): Promise<void> {
     await this.hooks.onBeforeDelete?.(user, request)
     await this.db.delete(user)
+    await this.revokeAllTokens(user, { userDeleted: true })
     await this.hooks.onAfterDelete?.(user, request)
+  }
+
+  /**
+   * Logs the user out everywhere: every access and refresh token of every backend stops
+   * working at once, on every instance sharing the revocation state. `except` keeps one
+   * access token of the user (and its refresh tokens). Deactivation does not call this.
+   *
+   * @example
+   * await users.manager.revokeAllTokens(user)
+   */
+  async revokeAllTokens(user: U, options: RevokeOptions = {}): Promise<void> {
+    for (const revoker of this.#options.tokenRevokers ?? []) await revoker.revokeAllTokens(user.id, options)
   }
 
   #decode(token: string, keys: JwtKeys, audience: string, bad: UsersError): Record<string, unknown> {

@@ -10,7 +10,6 @@ import {
   AuthenticationBackend,
   BearerTransport,
   CookieTransport,
-  JwtStrategy,
   PasswordHelper,
   ensureSuperuser,
   fastifyUsers,
@@ -18,22 +17,35 @@ import {
 import { openUserDatabase } from 'fastify-users/kysely'
 import type { Config } from './config.ts'
 import { fileOutbox } from './outbox.ts'
+import { registerOidc } from './oidc.ts'
+import { buildSessions } from './sessions.ts'
+import { securityHeaders } from './security-headers.ts'
 
 export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const app = Fastify({
+    logger: {
+      level: process.env.LOG_LEVEL ?? 'info',
+      // Query strings stay out of the log: an OAuth callback's carries a code and a state.
+      serializers: { req: (request) => ({ method: request.method, url: request.url.split('?')[0], remoteAddress: request.ip }) },
+    },
+  })
+  securityHeaders(app, { production: config.production })
   const store = await openUserDatabase(config.databaseUrl)
   app.addHook('onClose', () => store.destroy())
 
-  const strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds: config.jwtLifetime })
+  // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
+  const { strategy, refresh } = buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
     strategy,
+    refresh,
   })
   const cookie = new AuthenticationBackend({
     name: 'cookie',
     transport: new CookieTransport({ cookieMaxAge: config.jwtLifetime, cookieSecure: config.cookieSecure }),
     strategy,
+    refresh,
   })
 
   const outbox = config.outboxFile ? fileOutbox(config.outboxFile) : null
@@ -45,6 +57,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   const users = fastifyUsers({
     db: store.users,
     backends: [bearer, cookie],
+    ...(config.rateLimit === null ? {} : { security: { rateLimit: rateLimits(config.rateLimit) } }),
     manager: {
       resetPasswordTokenSecret: config.secret,
       verificationTokenSecret: config.secret,
@@ -74,7 +87,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       },
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's own policy, with the hashes of its inline scripts; upgrading requests to
+    // HTTPS would break it on a plain-HTTP development server.
+    staticCSP: true,
+    transformStaticCSP: (header) => (config.production ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')),
+  })
 
   await app.register(users.authRoutes(bearer), { prefix: '/auth/jwt' })
   await app.register(users.authRoutes(cookie), { prefix: '/auth/cookie' })
@@ -82,6 +101,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes(), { prefix: '/users' })
+  if (config.oidc) await registerOidc(app, users, bearer, { oidc: config.oidc, secret: config.secret, cookieSecure: config.cookieSecure })
 
   app.get('/authenticated-route', { onRequest: users.currentUser({ active: true }) }, async (request) => ({
     message: `Hello ${request.user.email}!`,
@@ -92,4 +112,18 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     app.log.info(`Superuser ${user.email} ${created ? 'created' : 'promoted'}.`)
   }
   return app
+}
+
+/** RATE_LIMIT's per-address limits: the same number per minute for every limited action, or none. */
+function rateLimits(perMinute: number | 'off') {
+  if (perMinute === 'off') return false as const
+  const rule = { limit: perMinute, windowSeconds: 60 }
+  return {
+    'login': rule,
+    'register': rule,
+    'forgot-password': rule,
+    'reset-password': rule,
+    'request-verify-token': rule,
+    'verify': rule,
+  }
 }

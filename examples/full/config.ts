@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { normalizeEmail } from 'fastify-users'
+import { readOidcConfig, type OidcConfig } from './oidc.ts'
 
 export interface Config {
   port: number
@@ -16,7 +17,24 @@ export interface Config {
   outboxFile: string | null
   superuser: { email: string; password: string } | null
   production: boolean
+  /** OIDC_ISSUER and friends: an optional OpenID Connect login (see oidc.ts); `null` without OIDC_ISSUER. */
+  oidc: OidcConfig | null
+  /** AUTH_STRATEGY: how access tokens work (default `jwt`). */
+  authStrategy: AuthStrategyName
+  /** REDIS_URL: shared session state (JWT logouts, or the tokens of `redis`); none by default. */
+  redisUrl: string | null
+  /** REDIS_KEY_PREFIX: prepended to every Redis key of the example (default none). */
+  redisKeyPrefix: string
+  /** REFRESH_LIFETIME: seconds; enables refresh tokens on both backends (default off). */
+  refreshLifetime: number | null
+  /**
+   * RATE_LIMIT: requests per minute per client address for each rate-limited action, or `off`;
+   * the library's defaults when unset. For load tests (`npm run bench`), never `off` in production.
+   */
+  rateLimit: number | 'off' | null
 }
+
+export type AuthStrategyName = 'jwt' | 'database' | 'redis'
 
 /** A configuration that cannot start the server; the message says what to fix. */
 export class ConfigError extends Error {
@@ -43,6 +61,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
   }
   const email = superuserEmail === '' ? null : normalizeEmail(superuserEmail)
   if (superuserEmail !== '' && email === null) throw new ConfigError(`SUPERUSER_EMAIL is not a valid address: "${superuserEmail}"`)
+  const authStrategy = (env.AUTH_STRATEGY || 'jwt') as AuthStrategyName
+  if (!['jwt', 'database', 'redis'].includes(authStrategy)) {
+    throw new ConfigError(`AUTH_STRATEGY must be jwt, database or redis, not "${authStrategy}"`)
+  }
+  if (authStrategy === 'redis' && !env.REDIS_URL) throw new ConfigError('AUTH_STRATEGY=redis needs REDIS_URL')
   return {
     port: integer(env.PORT, 8000, 'PORT'),
     host: env.HOST || '127.0.0.1',
@@ -53,6 +76,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     outboxFile: env.OUTBOX_FILE || null,
     superuser: email === null ? null : { email, password: superuserPassword },
     production,
+    oidc: readOidcConfig(env, production),
+    authStrategy,
+    redisUrl: env.REDIS_URL || null,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
+    refreshLifetime: env.REFRESH_LIFETIME ? integer(env.REFRESH_LIFETIME, 0, 'REFRESH_LIFETIME') : null,
+    rateLimit: env.RATE_LIMIT === 'off' ? 'off' : env.RATE_LIMIT ? integer(env.RATE_LIMIT, 0, 'RATE_LIMIT') : null,
   }
 }
 

@@ -2,6 +2,7 @@
  * An authentication backend is a named pair of a transport and a strategy (CONTRACT §1): the
  * transport says where the token travels, the strategy what it is.
  */
+import { RefreshTokens, type RefreshOptions } from '../refresh/refresh-tokens.ts'
 import type { UserRecord } from '../user.ts'
 import type { Strategy } from './strategy.ts'
 import type { Transport, TransportResponse } from './transport.ts'
@@ -11,6 +12,11 @@ export interface AuthenticationBackendOptions {
   name: string
   transport: Transport
   strategy: Strategy
+  /**
+   * Opt-in refresh tokens: login also hands out a long-lived refresh token, and
+   * `POST {prefix}/refresh` exchanges it for new tokens (see src/refresh/).
+   */
+  refresh?: RefreshOptions
 }
 
 /**
@@ -25,6 +31,8 @@ export class AuthenticationBackend {
   readonly name: string
   readonly transport: Transport
   readonly strategy: Strategy
+  /** `null` unless the backend was given `refresh` options. */
+  readonly refresh: RefreshTokens | null
 
   constructor(options: AuthenticationBackendOptions) {
     if (!/^[0-9A-Za-z_-]+$/.test(options.name)) {
@@ -33,6 +41,7 @@ export class AuthenticationBackend {
     this.name = options.name
     this.transport = options.transport
     this.strategy = options.strategy
+    this.refresh = options.refresh === undefined ? null : new RefreshTokens(options.refresh)
   }
 
   async login(user: UserRecord): Promise<TransportResponse> {

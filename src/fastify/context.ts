@@ -11,6 +11,8 @@ import { errorHandler } from './errors.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
 import type { UserSchemas } from './schemas.ts'
+import { installBodyRules } from './security/body-parsing.ts'
+import type { RouteSecurity } from './security/route-security.ts'
 import { validatorCompiler } from './validation.ts'
 
 export interface RoutesContext {
@@ -19,12 +21,15 @@ export interface RoutesContext {
   schemas: UserSchemas
   authenticate: Authenticate
   currentUser(options?: CurrentUserOptions): CurrentUserHook
+  /** Brute-force protection and the CSRF check (the `security` option). */
+  security: RouteSecurity
 }
 
 /** The settings every route plugin of fastify-users starts with. */
 export function prepareScope(app: FastifyInstance): void {
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
+  installBodyRules(app)
 }
 
 /** Sends a transport's response description. */

@@ -12,6 +12,7 @@ import { STATUS_CODES } from 'node:http'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { UsersError } from '../errors.ts'
+import { failedReadingBody } from './security/body-parsing.ts'
 
 /** An HTTP error whose body is the reason phrase of its status. */
 export class HttpError extends Error {
@@ -48,7 +49,10 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return reply.code(422).send({ detail: error.validation.map((e) => describe(e as ErrorObject, error.validationContext)) })
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, 413)
-  if (BODY_ERRORS.has(error.code) || error instanceof SyntaxError) {
+  // Whatever a parser throws on a malformed body (multipart without its boundary, invalid
+  // UTF-8…) is the client's error, not a 500; only a body too large keeps its 413.
+  const unreadableBody = failedReadingBody(request) && error.statusCode !== 413
+  if (BODY_ERRORS.has(error.code) || error instanceof SyntaxError || unreadableBody) {
     return reply.code(422).send({ detail: [{ type: 'body_error', loc: ['body'], msg: 'the request body could not be read' }] })
   }
   const status = error.statusCode ?? 500

@@ -10,11 +10,18 @@ import type { RoutesContext } from './context.ts'
 import { createAuthenticate, createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
+import { oauthRoutes, type OAuthRoutesOptions } from './routes/oauth.ts'
+import { oauthAssociateRoutes, type OAuthAssociateRoutesOptions } from './routes/oauth-associate.ts'
+import type { OAuthClient } from '../oauth/client.ts'
 import { registerRoutes } from './routes/register.ts'
 import { resetPasswordRoutes } from './routes/reset.ts'
 import { usersRoutes, type UsersRoutesOptions } from './routes/users.ts'
 import { verifyRoutes } from './routes/verify.ts'
 import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './schemas.ts'
+import type { SecurityOptions } from './security/options.ts'
+import { createRouteSecurity } from './security/route-security.ts'
+import { backendRevokers } from '../revocation/revoker.ts'
+import { revokeOthersOnPasswordChange } from './password-change.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -24,6 +31,13 @@ export interface FastifyUsersOptions {
   manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db'>
   /** The application's own user fields. */
   fields?: UserFieldSchemas
+  /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
+  security?: SecurityOptions
+  /**
+   * A password change through `PATCH /users/me` or `/users/{id}` ends the user's other tokens
+   * (default `false`: they keep working, as in FastAPI Users).
+   */
+  revokeOtherTokensOnPasswordChange?: boolean
 }
 
 export interface FastifyUsers {
@@ -41,6 +55,10 @@ export interface FastifyUsers {
   verifyRoutes(): FastifyPluginAsync
   /** `GET|PATCH /me`, `GET|PATCH|DELETE /{id}`. */
   usersRoutes(options?: UsersRoutesOptions): FastifyPluginAsync
+  /** OAuth login with one provider: `GET /authorize`, `GET /callback` (logs in through `backend`). */
+  oauthRoutes(client: OAuthClient, backend: AuthenticationBackend, options: OAuthRoutesOptions): FastifyPluginAsync
+  /** Linking a provider account to the current user: `GET /authorize`, `GET /callback`. */
+  oauthAssociateRoutes(client: OAuthClient, options: OAuthAssociateRoutesOptions): FastifyPluginAsync
 }
 
 /**
@@ -52,14 +70,23 @@ export interface FastifyUsers {
  */
 export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   checkBackendNames(options.backends)
-  const manager = new UserManager<User, FastifyRequest, FastifyReply>({ ...options.manager, db: options.db })
-  const authenticate = createAuthenticate(options.backends, manager)
+  const manager: UserManager<User, FastifyRequest, FastifyReply> = new UserManager<User, FastifyRequest, FastifyReply>({
+    ...options.manager,
+    db: options.db,
+    tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
+    onAfterUpdate: options.revokeOtherTokensOnPasswordChange
+      ? revokeOthersOnPasswordChange(() => manager, options.manager.onAfterUpdate)
+      : options.manager.onAfterUpdate,
+  })
+  const security = createRouteSecurity(options.security)
+  const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, manager), options.backends)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
     schemas: buildUserSchemas(options.fields),
     authenticate,
     currentUser: createCurrentUser(authenticate),
+    security,
   }
   return {
     manager,
@@ -73,6 +100,11 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     resetPasswordRoutes: () => resetPasswordRoutes(context),
     verifyRoutes: () => verifyRoutes(context),
     usersRoutes: (routeOptions) => usersRoutes(context, routeOptions),
+    oauthRoutes: (client, backend, routeOptions) => {
+      if (!options.backends.includes(backend)) throw new TypeError(`backend "${backend.name}" is not among fastifyUsers' backends`)
+      return oauthRoutes(context, client, backend, routeOptions)
+    },
+    oauthAssociateRoutes: (client, routeOptions) => oauthAssociateRoutes(context, client, routeOptions),
   }
 }
 

@@ -80,9 +80,11 @@ export function buildUserSchemas(fields: UserFieldSchemas = {}): UserSchemas {
 export const EmailBody = Type.Object({ email: emailInput() })
 export const TokenBody = Type.Object({ token: Type.String() })
 export const ResetPasswordBody = Type.Object({ token: Type.String(), password: Type.String() })
+// The maximum lengths only refuse absurd input cheaply, before any lookup or hashing: no stored
+// email is longer than 320 characters, and new passwords stop at 1024 (the password policy).
 export const LoginForm = Type.Object({
-  username: Type.String({ minLength: 1 }),
-  password: Type.String({ minLength: 1 }),
+  username: Type.String({ minLength: 1, maxLength: 1024 }),
+  password: Type.String({ minLength: 1, maxLength: 4096 }),
   grant_type: Type.Optional(Type.String({ pattern: '^password$' })),
   scope: Type.Optional(Type.String()),
   client_id: Type.Optional(Type.String()),

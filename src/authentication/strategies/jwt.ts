@@ -3,6 +3,12 @@
  * exp}`, HS256 by default; RS*, PS*, ES* and EdDSA by configuration. Reading a token checks it
  * synchronously (see `jwt/verify.ts` for why), then loads the user, so a deactivated or deleted
  * user is refused at once.
+ *
+ * Logout really ends a token (CONTRACT, deliberate differences 7 and 10): each token carries a
+ * `jti` and the user's token generation (`gen`, see `revocation/jwt-token.ts`), and reading it
+ * asks the revocation store, concurrently with the user lookup, whether it was logged out or
+ * issued before the user's latest "log out everywhere". Without a `revocation` store the state
+ * stays in this process (see `processRevocationStore`).
  */
 import { parseId } from '../../id.ts'
 import { InvalidTokenError } from '../../errors.ts'
@@ -12,6 +18,11 @@ import { verifyJwt } from '../../jwt/verify.ts'
 import { AUTH_AUDIENCE } from '../../tokens.ts'
 import type { UserRecord } from '../../user.ts'
 import type { Strategy, UserLookup } from '../strategy.ts'
+import { jwtGeneration, jwtRevocationClaims, jwtTokenKey } from '../../revocation/jwt-token.ts'
+import { processRevocationStore } from '../../revocation/memory-store.ts'
+import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
+import { isRevoked, type RevocationStore } from '../../revocation/store.ts'
+import type { JWTPayload } from 'jose'
 
 export interface JwtStrategyOptions {
   /** HMAC secret, or the private key of an asymmetric algorithm. */
@@ -23,35 +34,68 @@ export interface JwtStrategyOptions {
   algorithm?: JwtAlgorithm
   /** Verification key of an asymmetric algorithm; derived from `secret` when omitted. */
   publicKey?: KeyMaterial
+  /**
+   * Where logouts and token generations are kept. Default: this process's memory, which other
+   * instances do not see; pass a shared store (Redis, SQL) to run more than one instance.
+   */
+  revocation?: RevocationStore
 }
 
-export class JwtStrategy implements Strategy {
+export class JwtStrategy implements Strategy, TokenRevoker {
   readonly lifetimeSeconds: number | null
   readonly tokenAudience: string[]
   readonly keys: JwtKeys
+  readonly revocation: RevocationStore
 
   constructor(options: JwtStrategyOptions) {
     this.lifetimeSeconds = options.lifetimeSeconds
     this.tokenAudience = options.tokenAudience ?? [AUTH_AUDIENCE]
     this.keys = importJwtKeys({ secret: options.secret, algorithm: options.algorithm, publicKey: options.publicKey })
+    this.revocation = options.revocation ?? processRevocationStore()
   }
 
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
-    let sub: unknown
+    const payload = this.#verify(token)
+    const id = payload === null ? null : parseId(payload.sub)
+    if (id === null) return null
+    const key = jwtTokenKey(token, payload!)
+    const [user, state] = await Promise.all([users.get(id), this.revocation.check(id, key)])
+    return user !== null && !isRevoked(state, jwtGeneration(payload!), key) ? user : null
+  }
+
+  async writeToken(user: UserRecord): Promise<string> {
+    const claims = jwtRevocationClaims(await this.revocation.generation(user.id))
+    return signJwt({ sub: user.id, ...claims }, this.keys, { audience: this.tokenAudience, lifetimeSeconds: this.lifetimeSeconds })
+  }
+
+  /** Denies the token until its own `exp` (for ever if it has none). */
+  async destroyToken(token: string): Promise<void> {
+    const payload = this.#verify(token)
+    if (payload === null) return
+    await this.revocation.deny(jwtTokenKey(token, payload), payload.exp ?? null)
+  }
+
+  /** Bumps the user's generation; `except`, a valid token of the user, stays valid. */
+  async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
+    // A deleted user's tokens already fail the user lookup, and its id never comes back.
+    if (options.userDeleted) return
+    let keep: string | null = null
+    const payload = options.except === undefined ? null : this.#verify(options.except)
+    if (payload !== null && parseId(payload.sub) === userId) {
+      const key = jwtTokenKey(options.except!, payload)
+      if (!isRevoked(await this.revocation.check(userId, key), jwtGeneration(payload), key)) keep = key
+    }
+    await this.revocation.bump(userId, keep)
+  }
+
+  /** The payload of a valid token, or `null`. */
+  #verify(token: string): JWTPayload | null {
     try {
       // A token without `exp` is refused when tokens are issued with one (deliberate difference 8).
-      sub = verifyJwt(token, this.keys, { audience: this.tokenAudience, requireExp: this.lifetimeSeconds !== null }).sub
+      return verifyJwt(token, this.keys, { audience: this.tokenAudience, requireExp: this.lifetimeSeconds !== null })
     } catch (error) {
       if (error instanceof InvalidTokenError) return null
       throw error
     }
-    const id = parseId(sub)
-    return id === null ? null : users.get(id)
   }
-
-  writeToken(user: UserRecord): Promise<string> {
-    return signJwt({ sub: user.id }, this.keys, { audience: this.tokenAudience, lifetimeSeconds: this.lifetimeSeconds })
-  }
-
-  async destroyToken(): Promise<void> {}
 }

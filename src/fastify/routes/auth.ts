@@ -1,6 +1,7 @@
 /**
  * Auth routes of one backend (CONTRACT §5.1): `POST /login` with an OAuth2 password form
- * (urlencoded or multipart, never JSON) and `POST /logout`.
+ * (urlencoded or multipart, never JSON) and `POST /logout`; beyond FastAPI Users, `POST
+ * /logout-all` (logout-all.ts) and, with refresh tokens, `POST /refresh` (refresh.ts).
  */
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
@@ -11,6 +12,8 @@ import { ErrorCode, UnknownHashError, UsersError } from '../../errors.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse, LoginForm } from '../schemas.ts'
+import { registerLogoutAllRoute } from './logout-all.ts'
+import { endRefreshTokens, issueTokens, refreshCarrierOf, registerRefreshRoute } from './refresh.ts'
 
 export interface AuthRoutesOptions {
   /** Refuse unverified users at login (400 `LOGIN_USER_NOT_VERIFIED`) and logout (403). */
@@ -34,6 +37,7 @@ export function authRoutes(
     prepareScope(app)
     await app.register(formbody)
     await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
+    const refreshCarrier = refreshCarrierOf(app, backend)
 
     app.post('/login', {
       schema: {
@@ -48,6 +52,7 @@ export function authRoutes(
           422: ErrorResponse,
         },
       },
+      ...context.security.routeHooks('login', backend),
       // A JSON body is a 422 as in FastAPI, whose form fields are then simply missing.
       preValidation: async (request) => {
         const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
@@ -70,7 +75,7 @@ export function authRoutes(
       }
       if (!user || !user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
       if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-      const response = await backend.login(user)
+      const response = await issueTokens(backend, refreshCarrier, user)
       await manager.hooks.onAfterLogin?.(user, request, reply)
       return sendTransportResponse(reply, response)
     })
@@ -89,7 +94,12 @@ export function authRoutes(
     }, async (request, reply) => {
       const { backend: issuer, token } = request.authentication!
       await issuer.strategy.destroyToken(token, request.user)
-      return sendTransportResponse(reply, backend.transport.logoutResponse() ?? { statusCode: 204 })
+      await endRefreshTokens(context.backends, token)
+      const response = backend.transport.logoutResponse() ?? { statusCode: 204 }
+      return sendTransportResponse(reply, refreshCarrier === null ? response : refreshCarrier.clear(response))
     })
+
+    registerLogoutAllRoute(app, context, backend, refreshCarrier, { requiresVerification })
+    if (refreshCarrier !== null) registerRefreshRoute(app, context, backend, refreshCarrier, { requiresVerification })
   }
 }

@@ -19,6 +19,7 @@ export function registerRoutes(context: RoutesContext): FastifyPluginAsync {
         body: schemas.create,
         response: { 201: schemas.read, 400: ErrorResponse, 422: ErrorResponse },
       },
+      ...context.security.routeHooks('register'),
     }, async (request, reply) => {
       const user = await manager.create(request.body as UserCreateInput, { safe: true, request })
       return reply.code(201).send(user)

@@ -23,6 +23,7 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
         body: EmailBody,
         response: { 202: NullResponse, 422: ErrorResponse },
       },
+      ...context.security.routeHooks('forgot-password'),
     }, async (request, reply) => {
       const { email } = request.body as { email: string }
       runAfterResponse(request, 'forgot-password', async () => {
@@ -40,9 +41,11 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
         body: ResetPasswordBody,
         response: { 200: NullResponse, 400: ErrorResponse, 422: ErrorResponse },
       },
+      ...context.security.routeHooks('reset-password'),
     }, async (request, reply) => {
       const { token, password } = request.body as { token: string; password: string }
-      await manager.resetPassword(token, password, request)
+      const user = await manager.resetPassword(token, password, request)
+      await context.security.passwordReset(user.email)
       return sendNull(reply, 200)
     })
   }

@@ -20,6 +20,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
         body: EmailBody,
         response: { 202: NullResponse, 422: ErrorResponse },
       },
+      ...context.security.routeHooks('request-verify-token'),
     }, async (request, reply) => {
       const { email } = request.body as { email: string }
       runAfterResponse(request, 'request-verify-token', async () => {
@@ -37,6 +38,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
         body: TokenBody,
         response: { 200: schemas.read, 400: ErrorResponse, 422: ErrorResponse },
       },
+      ...context.security.routeHooks('verify'),
     }, async (request) => {
       const { token } = request.body as { token: string }
       return manager.verify(token, request)

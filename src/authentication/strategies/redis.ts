@@ -1,0 +1,99 @@
+/**
+ * Redis strategy (CONTRACT §7): an opaque 43-character token per login, stored as
+ * `SET fastapi_users_token:<token> <user id> EX <lifetime>` as FastAPI Users does, so Redis
+ * itself expires it; logout deletes the key. By default the key holds the token's SHA-256
+ * rather than the token (see `opaque-token.ts`; `tokenStorage: 'plain'` shares keys with a
+ * FastAPI Users deployment).
+ *
+ * For "log out everywhere" each user also has a set of its stored tokens,
+ * `fastify_users_user_tokens:<user id>`, expiring with the newest of them. Upstream keeps no
+ * such index, so tokens a FastAPI Users process writes into a shared Redis are not in it: they
+ * end at logout or by expiry, not by a revocation of all tokens.
+ */
+import type { Redis } from 'ioredis'
+import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
+import type { UserRecord } from '../../user.ts'
+import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
+import type { Strategy, UserLookup } from '../strategy.ts'
+
+export interface RedisStrategyOptions {
+  /** An ioredis client; the strategy never closes it. */
+  redis: Redis
+  /** Seconds a token works (the key's TTL); `null` (not recommended): until logout. */
+  lifetimeSeconds: number | null
+  /** Prefix of token keys; FastAPI Users' by default. */
+  keyPrefix?: string
+  /** Prefix of the per-user token sets. */
+  userIndexPrefix?: string
+  /** `sha256` (default) keys tokens by their hash; `plain` by the token, as FastAPI Users does. */
+  tokenStorage?: TokenStorage
+}
+
+/**
+ * @example
+ * const strategy = new RedisStrategy({ redis: new Redis(process.env.REDIS_URL), lifetimeSeconds: 3600 })
+ */
+export class RedisStrategy implements Strategy, TokenRevoker {
+  readonly lifetimeSeconds: number | null
+  readonly keyPrefix: string
+  readonly tokenStorage: TokenStorage
+  readonly #redis: Redis
+  readonly #indexPrefix: string
+
+  constructor(options: RedisStrategyOptions) {
+    this.#redis = options.redis
+    this.lifetimeSeconds = options.lifetimeSeconds
+    this.keyPrefix = options.keyPrefix ?? 'fastapi_users_token:'
+    this.#indexPrefix = options.userIndexPrefix ?? 'fastify_users_user_tokens:'
+    this.tokenStorage = checkTokenStorage(options.tokenStorage ?? 'sha256')
+    if (this.lifetimeSeconds !== null && !(Number.isInteger(this.lifetimeSeconds) && this.lifetimeSeconds > 0)) {
+      throw new TypeError('lifetimeSeconds must be a positive whole number of seconds, or null')
+    }
+  }
+
+  async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
+    const stored = storedToken(token, this.tokenStorage)
+    if (stored === null) return null
+    const userId = await this.#redis.get(this.keyPrefix + stored)
+    return userId === null ? null : users.get(userId)
+  }
+
+  async writeToken(user: UserRecord): Promise<string> {
+    const token = newOpaqueToken()
+    const stored = storedToken(token, this.tokenStorage)!
+    const index = this.#indexPrefix + user.id
+    const transaction = this.#redis.multi()
+    if (this.lifetimeSeconds === null) transaction.set(this.keyPrefix + stored, user.id)
+    else transaction.set(this.keyPrefix + stored, user.id, 'EX', this.lifetimeSeconds)
+    transaction.sadd(index, stored)
+    // Every token lives `lifetime` from now at most, so the set may expire with the newest one.
+    if (this.lifetimeSeconds !== null) transaction.expire(index, this.lifetimeSeconds)
+    await execAll(transaction)
+    return token
+  }
+
+  async destroyToken(token: string, user: UserRecord): Promise<void> {
+    const stored = storedToken(token, this.tokenStorage)
+    if (stored === null) return
+    await execAll(this.#redis.multi().del(this.keyPrefix + stored).srem(this.#indexPrefix + user.id, stored))
+  }
+
+  async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
+    const index = this.#indexPrefix + userId
+    const kept = options.except === undefined ? null : storedToken(options.except, this.tokenStorage)
+    const members = await this.#redis.smembers(index)
+    const doomed = members.filter((member) => member !== kept)
+    if (doomed.length === 0) return
+    const transaction = this.#redis.multi()
+    for (const member of doomed) transaction.del(this.keyPrefix + member)
+    transaction.srem(index, ...doomed)
+    await execAll(transaction)
+  }
+}
+
+/** Runs a MULTI and throws the first error of its replies. */
+async function execAll(transaction: ReturnType<Redis['multi']>): Promise<void> {
+  const results = await transaction.exec()
+  if (results === null) throw new Error('Redis aborted the transaction')
+  for (const [error] of results) if (error) throw error
+}

@@ -1,0 +1,102 @@
+/**
+ * OAuth associate router (CONTRACT §5.7): an authenticated user links a provider account.
+ * Both routes are guarded first (401 inactive or anonymous, 403 unverified when verification
+ * is required). `/authorize` puts the user's id into the state's `sub`; the callback runs the
+ * flow's checks, refuses a state of another user (400 `Bad Request`) before the code is
+ * exchanged, links the account (`oauthAssociateCallback`) and answers 200 with the user.
+ *
+ * When the application's read model declares `oauth_accounts`, the user is sent with its
+ * accounts; the base read model has none.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import { ErrorCode, UsersError } from '../../errors.ts'
+import { oauthAssociateCallback } from '../../oauth/callback.ts'
+import type { OAuthClient } from '../../oauth/client.ts'
+import { prepareScope, type RoutesContext } from '../context.ts'
+import type { User } from '../request.ts'
+import { ErrorResponse } from '../schemas.ts'
+import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
+
+export interface OAuthAssociateRoutesOptions extends OAuthRouteOptions {
+  /** Only verified users may link accounts (403 otherwise). */
+  requiresVerification?: boolean
+}
+
+/**
+ * The plugin of the associate router; applications get it from `fastifyUsers(…).oauthAssociateRoutes()`.
+ *
+ * @example
+ * app.register(oauthAssociateRoutes(context, google, { stateSecret: SECRET }), { prefix: '/auth/associate/google' })
+ */
+export function oauthAssociateRoutes(
+  context: RoutesContext,
+  client: OAuthClient,
+  options: OAuthAssociateRoutesOptions,
+): FastifyPluginAsync {
+  const { manager, schemas } = context
+  const router = new OAuthRouter(client, options)
+  const guard = context.currentUser({ active: true, verified: options.requiresVerification ?? false })
+  const withAccounts = 'oauth_accounts' in schemas.read.properties
+  const name = `oauth-associate:${client.name}`
+  const common = {
+    tags: [`auth:${client.name}`],
+    security: context.backends.map((backend) => ({ [backend.name]: [] })),
+  }
+
+  return async function oauthAssociatePlugin(app: FastifyInstance) {
+    prepareScope(app)
+
+    app.get('/authorize', {
+      schema: {
+        ...common,
+        operationId: `${name}.authorize`,
+        summary: `The ${client.name} authorization URL that links an account to the current user`,
+        querystring: AuthorizeQuery,
+        response: { 200: AuthorizeResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+      },
+      onRequest: guard,
+    }, (request, reply) => router.authorize(app, request, reply, request.user.id))
+
+    app.get('/callback', {
+      schema: {
+        ...common,
+        operationId: `${name}.callback`,
+        summary: `Where ${client.name} sends the browser back: link the account to the current user`,
+        querystring: CallbackQuery,
+        response: router.frontendUrls === null
+          ? { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse }
+          : { 302: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+      },
+      onRequest: guard,
+    }, async (request, reply) => {
+      reply.header('set-cookie', router.flow.cookie.clear())
+      let redirectTo: string | null = null
+      let user: User
+      try {
+        const { state, tokens, profile } = await router.flow.finish({
+          headers: request.headers,
+          query: router.callbackQuery(request),
+          redirectUri: router.callbackUrl(app, request),
+          subject: request.user.id,
+        })
+        redirectTo = state.redirectTo
+        if (profile.email === null) throw new UsersError(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL)
+        user = await oauthAssociateCallback(manager, request.user, {
+          oauthName: client.name,
+          accessToken: tokens.accessToken,
+          expiresAt: tokens.expiresAt,
+          refreshToken: tokens.refreshToken,
+          accountId: profile.accountId,
+          accountEmail: profile.email,
+          request,
+        })
+      } catch (error) {
+        return router.refuse(reply, error, redirectTo)
+      }
+      if (router.frontendUrls !== null) return reply.redirect(router.frontendTarget(redirectTo), 302)
+      if (!withAccounts) return user
+      return { ...user, oauth_accounts: await manager.db.listOAuthAccounts(user) }
+    })
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * What the OAuth login and associate routers share (CONTRACT §5.6, §5.7): their options, the
+ * `/authorize` handler, the callback URL, the answers to a refused callback, and the optional
+ * redirect mode.
+ *
+ * Redirect mode (`frontendRedirectUrls`): instead of answering JSON, the callback redirects
+ * (302) the browser to a front-end URL. `/authorize?redirect_to=` picks one of the configured
+ * URLs, compared exactly (no prefixes, no patterns: anything else is a 400, so there is no
+ * open redirect); the first is the default. The choice travels in the signed state and is
+ * checked against the list again at the callback. A refused callback redirects too, with
+ * `?error=<detail>` added, so that the front end can tell the user what happened.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { UsersError } from '../../errors.ts'
+import type { KeyMaterial } from '../../jwt/keys.ts'
+import type { OAuthClient } from '../../oauth/client.ts'
+import type { OAuthCsrfCookieOptions } from '../../oauth/csrf-cookie.ts'
+import { OAuthCallbackError } from '../../oauth/errors.ts'
+import { OAuthFlow } from '../../oauth/flow.ts'
+import type { OAuthStateStore } from '../../oauth/state-store.ts'
+import { sendStatus } from '../errors.ts'
+
+export interface OAuthRouteOptions {
+  /** HS256 secret of the state tokens. */
+  stateSecret: KeyMaterial
+  /**
+   * The callback URL registered at the provider. By default it is built from the request
+   * (scheme and host as this server sees them); set it in production.
+   */
+  redirectUrl?: string
+  /** Attributes of the CSRF cookie; defaults as FastAPI Users (`Secure`, `HttpOnly`, `SameSite=lax`). */
+  csrfCookie?: OAuthCsrfCookieOptions
+  /** Where used states are remembered until they expire; this process's memory by default. */
+  stateStore?: OAuthStateStore
+  /** Redirect mode: the front-end URLs the callback may redirect to (exact matches; the first is the default). */
+  frontendRedirectUrls?: string[]
+}
+
+/**
+ * The account as `oauth_accounts` items show it (CONTRACT §2.2), for a read model that
+ * includes them; the associate callback then answers the user with its accounts.
+ *
+ * @example
+ * fastifyUsers({ ..., fields: { read: { oauth_accounts: Type.Optional(Type.Array(OAuthAccountSchema)) } } })
+ */
+export const OAuthAccountSchema = Type.Object(
+  {
+    id: Type.String(),
+    oauth_name: Type.String(),
+    access_token: Type.String(),
+    expires_at: Type.Union([Type.Integer(), Type.Null()]),
+    refresh_token: Type.Union([Type.String(), Type.Null()]),
+    account_id: Type.String(),
+    account_email: Type.String(),
+  },
+  { title: 'OAuthAccount' },
+)
+
+export const AuthorizeQuery = Type.Object({
+  scopes: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+  redirect_to: Type.Optional(Type.String()),
+})
+export const AuthorizeResponse = Type.Object({ authorization_url: Type.String() }, { title: 'OAuth2AuthorizeResponse' })
+export const CallbackQuery = Type.Object({
+  code: Type.Optional(Type.String()),
+  state: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+})
+
+/** The flow and the redirect mode of one router. */
+export class OAuthRouter {
+  readonly flow: OAuthFlow
+  readonly frontendUrls: readonly string[] | null
+  readonly #redirectUrl: string | null
+
+  /**
+   * @example
+   * const router = new OAuthRouter(client, { stateSecret: SECRET })
+   */
+  constructor(client: OAuthClient, options: OAuthRouteOptions) {
+    this.flow = new OAuthFlow({ client, stateSecret: options.stateSecret, csrfCookie: options.csrfCookie, stateStore: options.stateStore })
+    this.#redirectUrl = options.redirectUrl ?? null
+    this.frontendUrls = options.frontendRedirectUrls ? checkFrontendUrls(options.frontendRedirectUrls) : null
+  }
+
+  /** The callback URL: the configured one, or this router's `/callback` as the request reached it. */
+  callbackUrl(app: FastifyInstance, request: FastifyRequest): string {
+    return this.#redirectUrl ?? `${request.protocol}://${request.host}${app.prefix}/callback`
+  }
+
+  /** `GET /authorize`: the authorization URL as JSON, and the CSRF cookie. */
+  async authorize(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, sub?: string): Promise<FastifyReply> {
+    const query = request.query as { scopes?: string | string[]; redirect_to?: string }
+    let redirectTo: string | undefined
+    if (this.frontendUrls !== null && query.redirect_to !== undefined) {
+      if (!this.frontendUrls.includes(query.redirect_to)) return sendStatus(reply, 400)
+      redirectTo = query.redirect_to
+    }
+    const scopes = query.scopes === undefined ? null : ([] as string[]).concat(query.scopes)
+    const started = await this.flow.start({ redirectUri: this.callbackUrl(app, request), scopes, sub, redirectTo })
+    reply.header('set-cookie', started.setCookie)
+    return reply.send({ authorization_url: started.authorizationUrl })
+  }
+
+  /** The callback's query string, untouched by validation (OpenID Connect needs all of it). */
+  callbackQuery(request: FastifyRequest): URLSearchParams {
+    const question = request.url.indexOf('?')
+    return new URLSearchParams(question === -1 ? '' : request.url.slice(question + 1))
+  }
+
+  /** In redirect mode, where a callback returns to: the state's choice if still allowed, else the default. */
+  frontendTarget(redirectTo: string | null): string {
+    const urls = this.frontendUrls!
+    return redirectTo !== null && urls.includes(redirectTo) ? redirectTo : urls[0]!
+  }
+
+  /**
+   * Answers a refused callback: 400 `{"detail"}`, or in redirect mode a redirect with
+   * `?error=<detail>`. Any other error is rethrown (500).
+   */
+  refuse(reply: FastifyReply, error: unknown, redirectTo: string | null): FastifyReply {
+    const detail = error instanceof OAuthCallbackError ? error.detail : error instanceof UsersError ? error.code : null
+    if (detail === null) throw error
+    if (this.frontendUrls === null) return reply.code(400).send({ detail })
+    const target = new URL(this.frontendTarget(redirectTo))
+    target.searchParams.set('error', detail)
+    return reply.redirect(target.toString(), 302)
+  }
+}
+
+function checkFrontendUrls(urls: string[]): string[] {
+  if (urls.length === 0) throw new TypeError('frontendRedirectUrls needs at least one URL')
+  for (const url of urls) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
+      throw new TypeError(`frontendRedirectUrls: "${url}" is not an absolute URL`)
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new TypeError(`frontendRedirectUrls: "${url}" is not http(s)`)
+  }
+  return [...urls]
+}

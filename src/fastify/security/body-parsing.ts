@@ -1,0 +1,50 @@
+/**
+ * How the routes of fastify-users read bodies, on top of Fastify's defaults (which already
+ * refuse `__proto__` and `constructor.prototype` keys in JSON, cap bodies at 1 MiB, and read
+ * `text/plain` as a string, which no JSON route's schema accepts, so a "simple" cross-site
+ * request cannot carry JSON):
+ *
+ * - a JSON body must be valid UTF-8: Fastify would decode stray bytes to U+FFFD and store
+ *   them, in an email say; it is a 422 instead;
+ * - an error while the body is read (a multipart body without its boundary, a truncated part)
+ *   is the client's fault: the error handler answers it as a 422 instead of a 500
+ *   (`failedReadingBody`);
+ * - responses are `Cache-Control: no-store`: they carry tokens and users' data, which no
+ *   shared cache may keep.
+ */
+import { isUtf8 } from 'node:buffer'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+const readingBody = new WeakSet<FastifyRequest>()
+
+/** Installs the body rules above on a route plugin's scope. */
+export function installBodyRules(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer
+    if (!isUtf8(bytes)) {
+      done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }), undefined)
+      return
+    }
+    parseJson(request, bytes.toString('utf8'), done)
+  })
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    readingBody.add(request)
+    return payload
+  })
+  // Not `preValidation`: @fastify/multipart reads a multipart body in a preValidation hook of its
+  // own, registered after this one, and its errors must count as the body's.
+  app.addHook('preHandler', async (request) => {
+    readingBody.delete(request)
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+    return payload
+  })
+}
+
+/** Whether an error came up while the request's body was being read (and so is the client's). */
+export function failedReadingBody(request: FastifyRequest): boolean {
+  return readingBody.has(request)
+}

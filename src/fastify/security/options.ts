@@ -1,0 +1,57 @@
+/**
+ * The `security` option of `fastifyUsers()`: brute-force protection and the CSRF check, on by
+ * default. The defaults are far above what a person or an ordinary client does (the FastAPI
+ * Users conformance suite, about 200 logins and 150 registrations a minute from one address,
+ * passes twice in a row), and far below what a guessing or flooding script needs.
+ */
+import type { BackoffPolicy } from '../../security/backoff.ts'
+import type { RateLimitStore } from '../../security/rate-limit-store.ts'
+import type { RateLimitRule } from '../../security/sliding-window.ts'
+
+/** The routes that take a password, an email or a token from anyone, and are limited. */
+export type ProtectedAction = 'login' | 'register' | 'forgot-password' | 'reset-password' | 'request-verify-token' | 'verify'
+
+export interface SecurityOptions {
+  /**
+   * Where the counters live: this process's memory by default. Several instances share their
+   * counters through a `RedisRateLimitStore`.
+   */
+  store?: RateLimitStore
+  /**
+   * Requests per client address and action, over a sliding window; `false` turns all of them
+   * (or one action's) off. Every login route of every backend shares the `login` limit. The
+   * address is Fastify's `request.ip`: behind a reverse proxy, set Fastify's `trustProxy`, or
+   * every client counts as the proxy.
+   */
+  rateLimit?: false | Partial<Record<ProtectedAction, RateLimitRule | false>>
+  /** Failed-login throttling per submitted email (see `DEFAULT_LOGIN_BACKOFF`); `false` turns it off. */
+  loginThrottle?: false | Partial<BackoffPolicy>
+  /**
+   * The CSRF check of cookie-authenticated requests: a state-changing request whose `Origin`
+   * (or `Sec-Fetch-Site`) shows another site than the server's own host or these origins is
+   * refused with 403. `false` turns it off.
+   */
+  csrf?: false | { allowedOrigins?: string[] }
+}
+
+/** Per client address, per minute. */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<ProtectedAction, RateLimitRule>> = Object.freeze({
+  'login': { limit: 600, windowSeconds: 60 },
+  'register': { limit: 600, windowSeconds: 60 },
+  'forgot-password': { limit: 300, windowSeconds: 60 },
+  'reset-password': { limit: 300, windowSeconds: 60 },
+  'request-verify-token': { limit: 300, windowSeconds: 60 },
+  'verify': { limit: 300, windowSeconds: 60 },
+})
+
+/** The rule of `action`, or null when it is not limited. */
+export function rateLimitRule(options: SecurityOptions, action: ProtectedAction): RateLimitRule | null {
+  if (options.rateLimit === false) return null
+  const rule = options.rateLimit?.[action]
+  if (rule === false) return null
+  const resolved = rule ?? DEFAULT_RATE_LIMITS[action]
+  if (!(Number.isInteger(resolved.limit) && resolved.limit > 0 && resolved.windowSeconds > 0)) {
+    throw new TypeError(`security.rateLimit.${action} needs a positive whole limit and a positive windowSeconds`)
+  }
+  return resolved
+}

@@ -1,0 +1,35 @@
+/**
+ * `fastify-users/oauth`: OAuth2 and OpenID Connect login. Provider clients for Google, GitHub,
+ * Microsoft Entra ID, Discord (through arctic) and any OpenID Connect issuer (through
+ * openid-client), the flow and its state tokens, and the account logic; the routes come from
+ * `fastifyUsers(…).oauthRoutes()` and `.oauthAssociateRoutes()`.
+ *
+ * @example
+ * ```ts
+ * import { GoogleOAuthClient } from 'fastify-users/oauth'
+ *
+ * const google = new GoogleOAuthClient({ clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET! })
+ * app.register(users.oauthRoutes(google, cookieBackend, { stateSecret: SECRET }), { prefix: '/auth/google' })
+ * ```
+ */
+export {
+  OAuthProviderError,
+  type OAuthAuthorizationRequest,
+  type OAuthClient,
+  type OAuthCodeExchange,
+  type OAuthProfile,
+  type OAuthTokens,
+} from './client.ts'
+export { oauthAssociateCallback, oauthCallback, type OAuthAccountInput, type OAuthCallbackOptions } from './callback.ts'
+export { csrfTokensMatch, OAuthCsrfCookie, type OAuthCsrfCookieOptions } from './csrf-cookie.ts'
+export { OAuthCallbackError } from './errors.ts'
+export { OAuthFlow, type OAuthCallbackRequest, type OAuthFinish, type OAuthFlowOptions, type OAuthStart } from './flow.ts'
+export { pkceChallenge, pkceVerifier } from './pkce.ts'
+export { MemoryOAuthStateStore, type OAuthStateStore } from './state-store.ts'
+export { OAUTH_STATE_LIFETIME_SECONDS, OAuthStateTokens, type OAuthState, type OAuthStateClaims } from './state.ts'
+export type { ProviderClientOptions } from './providers/arctic.ts'
+export { DiscordOAuthClient } from './providers/discord.ts'
+export { GitHubOAuthClient } from './providers/github.ts'
+export { GoogleOAuthClient } from './providers/google.ts'
+export { MicrosoftOAuthClient, type MicrosoftClientOptions } from './providers/microsoft.ts'
+export { OpenIdConnectClient, type OpenIdClientOptions } from './providers/openid.ts'

@@ -1,0 +1,85 @@
+/**
+ * Revocation state in Redis, shared by every instance that uses the same Redis: a logout or a
+ * "log out everywhere" on one instance is refused by all the others on their next request.
+ *
+ * Keys (under `keyPrefix`, default `fastify_users_revocation:`):
+ * - `gen:<user id>`: a hash `{g: generation, k: kept token key}`, without expiry (one small key
+ *   per user who was ever logged out everywhere);
+ * - `deny:<token key>`: `1`, expiring at the token's own `exp` (`EXAT`), so Redis drops the entry
+ *   when the token would have died anyway.
+ *
+ * `check` is one pipelined round trip (HMGET + EXISTS); `bump` is a MULTI, so two concurrent
+ * bumps both count.
+ */
+import type { Redis } from 'ioredis'
+import type { RevocationState, RevocationStore } from './store.ts'
+
+export interface RedisRevocationStoreOptions {
+  /** An ioredis client; the store never closes it. */
+  redis: Redis
+  keyPrefix?: string
+}
+
+/**
+ * @example
+ * const revocation = new RedisRevocationStore({ redis: new Redis(process.env.REDIS_URL) })
+ * const strategy = new JwtStrategy({ secret, lifetimeSeconds: 900, revocation })
+ */
+export class RedisRevocationStore implements RevocationStore {
+  readonly #redis: Redis
+  readonly #prefix: string
+
+  constructor(options: RedisRevocationStoreOptions) {
+    this.#redis = options.redis
+    this.#prefix = options.keyPrefix ?? 'fastify_users_revocation:'
+  }
+
+  async check(userId: string, tokenKey: string): Promise<RevocationState> {
+    const results = await this.#redis
+      .pipeline()
+      .hmget(this.#generationKey(userId), 'g', 'k')
+      .exists(this.#denyKey(tokenKey))
+      .exec()
+    const [generation, kept] = (unwrap(results?.[0]) as (string | null)[] | null) ?? [null, null]
+    return {
+      generation: generation == null ? 0 : Number(generation),
+      kept: kept ?? null,
+      denied: Number(unwrap(results?.[1])) > 0,
+    }
+  }
+
+  async generation(userId: string): Promise<number> {
+    const value = await this.#redis.hget(this.#generationKey(userId), 'g')
+    return value === null ? 0 : Number(value)
+  }
+
+  async bump(userId: string, keep: string | null = null): Promise<void> {
+    const key = this.#generationKey(userId)
+    const transaction = this.#redis.multi().hincrby(key, 'g', 1)
+    if (keep === null) transaction.hdel(key, 'k')
+    else transaction.hset(key, 'k', keep)
+    const results = await transaction.exec()
+    for (const result of results ?? []) unwrap(result)
+  }
+
+  async deny(tokenKey: string, expiresAt: number | null): Promise<void> {
+    const key = this.#denyKey(tokenKey)
+    if (expiresAt === null) await this.#redis.set(key, '1')
+    else if (expiresAt > Date.now() / 1000) await this.#redis.set(key, '1', 'EXAT', expiresAt)
+  }
+
+  #generationKey(userId: string): string {
+    return `${this.#prefix}gen:${userId}`
+  }
+
+  #denyKey(tokenKey: string): string {
+    return `${this.#prefix}deny:${tokenKey}`
+  }
+}
+
+/** The value of one pipelined reply, throwing its error. */
+function unwrap(result: [Error | null, unknown] | undefined): unknown {
+  if (result === undefined) throw new Error('Redis returned no reply')
+  if (result[0]) throw result[0]
+  return result[1]
+}

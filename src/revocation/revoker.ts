@@ -1,0 +1,51 @@
+/**
+ * "Log out everywhere": anything that holds a user's tokens (a strategy, a refresh-token
+ * store) can end all of them at once. The user manager calls every revoker it was given when a
+ * user asks for it, when a password is reset through forgot/reset (CONTRACT, deliberate
+ * difference 10) and when a user is deleted; deactivation calls none.
+ */
+import type { AuthenticationBackend } from '../authentication/backend.ts'
+
+export interface RevokeOptions {
+  /**
+   * A token of this user to keep (the one that authenticated a password change, so that the
+   * client making the change stays logged in). Ignored when it is not one of the user's tokens.
+   */
+  except?: string
+  /**
+   * The user no longer exists. Its id never comes back (UUIDs), so a revoker whose tokens
+   * already die with the user (a JWT fails its user lookup) may skip recording anything.
+   */
+  userDeleted?: boolean
+}
+
+export interface TokenRevoker {
+  /** Ends every token of the user this revoker knows of, now, on every instance. */
+  revokeAllTokens(userId: string, options?: RevokeOptions): Promise<void>
+}
+
+/**
+ * Whether `value` can revoke all of a user's tokens.
+ *
+ * @example
+ * const revokers = backends.map((backend) => backend.strategy).filter(isTokenRevoker)
+ */
+export function isTokenRevoker(value: unknown): value is TokenRevoker {
+  return typeof value === 'object' && value !== null && typeof (value as TokenRevoker).revokeAllTokens === 'function'
+}
+
+/**
+ * The revokers of some backends: each distinct strategy and refresh-token set that can revoke
+ * (two backends sharing one strategy revoke through it once).
+ *
+ * @example
+ * new UserManager({ ...options, tokenRevokers: backendRevokers([bearer, cookie]) })
+ */
+export function backendRevokers(backends: readonly AuthenticationBackend[]): TokenRevoker[] {
+  const revokers = new Set<TokenRevoker>()
+  for (const backend of backends) {
+    if (isTokenRevoker(backend.strategy)) revokers.add(backend.strategy)
+    if (backend.refresh !== null) revokers.add(backend.refresh)
+  }
+  return [...revokers]
+}

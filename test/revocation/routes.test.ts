@@ -1,0 +1,165 @@
+/**
+ * Revocation over HTTP with the JWT strategy and revocation state in SQL (CONTRACT, deliberate
+ * differences 7 and 10): logout ends the token that authenticated it, `logout-all` every token
+ * of the user, a forgot/reset password every token; deactivation only suspends tokens; a
+ * `PATCH` password change keeps them unless `revokeOtherTokensOnPasswordChange`, which keeps
+ * only the token that made the change. Reset and verify tokens are not access tokens and are
+ * untouched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DatabaseStrategy, JwtStrategy, KyselyRevocationStore } from '../../src/index.ts'
+import { SECRET } from '../support/app.ts'
+import { buildSessionApp, cookieHeader, openSqliteStore, type OpenedStore, type SessionApp } from '../support/session-app.ts'
+
+const patchMe = (t: SessionApp, token: string, json: object) =>
+  t.app.inject({ method: 'PATCH', url: '/users/me', headers: { authorization: `Bearer ${token}` }, payload: json })
+
+describe('JWT revocation over HTTP', () => {
+  let opened: OpenedStore
+  let t: SessionApp
+  let strict: SessionApp
+  beforeAll(async () => {
+    opened = await openSqliteStore()
+    const strategy = new JwtStrategy({
+      secret: SECRET,
+      lifetimeSeconds: 3600,
+      revocation: new KyselyRevocationStore({ db: opened.store.db, dialect: opened.store.dialect }),
+    })
+    t = await buildSessionApp({ store: opened.store, strategy })
+    strict = await buildSessionApp({ store: opened.store, strategy, revokeOtherTokensOnPasswordChange: true })
+  })
+  afterAll(async () => {
+    await t.close()
+    await strict.close()
+    await opened.drop()
+  })
+
+  it('logout ends the bearer token at once; the user\'s other tokens keep working', async () => {
+    const { user, password } = await t.createUser()
+    const [a, b] = [await t.token(user, password), await t.token(user, password)]
+    const res = await t.post('/auth/jwt/logout', { token: a })
+    expect(res.statusCode).toBe(204)
+    expect(res.body).toBe('')
+    expect(await t.me(a)).toBe(401)
+    expect((await t.post('/auth/jwt/logout', { token: a })).statusCode).toBe(401)
+    expect(await t.me(b)).toBe(200)
+  })
+
+  it('logout ends a cookie token too, whichever route is used', async () => {
+    const { user, password } = await t.createUser()
+    const cookie = cookieHeader(await t.login(user, password, 'cookie'))
+    expect((await t.post('/auth/jwt/logout', { cookie })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'GET', url: '/users/me', headers: { cookie } })).statusCode).toBe(401)
+  })
+
+  it('logout-all ends every token of the user on every backend, and clears the cookie on the cookie route', async () => {
+    const { user, password } = await t.createUser()
+    const other = await t.createUser()
+    const bearer = await t.token(user, password)
+    const cookie = cookieHeader(await t.login(user, password, 'cookie'))
+    const theirs = await t.token(other.user, other.password)
+    const res = await t.post('/auth/cookie/logout-all', { token: bearer })
+    expect(res.statusCode).toBe(204)
+    expect(res.headers['set-cookie']).toEqual(['fastapiusersauth=""; HttpOnly; Max-Age=0; Path=/; SameSite=lax; Secure'])
+    expect(await t.me(bearer)).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: '/users/me', headers: { cookie } })).statusCode).toBe(401)
+    expect(await t.me(theirs)).toBe(200)
+    expect(await t.me(await t.token(user, password))).toBe(200)
+  })
+
+  it('logout-all needs an authenticated active user', async () => {
+    expect((await t.post('/auth/jwt/logout-all')).statusCode).toBe(401)
+    expect((await t.post('/auth/jwt/logout-all', { token: 'garbage' })).json()).toEqual({ detail: 'Unauthorized' })
+  })
+
+  it('a forgot/reset password ends every access token; verify tokens still work', async () => {
+    const { user, password } = await t.createUser()
+    const token = await t.token(user, password)
+    const verifyToken = await t.users.manager.requestVerify(user)
+    await t.resetPassword(user, 'a brand new password')
+    expect(await t.me(token)).toBe(401)
+    expect(await t.me(await t.token(user, 'a brand new password'))).toBe(200)
+    expect((await t.users.manager.verify(verifyToken)).is_verified).toBe(true)
+  })
+
+  it('logout-all leaves an outstanding reset token usable', async () => {
+    const { user, password } = await t.createUser()
+    const token = await t.token(user, password)
+    const resetToken = await t.users.manager.forgotPassword(user)
+    await t.post('/auth/jwt/logout-all', { token })
+    const res = await t.post('/auth/reset-password', { json: { token: resetToken, password: 'another new password' } })
+    expect(res.statusCode).toBe(200)
+  })
+
+  it('deactivation suspends the tokens, and reactivation brings them back', async () => {
+    const { user, password } = await t.createUser()
+    const token = await t.token(user, password)
+    await t.users.manager.update(user, { is_active: false })
+    expect(await t.me(token)).toBe(401)
+    await t.users.manager.update((await t.users.manager.get(user.id))!, { is_active: true })
+    expect(await t.me(token)).toBe(200)
+  })
+
+  it('deleting the user ends its tokens', async () => {
+    const { user, password } = await t.createUser()
+    const token = await t.token(user, password)
+    await t.users.manager.delete(user)
+    expect(await t.me(token)).toBe(401)
+  })
+
+  it('a PATCH password change keeps every token by default', async () => {
+    const { user, password } = await t.createUser()
+    const [a, b] = [await t.token(user, password), await t.token(user, password)]
+    expect((await patchMe(t, a, { password: 'a brand new password' })).statusCode).toBe(200)
+    expect(await t.me(a)).toBe(200)
+    expect(await t.me(b)).toBe(200)
+  })
+
+  it('with revokeOtherTokensOnPasswordChange, a PATCH password change ends the other tokens only', async () => {
+    const { user, password } = await strict.createUser()
+    const [a, b] = [await strict.token(user, password), await strict.token(user, password)]
+    expect((await patchMe(strict, a, { email: `x${user.email}` })).statusCode).toBe(200)
+    expect(await strict.me(b)).toBe(200)
+    expect((await patchMe(strict, a, { password: 'a brand new password' })).statusCode).toBe(200)
+    expect(await strict.me(a)).toBe(200)
+    expect(await strict.me(b)).toBe(401)
+  })
+
+  it("with revokeOtherTokensOnPasswordChange, a superuser's change of another user's password ends all that user's tokens", async () => {
+    const admin = await strict.createUser({ is_superuser: true })
+    const { user, password } = await strict.createUser()
+    const adminToken = await strict.token(admin.user, admin.password)
+    const token = await strict.token(user, password)
+    const res = await strict.app.inject({
+      method: 'PATCH',
+      url: `/users/${user.id}`,
+      headers: { authorization: `Bearer ${adminToken}` },
+      payload: { password: 'a brand new password' },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(await strict.me(token)).toBe(401)
+    expect(await strict.me(adminToken)).toBe(200)
+  })
+})
+
+describe('revokeOtherTokensOnPasswordChange with the database strategy', () => {
+  let opened: OpenedStore
+  let t: SessionApp
+  beforeAll(async () => {
+    opened = await openSqliteStore()
+    const strategy = new DatabaseStrategy({ accessTokenDb: opened.store.accessTokens, lifetimeSeconds: 3600 })
+    t = await buildSessionApp({ store: opened.store, strategy, revokeOtherTokensOnPasswordChange: true })
+  })
+  afterAll(async () => {
+    await t.close()
+    await opened.drop()
+  })
+
+  it('keeps the token that made the change and ends the others', async () => {
+    const { user, password } = await t.createUser()
+    const [a, b] = [await t.token(user, password), await t.token(user, password)]
+    expect((await patchMe(t, a, { password: 'a brand new password' })).statusCode).toBe(200)
+    expect(await t.me(a)).toBe(200)
+    expect(await t.me(b)).toBe(401)
+  })
+})

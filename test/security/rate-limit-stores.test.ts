@@ -1,0 +1,111 @@
+/**
+ * Threat: brute force spread over time, over concurrent requests, or over several instances.
+ * Both stores keep the same contract, and the Redis store (against the real Redis) shares its
+ * counts between instances and stays atomic under concurrency.
+ */
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEFAULT_LOGIN_BACKOFF } from '../../src/security/login-throttle.ts'
+import { MemoryRateLimitStore } from '../../src/security/memory-store.ts'
+import type { RateLimitStore } from '../../src/security/rate-limit-store.ts'
+import { RedisRateLimitStore } from '../../src/security/redis-store.ts'
+import { requireRedis, uniqueName } from '../support/services.ts'
+import { uniqueEmail } from '../support/app.ts'
+import { buildSecureApp, loginRequest } from './app.ts'
+
+const policy = { ...DEFAULT_LOGIN_BACKOFF, freeFailures: 3, baseDelayMs: 1000, maxFailures: 6, lockoutMs: 60_000 }
+
+function storeContract(name: string, makeStore: () => RateLimitStore | null) {
+  describe(name, () => {
+    let store: RateLimitStore
+    beforeAll(function () {
+      const made = makeStore()
+      if (made) store = made
+    })
+    const skip = () => store === undefined
+
+    it('counts hits per fixed window and reports the previous window', async (ctx) => {
+      if (skip()) return ctx.skip()
+      const key = uniqueName('hits')
+      const t0 = 5_000_000
+      expect(await store.hit(key, 1000, t0)).toEqual({ current: 1, previous: 0 })
+      expect(await store.hit(key, 1000, t0 + 10)).toEqual({ current: 2, previous: 0 })
+      expect(await store.hit(key, 1000, t0 + 1000)).toEqual({ current: 1, previous: 2 })
+      expect(await store.hit(`${key}-other`, 1000, t0 + 1000)).toEqual({ current: 1, previous: 0 })
+    })
+
+    it('schedules backoff after the free failures, locks at the maximum, and forgets on clear', async (ctx) => {
+      if (skip()) return ctx.skip()
+      const key = uniqueName('attempts')
+      let now = 1_000_000
+      for (let i = 1; i <= 3; i++) expect(await store.attempt(key, policy, now)).toEqual({ allowed: true, retryAfterMs: 0, failures: i })
+      expect(await store.attempt(key, policy, now)).toEqual({ allowed: false, retryAfterMs: 1000, failures: 3 })
+      now += 1000
+      expect((await store.attempt(key, policy, now)).allowed).toBe(true)
+      expect(await store.attempt(key, policy, now + 1999)).toEqual({ allowed: false, retryAfterMs: 1, failures: 4 })
+      now += 2000
+      expect((await store.attempt(key, policy, now)).failures).toBe(5)
+      now += 4000
+      expect((await store.attempt(key, policy, now)).failures).toBe(6)
+      expect(await store.attempt(key, policy, now + 59_999)).toEqual({ allowed: false, retryAfterMs: 1, failures: 6 })
+      await store.clear(key)
+      expect(await store.attempt(key, policy, now)).toEqual({ allowed: true, retryAfterMs: 0, failures: 1 })
+    })
+
+    it('lets exactly the free attempts through a burst of concurrent ones', async (ctx) => {
+      if (skip()) return ctx.skip()
+      const key = uniqueName('burst')
+      const verdicts = await Promise.all(Array.from({ length: 50 }, () => store.attempt(key, policy, 2_000_000)))
+      expect(verdicts.filter((verdict) => verdict.allowed)).toHaveLength(3)
+      const hits = await Promise.all(Array.from({ length: 50 }, () => store.hit(key, 60_000, 2_000_000)))
+      expect(hits.map((counts) => counts.current).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    })
+  })
+}
+
+storeContract('MemoryRateLimitStore', () => new MemoryRateLimitStore())
+
+let redisUrl: string | null = null
+const clients: Redis[] = []
+const prefix = `${uniqueName('fu_limit')}:`
+beforeAll(async () => {
+  redisUrl = await requireRedis()
+})
+afterAll(async () => {
+  if (clients[0]) {
+    const keys = await clients[0].keys(`${prefix}*`)
+    if (keys.length > 0) await clients[0].del(...keys)
+  }
+  await Promise.all(clients.map((client) => client.quit()))
+})
+function redisStore(): RedisRateLimitStore | null {
+  if (redisUrl === null) return null
+  const client = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1 })
+  clients.push(client)
+  return new RedisRateLimitStore(client, { keyPrefix: prefix })
+}
+
+storeContract('RedisRateLimitStore', redisStore)
+
+describe('two instances sharing a Redis store', () => {
+  it('share the per-address limit and the per-email throttle', async (ctx) => {
+    const [storeA, storeB] = [redisStore(), redisStore()]
+    if (!storeA || !storeB) return ctx.skip()
+    const security = (store: RedisRateLimitStore) => ({ store, rateLimit: { login: { limit: 4, windowSeconds: 60 } } })
+    const a = await buildSecureApp({ security: security(storeA) })
+    const b = await buildSecureApp({ security: security(storeB) })
+    try {
+      const statuses = []
+      for (let i = 0; i < 5; i++) statuses.push((await (i % 2 ? a : b).app.inject(loginRequest(uniqueEmail(), 'password-x', { remoteAddress: '198.51.100.77' }))).statusCode)
+      expect(statuses).toEqual([400, 400, 400, 400, 429])
+
+      const email = uniqueEmail('shared')
+      const guesses = []
+      for (let i = 0; i < 11; i++) guesses.push((await (i % 2 ? a : b).app.inject(loginRequest(email, `guess-${i}`, { remoteAddress: `198.51.100.${i}` }))).statusCode)
+      expect(guesses).toEqual([...Array(10).fill(400), 429])
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+})
