@@ -9,18 +9,18 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3'
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator'
-import type { AccessTokenDatabase, UserDatabase, UserRecord } from 'fastify-users'
 import { drizzleUserDatabase } from 'fastify-users/drizzle'
 import pg from 'pg'
 import { ConfigError } from '../full/config.ts'
+import type { ExampleStore } from '../full/database.ts'
 import * as pgSchema from './schema-pg.ts'
 import * as sqliteSchema from './schema-sqlite.ts'
 
-export interface ExampleDatabase {
-  users: UserDatabase<UserRecord>
-  accessTokens: AccessTokenDatabase
-  close(): Promise<void>
-}
+/**
+ * The Drizzle schema declares FastAPI Users' tables only: JWT logouts then live in this
+ * process (or in Redis with REDIS_URL), and refresh tokens are not offered.
+ */
+const NO_SESSION_TABLES = { revocation: null, refreshTokens: null }
 
 const migrations = (dialect: string): string => fileURLToPath(new URL(`./drizzle/${dialect}`, import.meta.url))
 
@@ -32,7 +32,7 @@ const migrations = (dialect: string): string => fileURLToPath(new URL(`./drizzle
  * const database = await openDatabase('sqlite://./users-drizzle.db')
  * ```
  */
-export async function openDatabase(url: string): Promise<ExampleDatabase> {
+export async function openDatabase(url: string): Promise<ExampleStore> {
   if (url.startsWith('sqlite://') && url.length > 'sqlite://'.length) {
     const client = new Database(url.slice('sqlite://'.length))
     const db = drizzleSqlite({ client })
@@ -48,8 +48,9 @@ export async function openDatabase(url: string): Promise<ExampleDatabase> {
     const { users, accessTokens } = drizzleUserDatabase({ db, tables: sqliteSchema })
     return {
       users,
-      accessTokens,
-      close: async () => {
+      accessTokens: accessTokens!,
+      ...NO_SESSION_TABLES,
+      destroy: async () => {
         client.close()
       },
     }
@@ -66,7 +67,7 @@ export async function openDatabase(url: string): Promise<ExampleDatabase> {
       throw error
     }
     const { users, accessTokens } = drizzleUserDatabase({ db, tables: pgSchema })
-    return { users, accessTokens, close: () => pool.end() }
+    return { users, accessTokens: accessTokens!, ...NO_SESSION_TABLES, destroy: () => pool.end() }
   }
   throw new ConfigError('DATABASE_URL must be sqlite://<path> or postgres://… for the Drizzle example')
 }

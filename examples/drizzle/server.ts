@@ -5,11 +5,12 @@
  * the file `npm start` made) or `postgres://…`.
  */
 import { ConfigError, readConfig } from '../full/config.ts'
-import { buildApp } from './app.ts'
+import { buildApp } from '../full/app.ts'
+import { openDatabase } from './database.ts'
 
 try {
   const config = readConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'sqlite://./users-drizzle.db' })
-  const app = await buildApp(config)
+  const app = await buildApp(config, await openDatabase(config.databaseUrl))
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void app.close().then(() => process.exit(0)))
   }

@@ -14,14 +14,15 @@ import {
   ensureSuperuser,
   fastifyUsers,
 } from 'fastify-users'
-import { openUserDatabase } from 'fastify-users/kysely'
 import type { Config } from './config.ts'
+import { openExampleStore, type ExampleStore } from './database.ts'
 import { fileOutbox } from './outbox.ts'
 import { registerOidc } from './oidc.ts'
 import { buildSessions } from './sessions.ts'
 import { securityHeaders } from './security-headers.ts'
 
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+/** The example's server; `given` replaces the database of DATABASE_URL (examples/drizzle passes its own). */
+export async function buildApp(config: Config, given?: ExampleStore): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: process.env.LOG_LEVEL ?? 'info',
@@ -30,7 +31,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     },
   })
   securityHeaders(app, { production: config.production })
-  const store = await openUserDatabase(config.databaseUrl)
+  const store = given ?? (await openExampleStore(config.databaseUrl))
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).

@@ -8,16 +8,14 @@ import type { FastifyInstance } from 'fastify'
 import {
   DatabaseStrategy,
   JwtStrategy,
-  KyselyRefreshTokenStore,
-  KyselyRevocationStore,
   RedisRevocationStore,
   RedisStrategy,
   type RefreshOptions,
   type Strategy,
 } from 'fastify-users'
-import type { KyselyUserStore } from 'fastify-users/kysely'
 import { Redis } from 'ioredis'
-import type { Config } from './config.ts'
+import { ConfigError, type Config } from './config.ts'
+import type { ExampleStore } from './database.ts'
 
 export interface Sessions {
   strategy: Strategy
@@ -25,7 +23,7 @@ export interface Sessions {
   refresh: RefreshOptions | undefined
 }
 
-export function buildSessions(config: Config, store: KyselyUserStore, app: FastifyInstance): Sessions {
+export function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Sessions {
   const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })
   if (redis !== null) app.addHook('onClose', async () => void (await redis.quit()))
   const lifetimeSeconds = config.jwtLifetime
@@ -38,15 +36,18 @@ export function buildSessions(config: Config, store: KyselyUserStore, app: Fasti
       strategy = new RedisStrategy({ redis: redis!, lifetimeSeconds })
       break
     case 'jwt': {
-      const revocation =
-        redis === null ? new KyselyRevocationStore({ db: store.db, dialect: store.dialect }) : new RedisRevocationStore({ redis })
-      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, revocation })
+      // Without a shared store, JwtStrategy keeps logouts in this process and warns.
+      const revocation = redis === null ? store.revocation : new RedisRevocationStore({ redis })
+      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(revocation === null ? {} : { revocation }) })
       break
     }
+  }
+  if (config.refreshLifetime !== null && store.refreshTokens === null) {
+    throw new ConfigError('REFRESH_LIFETIME needs a database that stores refresh tokens')
   }
   const refresh: RefreshOptions | undefined =
     config.refreshLifetime === null
       ? undefined
-      : { store: new KyselyRefreshTokenStore({ db: store.db }), lifetimeSeconds: config.refreshLifetime, cookie: { secure: config.cookieSecure } }
+      : { store: store.refreshTokens!, lifetimeSeconds: config.refreshLifetime, cookie: { secure: config.cookieSecure } }
   return { strategy, refresh }
 }

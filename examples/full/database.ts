@@ -1,0 +1,48 @@
+/**
+ * The example's database, from DATABASE_URL: SQLite, PostgreSQL or MySQL/MariaDB through the
+ * Kysely adapter, MongoDB through the MongoDB adapter. Each brings, besides the users, the
+ * shared places where sessions keep their state (JWT logouts, refresh tokens), so several
+ * instances on one database behave as one service.
+ */
+import type { AccessTokenDatabase, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
+import { KyselyRefreshTokenStore, KyselyRevocationStore } from 'fastify-users'
+import { openUserDatabase } from 'fastify-users/kysely'
+import { isMongoUrl, MongoRefreshTokenStore, MongoRevocationStore, openMongoUserDatabase } from 'fastify-users/mongodb'
+
+export interface ExampleStore {
+  users: UserDatabase<User>
+  accessTokens: AccessTokenDatabase
+  /** Where JWT logouts are kept without Redis; `null`: this process's memory only. */
+  revocation: RevocationStore | null
+  /** Where refresh tokens are kept; `null`: refresh tokens are not available. */
+  refreshTokens: RefreshTokenStore | null
+  destroy(): Promise<void>
+}
+
+/**
+ * Opens (and migrates) the database of a `sqlite://`, `postgres://`, `mysql://` or
+ * `mongodb://` URL.
+ *
+ * @example
+ * const store = await openExampleStore('sqlite://./users.db')
+ */
+export async function openExampleStore(url: string): Promise<ExampleStore> {
+  if (isMongoUrl(url)) {
+    const store = await openMongoUserDatabase(url)
+    return {
+      users: store.users,
+      accessTokens: store.accessTokens,
+      revocation: new MongoRevocationStore({ db: store.db }),
+      refreshTokens: new MongoRefreshTokenStore({ db: store.db }),
+      destroy: () => store.destroy(),
+    }
+  }
+  const store = await openUserDatabase(url)
+  return {
+    users: store.users,
+    accessTokens: store.accessTokens,
+    revocation: new KyselyRevocationStore({ db: store.db, dialect: store.dialect }),
+    refreshTokens: new KyselyRefreshTokenStore({ db: store.db }),
+    destroy: () => store.destroy(),
+  }
+}
