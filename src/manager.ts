@@ -269,7 +269,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
 
   #decode(token: string, keys: JwtKeys, audience: string, bad: UsersError): Record<string, unknown> {
     try {
-      const claims = verifyJwt(token, keys, { audience })
+      // Reset and verify tokens are always issued with `exp`, here and upstream; one without is forged.
+      const claims = verifyJwt(token, keys, { audience, requireExp: true })
       if (typeof claims.sub !== 'string') throw bad
       return claims
     } catch (error) {
