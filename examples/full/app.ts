@@ -126,5 +126,6 @@ function rateLimits(perMinute: number | 'off') {
     'reset-password': rule,
     'request-verify-token': rule,
     'verify': rule,
+    'refresh': rule,
   }
 }

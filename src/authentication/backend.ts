@@ -3,9 +3,8 @@
  * transport says where the token travels, the strategy what it is.
  */
 import { RefreshTokens, type RefreshOptions } from '../refresh/refresh-tokens.ts'
-import type { UserRecord } from '../user.ts'
 import type { Strategy } from './strategy.ts'
-import type { Transport, TransportResponse } from './transport.ts'
+import type { Transport } from './transport.ts'
 
 export interface AuthenticationBackendOptions {
   /** Names the routes (`auth:{name}.login`) and the OpenAPI security scheme. */
@@ -42,9 +41,5 @@ export class AuthenticationBackend {
     this.transport = options.transport
     this.strategy = options.strategy
     this.refresh = options.refresh === undefined ? null : new RefreshTokens(options.refresh)
-  }
-
-  async login(user: UserRecord): Promise<TransportResponse> {
-    return this.transport.loginResponse(await this.strategy.writeToken(user))
   }
 }
