@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { TransportResponse } from '../authentication/transport.ts'
 import type { UserManager } from '../manager.ts'
+import type { RefreshCarrier } from '../refresh/carrier.ts'
 import { errorHandler } from './errors.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
@@ -23,6 +24,11 @@ export interface RoutesContext {
   currentUser(options?: CurrentUserOptions): CurrentUserHook
   /** Brute-force protection and the CSRF check (the `security` option). */
   security: RouteSecurity
+  /**
+   * The refresh carrier of each backend with refresh tokens whose auth routes are registered
+   * (the first registration's), for the logins made elsewhere: the OAuth callback.
+   */
+  refreshCarriers: Map<AuthenticationBackend, RefreshCarrier>
 }
 
 /** The settings every route plugin of fastify-users starts with. */

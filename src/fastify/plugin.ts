@@ -87,25 +87,26 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     authenticate,
     currentUser: createCurrentUser(authenticate),
     security,
+    refreshCarriers: new Map(),
   }
   return {
     manager,
     schemas: context.schemas,
     currentUser: context.currentUser,
-    authRoutes: (backend, routeOptions) => {
-      if (!options.backends.includes(backend)) throw new TypeError(`backend "${backend.name}" is not among fastifyUsers' backends`)
-      return authRoutes(context, backend, routeOptions)
-    },
+    authRoutes: (backend, routeOptions) => authRoutes(context, ownBackend(options.backends, backend), routeOptions),
     registerRoutes: () => registerRoutes(context),
     resetPasswordRoutes: () => resetPasswordRoutes(context),
     verifyRoutes: () => verifyRoutes(context),
     usersRoutes: (routeOptions) => usersRoutes(context, routeOptions),
-    oauthRoutes: (client, backend, routeOptions) => {
-      if (!options.backends.includes(backend)) throw new TypeError(`backend "${backend.name}" is not among fastifyUsers' backends`)
-      return oauthRoutes(context, client, backend, routeOptions)
-    },
+    oauthRoutes: (client, backend, routeOptions) => oauthRoutes(context, client, ownBackend(options.backends, backend), routeOptions),
     oauthAssociateRoutes: (client, routeOptions) => oauthAssociateRoutes(context, client, routeOptions),
   }
+}
+
+/** A route plugin logs in only through a backend that `currentUser` also authenticates with. */
+function ownBackend(backends: AuthenticationBackend[], backend: AuthenticationBackend): AuthenticationBackend {
+  if (!backends.includes(backend)) throw new TypeError(`backend "${backend.name}" is not among fastifyUsers' backends`)
+  return backend
 }
 
 /** Backend names name routes and security schemes, so they must stay distinct (CONTRACT §4). */

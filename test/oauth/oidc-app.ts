@@ -1,9 +1,11 @@
 /**
  * The end-to-end setting of the OpenID Connect tests: a real OpenID Provider (test/support/
- * oidc-provider.ts) and the test app listening on 127.0.0.1, with one OpenID Connect client
- * mounted as several routers, one per configuration under test.
+ * oidc-provider.ts) and an app listening on 127.0.0.1, with one OpenID Connect client mounted
+ * as several routers, one per configuration under test. `startOidcApp` serves the route tests'
+ * app; `startOidcSetting` any app a test builds.
  */
 import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
 import { OpenIdConnectClient } from '../../src/oauth/index.ts'
 import { buildTestApp, uniqueEmail, type TestApp, type TestAppOptions } from '../support/app.ts'
 import { Browser, OidcTestProvider, type TestAccount } from '../support/oidc-provider.ts'
@@ -21,8 +23,14 @@ export const ROUTES = {
   associateVerified: '/auth/associate-verified/oidc',
 } as const
 
-export interface OidcApp {
-  test: TestApp
+/** What a setting serves: an app, not yet listening, and how to end it. */
+export interface ServedApp {
+  app: FastifyInstance
+  close(): Promise<void>
+}
+
+export interface OidcSetting<T extends ServedApp> {
+  test: T
   op: OidcTestProvider
   /** `http://127.0.0.1:<port>` of the app. */
   base: string
@@ -36,7 +44,33 @@ export interface OidcApp {
   close(): Promise<void>
 }
 
-export async function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'storeFields' | 'before'> = {}): Promise<OidcApp> {
+export type OidcApp = OidcSetting<TestApp>
+
+/** The route tests' app with the routers of `ROUTES`. */
+export function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'storeFields' | 'before'> = {}): Promise<OidcApp> {
+  return startOidcSetting(Object.values(ROUTES), (client) =>
+    buildTestApp({
+      ...options,
+      extend: async (app, users, { bearer, cookie }) => {
+        const common = { stateSecret: STATE_SECRET }
+        await app.register(users.oauthRoutes(client, bearer, common), { prefix: ROUTES.login })
+        await app.register(users.oauthRoutes(client, bearer, { ...common, associateByEmail: true }), { prefix: ROUTES.byEmail })
+        await app.register(users.oauthRoutes(client, cookie, { ...common, isVerifiedByDefault: true }), { prefix: ROUTES.cookie })
+        await app.register(users.oauthRoutes(client, cookie, { ...common, frontendRedirectUrls: FRONTEND_URLS }), { prefix: ROUTES.frontend })
+        await app.register(users.oauthAssociateRoutes(client, common), { prefix: ROUTES.associate })
+        await app.register(users.oauthAssociateRoutes(client, { ...common, requiresVerification: true }), { prefix: ROUTES.associateVerified })
+      },
+    }))
+}
+
+/**
+ * The provider, its client (`oidc`), and the app `build` makes with it, listening; `routes`
+ * are the mount points of the app's OAuth routers, whose callbacks the provider accepts.
+ */
+export async function startOidcSetting<T extends ServedApp>(
+  routes: readonly string[],
+  build: (client: OpenIdConnectClient) => Promise<T>,
+): Promise<OidcSetting<T>> {
   const op = await OidcTestProvider.listen()
   const clientSecret = randomBytes(24).toString('base64url')
   const client = new OpenIdConnectClient({
@@ -47,18 +81,7 @@ export async function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'sto
     scopes: ['openid', 'email'],
     allowInsecureRequests: true,
   })
-  const test = await buildTestApp({
-    ...options,
-    extend: async (app, users, { bearer, cookie }) => {
-      const common = { stateSecret: STATE_SECRET }
-      await app.register(users.oauthRoutes(client, bearer, common), { prefix: ROUTES.login })
-      await app.register(users.oauthRoutes(client, bearer, { ...common, associateByEmail: true }), { prefix: ROUTES.byEmail })
-      await app.register(users.oauthRoutes(client, cookie, { ...common, isVerifiedByDefault: true }), { prefix: ROUTES.cookie })
-      await app.register(users.oauthRoutes(client, cookie, { ...common, frontendRedirectUrls: FRONTEND_URLS }), { prefix: ROUTES.frontend })
-      await app.register(users.oauthAssociateRoutes(client, common), { prefix: ROUTES.associate })
-      await app.register(users.oauthAssociateRoutes(client, { ...common, requiresVerification: true }), { prefix: ROUTES.associateVerified })
-    },
-  })
+  const test = await build(client)
   await test.app.listen({ port: 0, host: '127.0.0.1' })
   const address = test.app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
@@ -67,7 +90,7 @@ export async function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'sto
     clients: [{
       client_id: 'fastify-users-test',
       client_secret: clientSecret,
-      redirect_uris: Object.values(ROUTES).map((route) => `${base}${route}/callback`),
+      redirect_uris: routes.map((route) => `${base}${route}/callback`),
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     }],

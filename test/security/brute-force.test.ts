@@ -3,13 +3,26 @@
  * throttling of failed logins (whether or not the account exists), per-address limits that no
  * spelling of a path or an address escapes, and limits that a normal client never meets.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import {
+  AuthenticationBackend,
+  BearerTransport,
+  JwtStrategy,
+  MemoryRefreshTokenStore,
+  fastifyUsers,
+  type SecurityOptions,
+} from '../../src/index.ts'
+import { sqliteUserDatabase } from '../../src/db/kysely/index.ts'
 import { backoffDelay } from '../../src/security/backoff.ts'
 import { clientAddressKey } from '../../src/security/client-address.ts'
 import { DEFAULT_LOGIN_BACKOFF } from '../../src/security/login-throttle.ts'
 import { MemoryRateLimitStore } from '../../src/security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../src/security/sliding-window.ts'
-import { uniqueEmail } from '../support/app.ts'
+import { FAST_HASHING, SECRET, uniqueEmail } from '../support/app.ts'
 import { buildSecureApp, loginRequest, type SecureApp } from './app.ts'
 
 let open: SecureApp[] = []
@@ -189,5 +202,78 @@ describe('per-address limits', () => {
       if (i % 4 === 0) results.push((await app.inject({ method: 'POST', url: '/auth/forgot-password', payload: { email } })).statusCode)
     }
     expect(results.filter((status) => status === 429)).toEqual([])
+  })
+})
+
+describe('refresh and logout-all', () => {
+  /** The bearer backend at /auth/jwt, with refresh tokens (the security suites' app has none). */
+  async function refreshApp(security: SecurityOptions = {}): Promise<SecureApp> {
+    const store = await sqliteUserDatabase({ filename: join(mkdtempSync(join(tmpdir(), 'fastify-users-refresh-limit-')), 'users.db') })
+    const bearer = new AuthenticationBackend({
+      name: 'jwt',
+      transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
+      strategy: new JwtStrategy({ secret: SECRET, lifetimeSeconds: 900 }),
+      refresh: { store: new MemoryRefreshTokenStore(), lifetimeSeconds: 3600 },
+    })
+    const users = fastifyUsers({
+      db: store.users,
+      backends: [bearer],
+      security,
+      manager: { resetPasswordTokenSecret: SECRET, verificationTokenSecret: SECRET, passwordHelper: FAST_HASHING },
+    })
+    const app = Fastify({ logger: false })
+    await app.register(users.authRoutes(bearer), { prefix: '/auth/jwt' })
+    await app.ready()
+    const built: SecureApp = {
+      app,
+      users,
+      store,
+      async createUser(fields = {}) {
+        const password = fields.password ?? `pw-${Math.random().toString(36).slice(2)}-long`
+        return { user: await users.manager.create({ email: uniqueEmail('refresh'), ...fields, password } as never), password }
+      },
+      close: async () => {
+        await app.close()
+        await store.destroy()
+      },
+    }
+    open.push(built)
+    return built
+  }
+  async function session({ app, createUser }: SecureApp) {
+    const { user, password } = await createUser()
+    const res = await app.inject(loginRequest(user.email, password))
+    expect(res.statusCode, res.body).toBe(200)
+    return res.json() as { access_token: string; refresh_token: string }
+  }
+  const refresh = (app: SecureApp['app'], token: string, remoteAddress?: string) =>
+    app.inject({ method: 'POST', url: '/auth/jwt/refresh', payload: { refresh_token: token }, remoteAddress })
+  const logoutAll = (app: SecureApp['app'], token: string) =>
+    app.inject({ method: 'POST', url: '/auth/jwt/logout-all', headers: { authorization: `Bearer ${token}` } })
+
+  it('answers 429 past the limit, per address, counting both routes together and apart from login', async () => {
+    const built = await refreshApp({ rateLimit: { refresh: { limit: 3, windowSeconds: 60 } }, loginThrottle: false })
+    const { app } = built
+    const first = await session(built)
+    const next = await refresh(app, first.refresh_token)
+    expect(next.statusCode).toBe(200)
+    expect((await refresh(app, 'not-a-refresh-token')).statusCode).toBe(401)
+    expect((await logoutAll(app, next.json().access_token)).statusCode).toBe(204)
+    expectTooMany(await refresh(app, next.json().refresh_token))
+    const other = await session(built)
+    expectTooMany(await logoutAll(app, other.access_token))
+    expect((await refresh(app, other.refresh_token, '198.51.100.9')).statusCode).toBe(200)
+  })
+
+  it('never hinders a client that refreshes, even back to back', async () => {
+    const built = await refreshApp()
+    let { refresh_token: token } = await session(built)
+    const statuses = []
+    for (let i = 0; i < 150; i++) {
+      const res = await refresh(built.app, token)
+      statuses.push(res.statusCode)
+      token = res.json().refresh_token
+    }
+    expect(new Set(statuses)).toEqual(new Set([200]))
   })
 })

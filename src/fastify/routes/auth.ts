@@ -37,7 +37,7 @@ export function authRoutes(
     prepareScope(app)
     await app.register(formbody)
     await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
-    const refreshCarrier = refreshCarrierOf(app, backend)
+    const refreshCarrier = refreshCarrierOf(app, context, backend)
 
     app.post('/login', {
       schema: {

@@ -27,7 +27,8 @@ export function registerLogoutAllRoute(
       security: [{ [backend.name]: [] }],
       response: { 401: ErrorResponse, 403: ErrorResponse },
     },
-    onRequest: context.currentUser({ active: true, verified: options.requiresVerification }),
+    // The address limit first: a flood costs no token check.
+    onRequest: [...context.security.routeHooks('refresh').onRequest, context.currentUser({ active: true, verified: options.requiresVerification })],
   }, async (request, reply) => {
     await context.manager.revokeAllTokens(request.user)
     const response = backend.transport.logoutResponse() ?? { statusCode: 204 }

@@ -10,11 +10,9 @@
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { ErrorCode, UsersError } from '../../errors.ts'
 import { oauthAssociateCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
-import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 
@@ -70,33 +68,14 @@ export function oauthAssociateRoutes(
       },
       onRequest: guard,
     }, async (request, reply) => {
-      reply.header('set-cookie', router.flow.cookie.clear())
-      let redirectTo: string | null = null
-      let user: User
-      try {
-        const { state, tokens, profile } = await router.flow.finish({
-          headers: request.headers,
-          query: router.callbackQuery(request),
-          redirectUri: router.callbackUrl(app, request),
-          subject: request.user.id,
-        })
-        redirectTo = state.redirectTo
-        if (profile.email === null) throw new UsersError(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL)
-        user = await oauthAssociateCallback(manager, request.user, {
-          oauthName: client.name,
-          accessToken: tokens.accessToken,
-          expiresAt: tokens.expiresAt,
-          refreshToken: tokens.refreshToken,
-          accountId: profile.accountId,
-          accountEmail: profile.email,
-          request,
-        })
-      } catch (error) {
-        return router.refuse(reply, error, redirectTo)
-      }
-      if (router.frontendUrls !== null) return reply.redirect(router.frontendTarget(redirectTo), 302)
-      if (!withAccounts) return user
-      return { ...user, oauth_accounts: await manager.db.listOAuthAccounts(user) }
+      const done = await router.callback(app, request, reply, {
+        subject: request.user.id,
+        link: (account) => oauthAssociateCallback(manager, request.user, { ...account, request }),
+      })
+      if (done === null) return reply
+      if (router.frontendUrls !== null) return router.redirectBack(reply, done.redirectTo)
+      if (!withAccounts) return done.linked
+      return { ...done.linked, oauth_accounts: await manager.db.listOAuthAccounts(done.linked) }
     })
   }
 }

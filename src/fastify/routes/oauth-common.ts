@@ -1,7 +1,7 @@
 /**
  * What the OAuth login and associate routers share (CONTRACT §5.6, §5.7): their options, the
- * `/authorize` handler, the callback URL, the answers to a refused callback, and the optional
- * redirect mode.
+ * `/authorize` handler, the callback up to the provider account (checks, code exchange, the
+ * answers to a refused callback), and the optional redirect mode.
  *
  * Redirect mode (`frontendRedirectUrls`): instead of answering JSON, the callback redirects
  * (302) the browser to a front-end URL. `/authorize?redirect_to=` picks one of the configured
@@ -12,8 +12,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { UsersError } from '../../errors.ts'
+import { ErrorCode, UsersError } from '../../errors.ts'
 import type { KeyMaterial } from '../../jwt/keys.ts'
+import type { OAuthAccountInput } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import type { OAuthCsrfCookieOptions } from '../../oauth/csrf-cookie.ts'
 import { OAuthCallbackError } from '../../oauth/errors.ts'
@@ -68,6 +69,9 @@ export const CallbackQuery = Type.Object({
   error: Type.Optional(Type.String()),
 })
 
+/** What a callback's `link` step gets: the provider account, and whether the provider verified its email. */
+export type LinkAccount<T> = (account: OAuthAccountInput, emailVerified: boolean) => Promise<T>
+
 /** The flow and the redirect mode of one router. */
 export class OAuthRouter {
   readonly flow: OAuthFlow
@@ -84,11 +88,6 @@ export class OAuthRouter {
     this.frontendUrls = options.frontendRedirectUrls ? checkFrontendUrls(options.frontendRedirectUrls) : null
   }
 
-  /** The callback URL: the configured one, or this router's `/callback` as the request reached it. */
-  callbackUrl(app: FastifyInstance, request: FastifyRequest): string {
-    return this.#redirectUrl ?? `${request.protocol}://${request.host}${app.prefix}/callback`
-  }
-
   /** `GET /authorize`: the authorization URL as JSON, and the CSRF cookie. */
   async authorize(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, sub?: string): Promise<FastifyReply> {
     const query = request.query as { scopes?: string | string[]; redirect_to?: string }
@@ -98,35 +97,83 @@ export class OAuthRouter {
       redirectTo = query.redirect_to
     }
     const scopes = query.scopes === undefined ? null : ([] as string[]).concat(query.scopes)
-    const started = await this.flow.start({ redirectUri: this.callbackUrl(app, request), scopes, sub, redirectTo })
+    const started = await this.flow.start({ redirectUri: this.#callbackUrl(app, request), scopes, sub, redirectTo })
     reply.header('set-cookie', started.setCookie)
     return reply.send({ authorization_url: started.authorizationUrl })
   }
 
-  /** The callback's query string, untouched by validation (OpenID Connect needs all of it). */
-  callbackQuery(request: FastifyRequest): URLSearchParams {
-    const question = request.url.indexOf('?')
-    return new URLSearchParams(question === -1 ? '' : request.url.slice(question + 1))
+  /**
+   * `GET /callback` up to the provider account: clears the CSRF cookie, runs the flow's checks
+   * (with `subject`, the user the state must name) and the code exchange, refuses an account
+   * without an email, and hands the account to `link`. A refusal, by the flow or by `link` (a
+   * `UsersError`), is answered here and yields `null`; any other error is rethrown (500).
+   * `redirectTo` is the redirect-mode target the state chose.
+   */
+  async callback<T>(
+    app: FastifyInstance,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { subject?: string; link: LinkAccount<T> },
+  ): Promise<{ linked: T; redirectTo: string | null } | null> {
+    reply.header('set-cookie', this.flow.cookie.clear())
+    let redirectTo: string | null = null
+    try {
+      const { state, tokens, profile } = await this.flow.finish({
+        headers: request.headers,
+        query: callbackQuery(request),
+        redirectUri: this.#callbackUrl(app, request),
+        subject: options.subject,
+      })
+      redirectTo = state.redirectTo
+      if (profile.email === null) throw new UsersError(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL)
+      const account: OAuthAccountInput = {
+        oauthName: this.flow.client.name,
+        accessToken: tokens.accessToken,
+        expiresAt: tokens.expiresAt,
+        refreshToken: tokens.refreshToken,
+        accountId: profile.accountId,
+        accountEmail: profile.email,
+      }
+      return { linked: await options.link(account, profile.emailVerified), redirectTo }
+    } catch (error) {
+      this.#refuse(reply, error, redirectTo)
+      return null
+    }
   }
 
-  /** In redirect mode, where a callback returns to: the state's choice if still allowed, else the default. */
-  frontendTarget(redirectTo: string | null): string {
+  /** In redirect mode, sends the browser back to the front end: the state's choice if still allowed, else the default. */
+  redirectBack(reply: FastifyReply, redirectTo: string | null): FastifyReply {
+    return reply.redirect(this.#frontendTarget(redirectTo), 302)
+  }
+
+  /** The callback URL: the configured one, or this router's `/callback` as the request reached it. */
+  #callbackUrl(app: FastifyInstance, request: FastifyRequest): string {
+    return this.#redirectUrl ?? `${request.protocol}://${request.host}${app.prefix}/callback`
+  }
+
+  #frontendTarget(redirectTo: string | null): string {
     const urls = this.frontendUrls!
     return redirectTo !== null && urls.includes(redirectTo) ? redirectTo : urls[0]!
   }
 
-  /**
-   * Answers a refused callback: 400 `{"detail"}`, or in redirect mode a redirect with
-   * `?error=<detail>`. Any other error is rethrown (500).
-   */
-  refuse(reply: FastifyReply, error: unknown, redirectTo: string | null): FastifyReply {
+  /** Answers a refused callback: 400 `{"detail"}`, or in redirect mode a redirect with `?error=<detail>`. */
+  #refuse(reply: FastifyReply, error: unknown, redirectTo: string | null): void {
     const detail = error instanceof OAuthCallbackError ? error.detail : error instanceof UsersError ? error.code : null
     if (detail === null) throw error
-    if (this.frontendUrls === null) return reply.code(400).send({ detail })
-    const target = new URL(this.frontendTarget(redirectTo))
+    if (this.frontendUrls === null) {
+      reply.code(400).send({ detail })
+      return
+    }
+    const target = new URL(this.#frontendTarget(redirectTo))
     target.searchParams.set('error', detail)
-    return reply.redirect(target.toString(), 302)
+    reply.redirect(target.toString(), 302)
   }
+}
+
+/** The callback's query string, untouched by validation (OpenID Connect needs all of it). */
+function callbackQuery(request: FastifyRequest): URLSearchParams {
+  const question = request.url.indexOf('?')
+  return new URLSearchParams(question === -1 ? '' : request.url.slice(question + 1))
 }
 
 function checkFrontendUrls(urls: string[]): string[] {

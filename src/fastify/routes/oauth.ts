@@ -5,8 +5,10 @@
  * The callback runs the flow's checks (state, CSRF cookie, single use; all before the code goes
  * to the provider), then the account logic (`oauthCallback`), refuses an inactive user with
  * `LOGIN_BAD_CREDENTIALS`, and answers as the backend's login does (bearer: 200 JSON; cookie:
- * 204 and `Set-Cookie`) after `onAfterLogin`. Every answer of the callback clears the CSRF
- * cookie. A provider that gives no email is `OAUTH_NOT_AVAILABLE_EMAIL`, as upstream.
+ * 204 and `Set-Cookie`) after `onAfterLogin`. A backend with refresh tokens adds a refresh
+ * token for its auth routes' `/refresh`, as a password login does (none when its auth routes
+ * are not registered: the token would have no route). Every answer of the callback clears the
+ * CSRF cookie. A provider that gives no email is `OAUTH_NOT_AVAILABLE_EMAIL`, as upstream.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
@@ -15,9 +17,9 @@ import { ErrorCode, UsersError } from '../../errors.ts'
 import { oauthCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
-import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
+import { issueTokens } from './refresh.ts'
 
 export interface OAuthRoutesOptions extends OAuthRouteOptions {
   /** Link a provider account to the existing user with the same verified email. Default false. */
@@ -39,6 +41,8 @@ export function oauthRoutes(
   options: OAuthRoutesOptions,
 ): FastifyPluginAsync {
   const { manager } = context
+  const associateByEmail = options.associateByEmail ?? false
+  const isVerifiedByDefault = options.isVerifiedByDefault ?? false
   const router = new OAuthRouter(client, options)
   const login = backend.transport.loginResponse('token')
   if (router.frontendUrls !== null && login.body !== undefined) {
@@ -71,38 +75,21 @@ export function oauthRoutes(
           : { 302: Type.Null(), 422: ErrorResponse },
       },
     }, async (request, reply) => {
-      reply.header('set-cookie', router.flow.cookie.clear())
-      let redirectTo: string | null = null
-      let user: User
-      try {
-        const { state, tokens, profile } = await router.flow.finish({
-          headers: request.headers,
-          query: router.callbackQuery(request),
-          redirectUri: router.callbackUrl(app, request),
-        })
-        redirectTo = state.redirectTo
-        if (profile.email === null) throw new UsersError(ErrorCode.OAUTH_NOT_AVAILABLE_EMAIL)
-        user = await oauthCallback(manager, {
-          oauthName: client.name,
-          accessToken: tokens.accessToken,
-          expiresAt: tokens.expiresAt,
-          refreshToken: tokens.refreshToken,
-          accountId: profile.accountId,
-          accountEmail: profile.email,
-          emailVerified: profile.emailVerified,
-          associateByEmail: options.associateByEmail ?? false,
-          isVerifiedByDefault: options.isVerifiedByDefault ?? false,
-          request,
-        })
-        if (!user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
-      } catch (error) {
-        return router.refuse(reply, error, redirectTo)
-      }
-      const response = await backend.login(user)
+      const done = await router.callback(app, request, reply, {
+        link: async (account, emailVerified) => {
+          const user = await oauthCallback(manager, { ...account, emailVerified, associateByEmail, isVerifiedByDefault, request })
+          if (!user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+          return user
+        },
+      })
+      if (done === null) return reply
+      const { linked: user, redirectTo } = done
+      // As a password login does: a backend with refresh tokens adds one for its auth routes' `/refresh`.
+      const response = await issueTokens(backend, context.refreshCarriers.get(backend) ?? null, user)
       await manager.hooks.onAfterLogin?.(user, request, reply)
       if (router.frontendUrls === null) return sendTransportResponse(reply, response)
       if (response.setCookies) reply.header('set-cookie', response.setCookies)
-      return reply.redirect(router.frontendTarget(redirectTo), 302)
+      return router.redirectBack(reply, redirectTo)
     })
   }
 }

@@ -25,13 +25,18 @@ import { ErrorResponse } from '../schemas.ts'
 const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1 }) })
 
 /**
- * The refresh carrier of a backend's route plugin, or `null` without refresh tokens.
+ * The refresh carrier of a backend's route plugin, or `null` without refresh tokens. The first
+ * one of each backend is remembered in `context.refreshCarriers`: an OAuth login through the
+ * backend hands out refresh tokens for this plugin's `/refresh` (whose path scopes the cookie).
  *
  * @example
- * const carrier = refreshCarrierOf(app, backend)
+ * const carrier = refreshCarrierOf(app, context, backend)
  */
-export function refreshCarrierOf(app: FastifyInstance, backend: AuthenticationBackend): RefreshCarrier | null {
-  return backend.refresh === null ? null : refreshCarrier(backend.transport, backend.refresh, `${app.prefix}/refresh`)
+export function refreshCarrierOf(app: FastifyInstance, context: RoutesContext, backend: AuthenticationBackend): RefreshCarrier | null {
+  if (backend.refresh === null) return null
+  const carrier = refreshCarrier(backend.transport, backend.refresh, `${app.prefix}/refresh`)
+  if (!context.refreshCarriers.has(backend)) context.refreshCarriers.set(backend, carrier)
+  return carrier
 }
 
 /**
@@ -89,6 +94,7 @@ export function registerRefreshRoute(
         422: ErrorResponse,
       },
     },
+    ...context.security.routeHooks('refresh'),
   }, async (request, reply) => {
     const token = carrier.read(request, request.body)
     const found = token === null ? null : await refresh.check(token)

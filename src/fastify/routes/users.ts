@@ -2,7 +2,8 @@
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
  * for superusers. The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
- * 404 for an unknown or malformed id before any 422.
+ * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
+ * does.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -11,6 +12,7 @@ import { prepareScope, type RoutesContext } from '../context.ts'
 import { sendStatus } from '../errors.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
+import { ignoreBodies } from '../security/body-parsing.ts'
 
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
@@ -86,18 +88,22 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
       onRequest: loadTarget,
     }, async (request) => manager.update(request.targetUser!, request.body as UserUpdateInput, { safe: false, request }))
 
-    app.delete('/:id', {
-      schema: {
-        ...common,
-        operationId: 'users:delete_user',
-        summary: 'Delete a user (superuser)',
-        params: IdParams,
-        response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
-      },
-      onRequest: loadTarget,
-    }, async (request, reply) => {
-      await manager.delete(request.targetUser!, request)
-      return reply.code(204).send()
+    // Fastify never reads a GET's body; a DELETE's, it would parse, and answer a malformed one 422.
+    await app.register(async function deleteUserRoute(scope: FastifyInstance) {
+      ignoreBodies(scope)
+      scope.delete('/:id', {
+        schema: {
+          ...common,
+          operationId: 'users:delete_user',
+          summary: 'Delete a user (superuser)',
+          params: IdParams,
+          response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+        },
+        onRequest: loadTarget,
+      }, async (request, reply) => {
+        await manager.delete(request.targetUser!, request)
+        return reply.code(204).send()
+      })
     })
   }
 }

@@ -44,6 +44,17 @@ export function installBodyRules(app: FastifyInstance): void {
   })
 }
 
+/**
+ * Makes a scope's routes ignore their request bodies, as FastAPI ignores the body of a route
+ * that declares none: whatever its content type, a body is never parsed, so it cannot turn the
+ * answer into a 422. It is left unread (Node discards it once the response is sent), as
+ * Fastify leaves a GET's.
+ */
+export function ignoreBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
+}
+
 /** Whether an error came up while the request's body was being read (and so is the client's). */
 export function failedReadingBody(request: FastifyRequest): boolean {
   return readingBody.has(request)

@@ -8,8 +8,12 @@ import type { BackoffPolicy } from '../../security/backoff.ts'
 import type { RateLimitStore } from '../../security/rate-limit-store.ts'
 import type { RateLimitRule } from '../../security/sliding-window.ts'
 
-/** The routes that take a password, an email or a token from anyone, and are limited. */
-export type ProtectedAction = 'login' | 'register' | 'forgot-password' | 'reset-password' | 'request-verify-token' | 'verify'
+/**
+ * The routes that take a password, an email or a token from anyone, and are limited. `refresh`
+ * counts the session routes of every backend together: `/refresh` and `/logout-all`.
+ */
+export type ProtectedAction =
+  | 'login' | 'register' | 'forgot-password' | 'reset-password' | 'request-verify-token' | 'verify' | 'refresh'
 
 export interface SecurityOptions {
   /**
@@ -42,6 +46,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ProtectedAction, RateLimitRule
   'reset-password': { limit: 300, windowSeconds: 60 },
   'request-verify-token': { limit: 300, windowSeconds: 60 },
   'verify': { limit: 300, windowSeconds: 60 },
+  // As generous as login: a client refreshes every few minutes, and only a script comes near.
+  'refresh': { limit: 600, windowSeconds: 60 },
 })
 
 /** The rule of `action`, or null when it is not limited. */

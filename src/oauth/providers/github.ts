@@ -5,8 +5,8 @@
  * flag is GitHub's word on it. The public profile email is not used: it may be any address.
  */
 import { GitHub } from 'arctic'
-import { checkClientName, OAuthProviderError, type OAuthAuthorizationRequest, type OAuthClient, type OAuthCodeExchange, type OAuthProfile, type OAuthTokens } from '../client.ts'
-import { arcticTokens, type ProviderClientOptions } from './arctic.ts'
+import { OAuthProviderError, type OAuthCodeExchange, type OAuthProfile, type OAuthTokens } from '../client.ts'
+import { ArcticClient, type ArcticProvider, type ProviderClientOptions } from './arctic.ts'
 import { accountIdOf, asRecord, fetchUserInfo, stringOrNull } from './user-info.ts'
 
 export const GITHUB_USER_URL = 'https://api.github.com/user'
@@ -14,28 +14,20 @@ export const GITHUB_EMAILS_URL = 'https://api.github.com/user/emails'
 
 const GITHUB_HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' }
 
-export class GitHubOAuthClient implements OAuthClient {
-  readonly name: string
+export class GitHubOAuthClient extends ArcticClient {
   readonly pkce = false
-  readonly #options: ProviderClientOptions
 
   /**
    * @example
    * const github = new GitHubOAuthClient({ clientId: process.env.GITHUB_CLIENT_ID, clientSecret: process.env.GITHUB_CLIENT_SECRET })
    */
   constructor(options: ProviderClientOptions) {
-    this.name = checkClientName(options.name ?? 'github')
-    this.#options = options
+    super(options, { name: 'github', scopes: ['user:email'] })
   }
 
-  async authorizationUrl(request: OAuthAuthorizationRequest): Promise<string> {
-    const scopes = request.scopes ?? this.#options.scopes ?? ['user:email']
-    return this.#github(request.redirectUri).createAuthorizationURL(request.state, scopes).toString()
-  }
-
-  async exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
+  override async exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
     try {
-      return await arcticTokens(() => this.#github(exchange.redirectUri).validateAuthorizationCode(exchange.code))
+      return await super.exchangeCode(exchange)
     } catch (error) {
       // GitHub's name for invalid_grant (an unknown, used or expired code).
       if (error instanceof OAuthProviderError && error.code === 'bad_verification_code') {
@@ -58,7 +50,12 @@ export class GitHubOAuthClient implements OAuthClient {
     }
   }
 
-  #github(redirectUri: string): GitHub {
-    return new GitHub(this.#options.clientId, this.#options.clientSecret, redirectUri)
+  protected provider(redirectUri: string): ArcticProvider {
+    const github = new GitHub(this.options.clientId, this.options.clientSecret, redirectUri)
+    // arctic's GitHub takes no code verifier: it is dropped, and no challenge is sent (`pkce = false`).
+    return {
+      createAuthorizationURL: (state, _codeVerifier, scopes) => github.createAuthorizationURL(state, scopes),
+      validateAuthorizationCode: (code) => github.validateAuthorizationCode(code),
+    }
   }
 }

@@ -4,33 +4,21 @@
  * word on the address.
  */
 import { Google } from 'arctic'
-import { checkClientName, type OAuthAuthorizationRequest, type OAuthClient, type OAuthCodeExchange, type OAuthProfile, type OAuthTokens } from '../client.ts'
-import { arcticTokens, type ProviderClientOptions } from './arctic.ts'
+import type { OAuthProfile, OAuthTokens } from '../client.ts'
+import { ArcticClient, type ProviderClientOptions } from './arctic.ts'
 import { accountIdOf, asRecord, fetchUserInfo, stringOrNull } from './user-info.ts'
 
 export const GOOGLE_USER_INFO_URL = 'https://openidconnect.googleapis.com/v1/userinfo'
 
-export class GoogleOAuthClient implements OAuthClient {
-  readonly name: string
+export class GoogleOAuthClient extends ArcticClient {
   readonly pkce = true
-  readonly #options: ProviderClientOptions
 
   /**
    * @example
    * const google = new GoogleOAuthClient({ clientId: process.env.GOOGLE_CLIENT_ID, clientSecret: process.env.GOOGLE_CLIENT_SECRET })
    */
   constructor(options: ProviderClientOptions) {
-    this.name = checkClientName(options.name ?? 'google')
-    this.#options = options
-  }
-
-  async authorizationUrl(request: OAuthAuthorizationRequest): Promise<string> {
-    const scopes = request.scopes ?? this.#options.scopes ?? ['openid', 'email', 'profile']
-    return this.#google(request.redirectUri).createAuthorizationURL(request.state, request.codeVerifier, scopes).toString()
-  }
-
-  exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
-    return arcticTokens(() => this.#google(exchange.redirectUri).validateAuthorizationCode(exchange.code, exchange.codeVerifier))
+    super(options, { name: 'google', scopes: ['openid', 'email', 'profile'] })
   }
 
   async profile(tokens: OAuthTokens): Promise<OAuthProfile> {
@@ -42,7 +30,7 @@ export class GoogleOAuthClient implements OAuthClient {
     }
   }
 
-  #google(redirectUri: string): Google {
-    return new Google(this.#options.clientId, this.#options.clientSecret, redirectUri)
+  protected provider(redirectUri: string): Google {
+    return new Google(this.options.clientId, this.options.clientSecret, redirectUri)
   }
 }

@@ -11,8 +11,8 @@
  * must add in "Token configuration".
  */
 import { decodeIdToken, MicrosoftEntraId } from 'arctic'
-import { checkClientName, type OAuthAuthorizationRequest, type OAuthClient, type OAuthCodeExchange, type OAuthProfile, type OAuthTokens } from '../client.ts'
-import { arcticTokens, type ProviderClientOptions } from './arctic.ts'
+import type { OAuthCodeExchange, OAuthProfile, OAuthTokens } from '../client.ts'
+import { ArcticClient, arcticTokens, type ProviderClientOptions } from './arctic.ts'
 import { accountIdOf, asRecord, stringOrNull } from './user-info.ts'
 
 export interface MicrosoftClientOptions extends ProviderClientOptions {
@@ -20,27 +20,21 @@ export interface MicrosoftClientOptions extends ProviderClientOptions {
   tenant?: string
 }
 
-export class MicrosoftOAuthClient implements OAuthClient {
-  readonly name: string
+export class MicrosoftOAuthClient extends ArcticClient {
   readonly pkce = true
-  readonly #options: MicrosoftClientOptions
+  readonly #tenant: string
 
   /**
    * @example
    * const microsoft = new MicrosoftOAuthClient({ tenant: 'organizations', clientId, clientSecret })
    */
   constructor(options: MicrosoftClientOptions) {
-    this.name = checkClientName(options.name ?? 'microsoft')
-    this.#options = options
+    super(options, { name: 'microsoft', scopes: ['openid', 'email', 'profile'] })
+    this.#tenant = options.tenant ?? 'common'
   }
 
-  async authorizationUrl(request: OAuthAuthorizationRequest): Promise<string> {
-    const scopes = request.scopes ?? this.#options.scopes ?? ['openid', 'email', 'profile']
-    return this.#entra(request.redirectUri).createAuthorizationURL(request.state, request.codeVerifier, scopes).toString()
-  }
-
-  async exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
-    const entra = this.#entra(exchange.redirectUri)
+  override async exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
+    const entra = this.provider(exchange.redirectUri)
     let idToken: string | null = null
     const tokens = await arcticTokens(async () => {
       const result = await entra.validateAuthorizationCode(exchange.code, exchange.codeVerifier)
@@ -51,7 +45,7 @@ export class MicrosoftOAuthClient implements OAuthClient {
     if (idToken === null) throw new Error('Microsoft sent no ID token: ask for the `openid` scope')
     const claims = asRecord(decodeIdToken(idToken))
     const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
-    if (!audience.includes(this.#options.clientId)) throw new Error('the Microsoft ID token is for another client')
+    if (!audience.includes(this.options.clientId)) throw new Error('the Microsoft ID token is for another client')
     return { ...tokens, idTokenClaims: claims }
   }
 
@@ -64,7 +58,7 @@ export class MicrosoftOAuthClient implements OAuthClient {
     }
   }
 
-  #entra(redirectUri: string): MicrosoftEntraId {
-    return new MicrosoftEntraId(this.#options.tenant ?? 'common', this.#options.clientId, this.#options.clientSecret, redirectUri)
+  protected provider(redirectUri: string): MicrosoftEntraId {
+    return new MicrosoftEntraId(this.#tenant, this.options.clientId, this.options.clientSecret, redirectUri)
   }
 }
