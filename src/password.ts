@@ -24,11 +24,20 @@
  * once, the others wait in the pool's queue, and each running argon2id hash holds memoryCost
  * KiB (19 MiB). The same pool serves fs, dns.lookup, zlib and async node:crypto (WebCrypto
  * included), which a login storm delays too; hence the request hot path stays off it (DESIGN.md).
+ *
+ * So hashing is bounded here as well: at most `concurrency` hashes (default: the CPUs this
+ * process may run on, and no more than the pool's threads) are handed to the pool at once, the
+ * others wait in a queue in this process, in arrival order. More hashes than CPUs would not hash
+ * faster, they would only take CPU time from the event loop (on one CPU with the default pool,
+ * four hashing threads against one event-loop thread), and a pool full of queued hashes holds up
+ * every fs or dns job behind them (BENCHMARKS.md, `mixed`). Helpers without their own
+ * `concurrency` share one queue, as they share the pool.
  */
 import { hash as argon2Hash, parseOptions, verify as argon2Verify } from '@node-rs/argon2'
 import type { Algorithm, Options as Argon2Options, Version } from '@node-rs/argon2'
 import { verify as bcryptVerify } from '@node-rs/bcrypt'
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { UnknownHashError } from './errors.ts'
 
 /** What the user manager needs from a password hasher; replace it with any object of this shape. */
@@ -49,6 +58,11 @@ export interface Argon2Parameters {
   memoryCost: number
   timeCost: number
   parallelism: number
+}
+
+export interface PasswordHelperOptions {
+  /** Hashes and verifications handed to the libuv pool at once; the others queue (see above). */
+  concurrency?: number
 }
 
 /** OWASP's Password Storage Cheat Sheet minimum for argon2id (m=19 MiB, t=2, p=1). */
@@ -79,12 +93,17 @@ const BCRYPT_HASH = /^\$2[abxy]\$(\d{2})\$[./A-Za-z0-9]{53}$/
  */
 export class PasswordHelper implements PasswordHasher {
   readonly parameters: Readonly<Argon2Parameters>
+  readonly #slots: HashingSlots
 
-  constructor(parameters?: Partial<Argon2Parameters>) {
+  constructor(parameters?: Partial<Argon2Parameters>, options: PasswordHelperOptions = {}) {
     // Picked one by one so that no stray option (a `secret`, a `salt`) reaches the hasher.
     const { memoryCost, timeCost, parallelism } = { ...OWASP_ARGON2ID, ...parameters }
     this.parameters = Object.freeze({ memoryCost, timeCost, parallelism })
     checkParameters(this.parameters)
+    if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
+      throw new RangeError('concurrency must be a positive integer')
+    }
+    this.#slots = options.concurrency === undefined ? sharedSlots() : new HashingSlots(options.concurrency)
   }
 
   async hash(password: string): Promise<string> {
@@ -97,7 +116,7 @@ export class PasswordHelper implements PasswordHasher {
       outputLen: OUTPUT_BYTES,
       salt: randomBytes(SALT_BYTES),
     }
-    return argon2Hash(utf8(password), options)
+    return this.#slots.run(() => argon2Hash(utf8(password), options))
   }
 
   async verifyAndUpdate(password: string, hash: string): Promise<{ verified: boolean; updatedHash: string | null }> {
@@ -105,7 +124,7 @@ export class PasswordHelper implements PasswordHasher {
     if (typeof hash !== 'string') throw new UnknownHashError()
     const { verified, current } = hash.startsWith('$argon2id$')
       ? await this.#verifyArgon2id(password, hash)
-      : { verified: await verifyBcrypt(password, hash), current: false }
+      : { verified: await this.#slots.run(() => verifyBcrypt(password, hash)), current: false }
     const updatedHash = verified && !current ? await this.hash(password) : null
     return { verified, updatedHash }
   }
@@ -119,7 +138,7 @@ export class PasswordHelper implements PasswordHasher {
     let verified: boolean
     try {
       stored = parseOptions(hash)
-      verified = await argon2Verify(hash, utf8(password))
+      verified = await this.#slots.run(() => argon2Verify(hash, utf8(password)))
     } catch {
       // The native parser rejects malformed PHC strings (bad base64, a salt too short, …).
       throw new UnknownHashError()
@@ -142,6 +161,38 @@ async function verifyBcrypt(password: string, hash: string): Promise<boolean> {
   // make a corrupt hash look like a wrong password.
   if (cost === undefined || Number(cost) < 4 || Number(cost) > 31) throw new UnknownHashError()
   return bcryptVerify(utf8(password), hash)
+}
+
+/** At most `limit` jobs at once; the others wait, in arrival order, for a slot to be handed on. */
+class HashingSlots {
+  #free: number
+  readonly #waiting: Array<() => void> = []
+
+  constructor(limit: number) {
+    this.#free = limit
+  }
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    try {
+      return await job()
+    } finally {
+      const next = this.#waiting.shift()
+      if (next) next()
+      else this.#free++
+    }
+  }
+}
+
+let shared: HashingSlots | null = null
+
+/** The process's queue: as many hashes at once as CPUs, within the pool's size (4 by default). */
+function sharedSlots(): HashingSlots {
+  const pool = Number(process.env['UV_THREADPOOL_SIZE'])
+  const poolSize = Number.isInteger(pool) && pool >= 1 ? Math.min(pool, 1024) : 4
+  shared ??= new HashingSlots(Math.max(1, Math.min(availableParallelism(), poolSize)))
+  return shared
 }
 
 function utf8(password: string): Buffer {
