@@ -136,7 +136,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    * The user whose email and password match, or `null`. Unknown emails cost a hash too, so
    * that the response time does not tell which emails have an account. A hash in an old
    * scheme or with old parameters is replaced by a current one (even for an inactive user, as
-   * upstream). Throws `UnknownHashError` for a stored hash in an unknown format.
+   * upstream), unless the password changed meanwhile. Throws `UnknownHashError` for a stored
+   * hash in an unknown format.
    */
   async authenticate(credentials: Credentials): Promise<U | null> {
     const user = await this.db.getByEmail(credentials.username)
@@ -146,8 +147,15 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     }
     const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(credentials.password, user.hashed_password)
     if (!verified) return null
-    if (updatedHash !== null) return this.db.update(user, { hashed_password: updatedHash } as UserUpdateData)
-    return user
+    if (updatedHash === null) return user
+    // Replaced only while it is the hash just verified, so that a password changed meanwhile (a
+    // reset) is not overwritten by the old one. The hash that is stored now decides instead: a
+    // concurrent login's rehash of the same password still lets this one in; a reset does not.
+    const rehashed = await this.db.updatePassword(user, user.hashed_password, updatedHash)
+    if (rehashed !== null) return rehashed
+    const current = await this.db.get(user.id)
+    if (current === null) return null
+    return (await this.passwordHelper.verifyAndUpdate(credentials.password, current.hashed_password)).verified ? current : null
   }
 
   /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
@@ -176,7 +184,10 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
       throw bad
     }
     await this.validatePassword(password, user, ErrorCode.RESET_PASSWORD_INVALID_PASSWORD)
-    const updated = await this.db.update(user, { hashed_password: await this.passwordHelper.hash(password) } as UserUpdateData)
+    // A compare-and-set on the hash the token was checked against: of several resets with one
+    // token at once, only the first replaces it, and the others find the token used.
+    const updated = await this.db.updatePassword(user, user.hashed_password, await this.passwordHelper.hash(password))
+    if (updated === null) throw bad
     // Whoever asked for the reset may be locking out a thief: end every session (deliberate difference 10).
     await this.revokeAllTokens(updated)
     await this.hooks.onAfterResetPassword?.(user, request)

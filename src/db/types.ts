@@ -25,6 +25,13 @@ export interface UserDatabase<U extends UserRecord = UserRecord> {
   create(data: UserCreateData): Promise<U>
   /** Writes the given fields; returns the stored user. Throws `DuplicateEmailError`. */
   update(user: U, data: UserUpdateData): Promise<U>
+  /**
+   * Replaces the user's password hash if the stored one is still `expectedHashedPassword`, in
+   * one database operation (a compare-and-set), and returns the stored user; `null` when the
+   * stored hash is another (the password changed meanwhile) or the user is gone. Of several
+   * concurrent calls from one hash, exactly one succeeds.
+   */
+  updatePassword(user: U, expectedHashedPassword: string, newHashedPassword: string): Promise<U | null>
   /** Deletes the user with its OAuth accounts and access tokens. */
   delete(user: U): Promise<void>
   /** The provider accounts linked to this user, oldest first. */

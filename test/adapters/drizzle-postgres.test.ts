@@ -19,6 +19,7 @@ import { drizzleUserDatabase, pgAccessTokenTable, pgOAuthAccountTable, pgUserCol
 import * as exampleSchema from '../../examples/drizzle/schema-pg.ts'
 import { requirePostgres, uniqueName } from '../support/services.ts'
 import { postgresTestDatabase } from './databases.ts'
+import { expectNoValues, rejection } from './error-values.ts'
 import { describeColumns, indexNames } from './legacy-tables.ts'
 import { adapterSuite, newUser, SUITE_FIELDS } from './suite.ts'
 
@@ -168,6 +169,23 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
         expect((error as pg.DatabaseError).column).toBe('newsletter')
         // PostgreSQL cuts quoted values to 64 bytes, so look for the start of the hash.
         for (const text of [String((error as Error).stack), JSON.stringify(error)]) expect(text).not.toContain(HASH_START)
+      } finally {
+        await database.close()
+      }
+    })
+
+    it('refuses a taken access token without the key PostgreSQL quotes in its detail', async () => {
+      await resetDatabase(url, schema)
+      const database = openDrizzle(url)
+      try {
+        const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
+        const owner = await users.create(newUser('tokens@example.com'))
+        const token = 'secret-access-token-not-for-any-log-0123456'
+        await accessTokens.create({ token, user_id: owner.id, created_at: new Date() })
+        const error = await rejection(accessTokens.create({ token, user_id: owner.id, created_at: new Date() }))
+        expect(error).toBeInstanceOf(pg.DatabaseError)
+        expect((error as pg.DatabaseError).code).toBe('23505')
+        expectNoValues(error, [token])
       } finally {
         await database.close()
       }

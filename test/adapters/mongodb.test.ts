@@ -16,7 +16,9 @@ import {
   type FieldDefinitions,
 } from '../../src/db/mongodb/index.ts'
 import { duplicateKey } from '../../src/db/mongodb/duplicate-key.ts'
+import { withoutDocumentValues } from '../../src/db/mongodb/server-error.ts'
 import { scratchDatabaseName, startMongoTestServer, type MongoTestServer } from '../support/mongo-server.ts'
+import { expectNoValues, rejection } from './error-values.ts'
 import { adapterSuite, newUser, UUID as UUID_PATTERN } from './suite.ts'
 
 const server = await startMongoTestServer()
@@ -174,6 +176,22 @@ describe.skipIf(server === null)('mongodb', () => {
       expect(await store.accessTokens.deleteAllForUser(operator)).toBe(0)
       expect(await store.accessTokens.getByToken('secret-token')).not.toBeNull()
       await expect(store.users.create(newUser({ $gt: '' } as never))).rejects.toThrow(TypeError)
+      expect(await store.users.updatePassword(user, operator, 'taken-over')).toBeNull()
+      await expect(store.users.updatePassword(user, user.hashed_password, operator)).rejects.toThrow(TypeError)
+      expect((await store.users.get(user.id))?.hashed_password).toBe(user.hashed_password)
+      await store.destroy()
+    })
+
+    const itWithUniqueIndex = target.uniqueIndexes ? it : it.skip
+    itWithUniqueIndex('refuses a taken access token without quoting the token', async () => {
+      const store = await open()
+      const user = await store.users.create(newUser('tokens@example.com'))
+      const token = 'secret-access-token-not-for-any-log-0123456'
+      await store.accessTokens.create({ token, user_id: user.id, created_at: new Date() })
+      const error = await rejection(store.accessTokens.create({ token, user_id: user.id, created_at: new Date() }))
+      expect(error).toBeInstanceOf(MongoServerError)
+      expect(duplicateKey(error)?.fields).toEqual(['token'])
+      expectNoValues(error, [token])
       await store.destroy()
     })
 
@@ -206,5 +224,29 @@ describe('mongodb: duplicate-key errors', () => {
     expect(duplicateKey(new MongoServerError({ code: 11000, errmsg: message }))).toEqual({ fields: [], index: 'ux_email_key' })
     expect(duplicateKey(new MongoServerError({ code: 121, errmsg: 'Document failed validation' }))).toBeNull()
     expect(duplicateKey(new Error('E11000 duplicate key error index: ux_email_key dup key'))).toBeNull()
+  })
+})
+
+describe('mongodb: server errors without the written values', () => {
+  it('drops the values a duplicate key or validation error quotes, keeping the refused index', () => {
+    const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ$c2VjcmV0LWhhc2gtdmFsdWUtbm90LWluLWxvZ3M'
+    const email = 'secret.person@example.com'
+    const errmsg = `E11000 duplicate key error collection: app.User index: ux_app dup key: { email: "${email}", hashed_password: "${hash}" }`
+    // As the driver builds it from a write error: the reply's fields copied onto the error, and kept whole.
+    const error = new MongoServerError({
+      code: 11000,
+      errmsg,
+      keyPattern: { email: 1, hashed_password: 1 },
+      keyValue: { email, hashed_password: hash },
+      errInfo: { details: { consideredValue: hash } },
+    })
+    expect(JSON.stringify(error)).toContain(hash)
+    expect(withoutDocumentValues(error)).toBe(error)
+    expectNoValues(error, [hash, email])
+    expect(error.code).toBe(11000)
+    expect(duplicateKey(error)).toEqual({ fields: ['email', 'hashed_password'], index: 'ux_app' })
+    expect(error.message).toBe('E11000 duplicate key error collection: app.User index: ux_app dup key: { … }')
+    const other = new Error('not from the server')
+    expect(withoutDocumentValues(other)).toBe(other)
   })
 })

@@ -5,6 +5,7 @@
 import { describe } from 'vitest'
 import { requireMysql } from '../support/services.ts'
 import { freshStore, mysqlTestDatabase } from './databases.ts'
+import { kyselyDriverErrorSuite } from './kysely-errors-suite.ts'
 import { kyselyMigrationSuite } from './kysely-suite.ts'
 import { adapterSuite } from './suite.ts'
 
@@ -14,4 +15,5 @@ describe.skipIf(url === null)('mysql', () => {
   const factory = mysqlTestDatabase(url ?? '')
   adapterSuite('mysql', freshStore(factory))
   kyselyMigrationSuite('mysql', factory)
+  kyselyDriverErrorSuite('mysql', factory)
 })

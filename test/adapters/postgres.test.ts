@@ -5,6 +5,7 @@
 import { describe } from 'vitest'
 import { requirePostgres } from '../support/services.ts'
 import { freshStore, postgresTestDatabase } from './databases.ts'
+import { kyselyDriverErrorSuite } from './kysely-errors-suite.ts'
 import { kyselyMigrationSuite } from './kysely-suite.ts'
 import { adapterSuite } from './suite.ts'
 
@@ -14,4 +15,5 @@ describe.skipIf(url === null)('postgres', () => {
   const factory = postgresTestDatabase(url ?? '')
   adapterSuite('postgres', freshStore(factory))
   kyselyMigrationSuite('postgres', factory)
+  kyselyDriverErrorSuite('postgres', factory)
 })

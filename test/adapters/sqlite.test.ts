@@ -12,11 +12,13 @@ import {
 } from '../../src/db/kysely/index.ts'
 import type { UserRecord } from '../../src/user.ts'
 import { freshStore, sqliteTestDatabase } from './databases.ts'
+import { kyselyDriverErrorSuite } from './kysely-errors-suite.ts'
 import { kyselyMigrationSuite } from './kysely-suite.ts'
 import { adapterSuite, newUser } from './suite.ts'
 
 adapterSuite('sqlite', freshStore(sqliteTestDatabase))
 kyselyMigrationSuite('sqlite', sqliteTestDatabase)
+kyselyDriverErrorSuite('sqlite', sqliteTestDatabase)
 
 describe('sqlite: storage details', () => {
   it('stores created_at as FastAPI Users does and reads its rows back', async () => {

@@ -103,6 +103,34 @@ export function userTests(store: StoreRef, options: SuiteOptions = {}): void {
     expect(deactivated.is_superuser).toBe(true)
   })
 
+  it('replaces the password hash only while the stored one is the expected one', async () => {
+    const { users } = store()
+    const user = await users.create(newUser('tristan@cornwall.bt', { nickname: 'Tris' }))
+    const changed = await users.updatePassword(user, user.hashed_password, 'new-hash')
+    expect(changed).toEqual({ ...user, hashed_password: 'new-hash' })
+    expect(await users.get(user.id)).toEqual(changed)
+    // The old hash is stored no more: a change from it is refused, and changes nothing.
+    expect(await users.updatePassword(user, user.hashed_password, 'stale-hash')).toBeNull()
+    expect(await users.updatePassword(user, 'NEW-HASH', 'stale-hash')).toBeNull()
+    expect(await users.get(user.id)).toEqual(changed)
+    const gone = { ...user, id: '00000000-0000-4000-8000-000000000000' }
+    expect(await users.updatePassword(gone, 'new-hash', 'other-hash')).toBeNull()
+    expect(await users.updatePassword({ ...user, id: 'not-a-uuid' }, 'new-hash', 'other-hash')).toBeNull()
+  })
+
+  it('lets exactly one of 20 concurrent password changes from one hash succeed', async () => {
+    const { users } = store()
+    const user = await users.create(newUser('isolde@cornwall.bt'))
+    const other = await users.create(newUser('mark@cornwall.bt'))
+    const hashes = Array.from({ length: 20 }, (_, i) => `hash-${i}`)
+    const results = await Promise.all(hashes.map((hash) => users.updatePassword(user, user.hashed_password, hash)))
+    const winners = results.filter((result) => result !== null)
+    expect(winners).toHaveLength(1)
+    expect(hashes).toContain(winners[0]?.hashed_password)
+    expect((await users.get(user.id))?.hashed_password).toBe(winners[0]?.hashed_password)
+    expect(await users.get(other.id)).toEqual(other)
+  })
+
   itWithUniqueIndex('changes the email, refusing one another user holds in any letter case', async () => {
     const { users } = store()
     const arthur = await users.create(newUser('arthur@camelot.bt'))

@@ -10,7 +10,7 @@
  * ```
  */
 import { afterEach, beforeEach, describe } from 'vitest'
-import type { FieldDefinitions } from '../../src/db/kysely/index.ts'
+import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
@@ -24,7 +24,7 @@ export interface SuiteStore {
   destroy(): Promise<void>
 }
 
-/** Opens a fresh, empty store with these custom fields (typed as the SQL adapter's). */
+/** Opens a fresh, empty store with these custom fields. */
 export type OpenSuiteStore = (options: { fields?: FieldDefinitions }) => Promise<SuiteStore>
 
 /** The custom fields every store of the suite declares: one of each portable type. */

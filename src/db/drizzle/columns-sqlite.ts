@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm'
 import { customType, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import type { AnySQLiteColumn, IndexBuilder } from 'drizzle-orm/sqlite-core'
-import { formatSqlTimestamp, parseSqlTimestamp } from '../kysely/timestamp.ts'
+import { formatSqlTimestamp, parseSqlTimestamp } from '../sql/timestamp.ts'
 
 /** A UUID in CHAR(36), lower-case and hyphenated, as SQLAlchemy's `GUID` stores it. */
 const uuidText = customType<{ data: string; driverData: string }>({

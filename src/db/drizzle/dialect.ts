@@ -35,7 +35,7 @@ export interface WriteQuery extends PromiseLike<unknown> {
 export interface QueryBuilder {
   select(fields: Record<string, Column>): { from(table: Table): SelectQuery }
   insert(table: Table): { values(row: Row): WriteQuery }
-  update(table: Table): { set(row: Row): { where(condition: SQL): WriteQuery } }
+  update(table: Table): { set(row: Row): { where(condition: SQL | undefined): WriteQuery } }
   delete(table: Table): { where(condition: SQL): WriteQuery }
   transaction(body: (tx: QueryBuilder) => unknown): unknown
 }

@@ -3,10 +3,11 @@
  * while serving a request. Query errors leave as the driver raised them, since that is what
  * an application knows how to inspect, less what would put secrets in its logs: Drizzle wraps
  * them in a `DrizzleQueryError` whose message quotes the bound parameters (password hashes,
- * access tokens), and PostgreSQL's `detail` quotes the offending row or key ("Failing row
- * contains (…)"), so the adapter throws the driver's error without its `detail`.
+ * access tokens), so the adapter throws the driver's error, without the values that the driver
+ * quotes in it (src/db/sql/driver-error.ts: PostgreSQL's `detail`, "Failing row contains (…)").
  */
 import { DrizzleQueryError } from 'drizzle-orm'
+import { withoutQueryValues } from '../sql/driver-error.ts'
 
 /**
  * Tables or a database the adapter cannot work with; the message says what to change.
@@ -22,8 +23,8 @@ export class DrizzleSchemaError extends Error {
 }
 
 /**
- * The driver's own error inside a Drizzle query error (or `error` itself), without the
- * `detail` that quotes row values.
+ * The driver's own error inside a Drizzle query error (or `error` itself), without the values
+ * it quotes.
  *
  * @example
  * ```ts
@@ -31,9 +32,7 @@ export class DrizzleSchemaError extends Error {
  * ```
  */
 export function driverError(error: unknown): unknown {
-  const cause = error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error
-  if (typeof cause === 'object' && cause !== null && 'detail' in cause) delete (cause as { detail?: unknown }).detail
-  return cause
+  return withoutQueryValues(error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error)
 }
 
 /**

@@ -4,6 +4,7 @@
  * columns-sqlite.ts and columns-pg.ts do, whatever columns the application adds.
  */
 import type { Column, Table } from 'drizzle-orm'
+import { OAUTH_ACCOUNT_COLUMNS } from '../sql/oauth-account-row.ts'
 
 /** The properties a user table must have, named as FastAPI Users names the columns. */
 export const BASE_USER_KEYS = ['id', 'email', 'is_active', 'is_superuser', 'is_verified', 'hashed_password'] as const
@@ -13,16 +14,8 @@ export type BaseUserKey = (typeof BASE_USER_KEYS)[number]
 /** A `user` table: the base columns, and the application's own. */
 export type UserTable = Table & Record<BaseUserKey, Column>
 
-export const OAUTH_ACCOUNT_KEYS = [
-  'id',
-  'oauth_name',
-  'access_token',
-  'expires_at',
-  'refresh_token',
-  'account_id',
-  'account_email',
-  'user_id',
-] as const
+/** The columns of an OAuth account, and the user it belongs to. */
+export const OAUTH_ACCOUNT_KEYS = [...OAUTH_ACCOUNT_COLUMNS, 'user_id'] as const
 
 /** An `oauth_account` table, as `sqliteOAuthAccountTable()` and `pgOAuthAccountTable()` build it. */
 export type OAuthAccountTable = Table & Record<(typeof OAUTH_ACCOUNT_KEYS)[number], Column>

@@ -74,13 +74,4 @@ export class UserColumns {
     }
     return row
   }
-
-  /** The record a write of `data` would give, for when the row cannot be read back. */
-  merge<U extends UserRecord>(base: Record<string, unknown>, data: Record<string, unknown>): U {
-    const merged: Record<string, unknown> = { ...base }
-    for (const [key, value] of Object.entries(data)) {
-      if (value !== undefined) merged[key] = value
-    }
-    return merged as U
-  }
 }

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Column } from 'drizzle-orm'
 import { foldEmail } from '../../email.ts'
-import { DuplicateEmailError } from '../../errors.ts'
 import { parseId } from '../../id.ts'
 import type {
   OAuthAccount,
@@ -18,9 +17,10 @@ import type {
   UserRecord,
   UserUpdateData,
 } from '../../user.ts'
-import { toOAuthAccount, toOAuthAccountRow } from '../kysely/oauth-account-row.ts'
-import { isEmailConstraint, uniqueViolation } from '../kysely/unique-violation.ts'
-import { uuid7 } from '../kysely/uuid7.ts'
+import { mergedRecord } from '../merged-record.ts'
+import { OAUTH_ACCOUNT_COLUMNS, toOAuthAccount, toOAuthAccountRow } from '../sql/oauth-account-row.ts'
+import { uuid7 } from '../sql/uuid7.ts'
+import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
 import { atomically, emailKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
@@ -96,14 +96,14 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     } catch (error) {
       throw await this.#explainWriteError(driverError(error), data.email, id)
     }
-    return stored[0] === undefined ? this.#user.merge<U>({ id }, data) : this.#user.toRecord<U>(stored[0])
+    return stored[0] === undefined ? mergedRecord<U>({ id }, data) : this.#user.toRecord<U>(stored[0])
   }
 
   async update(user: U, data: UserUpdateData): Promise<U> {
     const id = parseId(user.id)
     const row = this.#user.toRow(data)
-    if (id === null) return this.#user.merge<U>(user, data)
-    if (Object.keys(row).length === 0) return (await this.get(id)) ?? this.#user.merge<U>(user, data)
+    if (id === null) return mergedRecord<U>(user, data)
+    if (Object.keys(row).length === 0) return (await this.get(id)) ?? mergedRecord<U>(user, data)
     const { table } = this.#user
     let stored
     try {
@@ -111,7 +111,23 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     } catch (error) {
       throw await this.#explainWriteError(driverError(error), data.email, id)
     }
-    return stored[0] === undefined ? this.#user.merge<U>(user, data) : this.#user.toRecord<U>(stored[0])
+    return stored[0] === undefined ? mergedRecord<U>(user, data) : this.#user.toRecord<U>(stored[0])
+  }
+
+  async updatePassword(user: U, expectedHashedPassword: string, newHashedPassword: string): Promise<U | null> {
+    const id = parseId(user.id)
+    if (id === null) return null
+    const { table } = this.#user
+    // One statement compares and replaces the hash, so of several changes from one stored hash
+    // only the first finds it; the others change no row.
+    const stored = await run(
+      this.#db
+        .update(table)
+        .set({ hashed_password: newHashedPassword })
+        .where(and(eq(table.id, id), eq(table.hashed_password, expectedHashedPassword)))
+        .returning(),
+    )
+    return stored[0] === undefined ? null : this.#user.toRecord<U>(stored[0])
   }
 
   async delete(user: U): Promise<void> {
@@ -170,22 +186,10 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
   }
 
   #oauthColumns(oauth: OAuthAccountTable): Record<string, Column> {
-    const { id, oauth_name, access_token, expires_at, refresh_token, account_id, account_email } = oauth
-    return { id, oauth_name, access_token, expires_at, refresh_token, account_id, account_email }
+    return Object.fromEntries(OAUTH_ACCOUNT_COLUMNS.map((name) => [name, oauth[name]]))
   }
 
-  /**
-   * A write's error as the caller should see it: a unique violation on the email is a
-   * `DuplicateEmailError`. A violation of an index the adapter does not know by name (an
-   * application's own unique column, or an email index named otherwise) is one only if
-   * another user holds the email.
-   */
-  async #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
-    const constraint = uniqueViolation(error, this.#dialect.name)
-    if (constraint === null) return error
-    if (isEmailConstraint(constraint)) return new DuplicateEmailError()
-    if (typeof email !== 'string') return error
-    const holder = await this.getByEmail(email)
-    return holder !== null && holder.id !== id ? new DuplicateEmailError() : error
+  #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
+    return explainWriteError(error, { dialect: this.#dialect.name, email, id, getByEmail: (taken) => this.getByEmail(taken) })
   }
 }

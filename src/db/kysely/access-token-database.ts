@@ -1,12 +1,13 @@
 /**
  * `AccessTokenDatabase` over FastAPI Users' `accesstoken` table (the database strategy). On
  * SQLite `created_at` is text in FastAPI Users' format, so tokens it issued keep working and
- * the age filter compares strings of one width; see timestamp.ts.
+ * the age filter compares strings of one width; see src/db/sql/timestamp.ts.
  */
+import { runWithoutQueryValues } from '../sql/driver-error.ts'
+import { parseSqlTimestamp } from '../sql/timestamp.ts'
 import type { AccessTokenDatabase, AccessTokenRecord } from '../types.ts'
 import { encodeTimestamp, selectTimestamp } from './codec.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
-import { parseSqlTimestamp } from './timestamp.ts'
 import { normalizeUuid } from './user-row.ts'
 
 /**
@@ -31,7 +32,7 @@ export class KyselyAccessTokenDatabase implements AccessTokenDatabase {
       const cutoff = new Date(Date.now() - maxAgeSeconds * 1000)
       query = query.where('created_at', '>=', encodeTimestamp(this.#dialect, cutoff))
     }
-    const row = await query.executeTakeFirst()
+    const row = await runWithoutQueryValues(query.executeTakeFirst())
     // Exact comparison: a MySQL table FastAPI Users created compares tokens case-blind.
     if (row === undefined || row['token'] !== token) return null
     const createdAt = parseSqlTimestamp(row['created_at'])
@@ -40,25 +41,27 @@ export class KyselyAccessTokenDatabase implements AccessTokenDatabase {
   }
 
   async create(record: AccessTokenRecord): Promise<AccessTokenRecord> {
-    await this.#db
-      .insertInto('accesstoken')
-      .values({
-        token: record.token,
-        user_id: record.user_id.toLowerCase(),
-        created_at: encodeTimestamp(this.#dialect, record.created_at),
-      })
-      .execute()
+    await runWithoutQueryValues(
+      this.#db
+        .insertInto('accesstoken')
+        .values({
+          token: record.token,
+          user_id: record.user_id.toLowerCase(),
+          created_at: encodeTimestamp(this.#dialect, record.created_at),
+        })
+        .execute(),
+    )
     return { ...record }
   }
 
   async delete(token: string): Promise<void> {
-    await this.#db.deleteFrom('accesstoken').where('token', '=', token).execute()
+    await runWithoutQueryValues(this.#db.deleteFrom('accesstoken').where('token', '=', token).execute())
   }
 
   async deleteAllForUser(userId: string): Promise<number> {
     const id = normalizeUuid(userId)
     if (id === null) return 0
-    const result = await this.#db.deleteFrom('accesstoken').where('user_id', '=', id).executeTakeFirst()
+    const result = await runWithoutQueryValues(this.#db.deleteFrom('accesstoken').where('user_id', '=', id).executeTakeFirst())
     return Number(result.numDeletedRows)
   }
 }

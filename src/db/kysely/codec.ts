@@ -6,9 +6,9 @@
  */
 import { sql } from 'kysely'
 import type { AliasedRawBuilder } from 'kysely'
-import type { FieldType } from './fields.ts'
+import type { FieldType } from '../fields.ts'
 import type { SqlDialect } from './schema.ts'
-import { formatSqlTimestamp, parseSqlTimestamp } from './timestamp.ts'
+import { formatSqlTimestamp, parseSqlTimestamp } from '../sql/timestamp.ts'
 
 /**
  * A boolean as the database takes it: SQLite's driver binds no booleans and MySQL stores

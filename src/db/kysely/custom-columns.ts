@@ -5,9 +5,9 @@
  * `first_name VARCHAR(50)` is read as text all the same. Columns are never dropped.
  */
 import { sql } from 'kysely'
-import { FieldDefinitionError } from './errors.ts'
+import { FieldDefinitionError } from '../errors.ts'
+import type { FieldDefinition, FieldDefinitions } from '../fields.ts'
 import { FIELD_SQL_TYPES } from './fields.ts'
-import type { FieldDefinition, FieldDefinitions } from './fields.ts'
 import { columnNames } from './introspect.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 

@@ -1,8 +1,9 @@
 /**
  * The case-insensitive email key. Emails match under ASCII case folding only (`A`-`Z` become
- * `a`-`z`, every other character is kept), the same in every database, because that is what
- * SQLite's built-in lower() does and what FastAPI Users' `lower(email) = lower(:email)` gives
- * there. Each database computes the key with an indexable expression:
+ * `a`-`z`, every other character is kept: `foldEmail` of src/email.ts), the same in every
+ * database, because that is what SQLite's built-in lower() does and what FastAPI Users'
+ * `lower(email) = lower(:email)` gives there. Each database computes the key with an indexable
+ * expression:
  *
  * - SQLite: `lower(email)`, ASCII-only without the ICU extension.
  * - PostgreSQL: `lower(email COLLATE "C")`: under the C collation lower() folds only ASCII
@@ -16,24 +17,12 @@ import type { RawBuilder } from 'kysely'
 import type { SqlDialect } from './schema.ts'
 
 /**
- * Folds ASCII capitals to lower case and keeps every other character, as the databases do.
- *
- * @example
- * ```ts
- * asciiLower('Ève.Smith@Example.COM') // 'Ève.smith@example.com'
- * ```
- */
-export function asciiLower(value: string): string {
-  return value.replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
-}
-
-/**
  * The SQL expression whose value is the folded email of the `user` row, the same expression
  * the unique index holds (so that lookups use the index).
  *
  * @example
  * ```ts
- * db.selectFrom('user').selectAll().where(emailKey('postgres'), '=', asciiLower(email))
+ * db.selectFrom('user').selectAll().where(emailKey('postgres'), '=', foldEmail(email))
  * ```
  */
 export function emailKey(dialect: SqlDialect): RawBuilder<string> {

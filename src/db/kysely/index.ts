@@ -11,10 +11,11 @@
  * })
  * ```
  */
+export { foldEmail as asciiLower } from '../../email.ts'
+export { EmailCaseCollisionError, FieldDefinitionError } from '../errors.ts'
+export type { FieldDefinition, FieldDefinitions, FieldType, FieldValues } from '../fields.ts'
 export { KyselyAccessTokenDatabase } from './access-token-database.ts'
-export { asciiLower } from './email-key.ts'
-export { EmailCaseCollisionError, FieldDefinitionError, MigrationLockError, UnsupportedDatabaseUrlError } from './errors.ts'
-export type { FieldDefinition, FieldDefinitions, FieldType, FieldValues } from './fields.ts'
+export { MigrationLockError, UnsupportedDatabaseUrlError } from './errors.ts'
 export { migrate } from './migrate.ts'
 export type { MigrateOptions } from './migrate.ts'
 export { kyselyUserDatabase, mysqlUserDatabase, postgresUserDatabase, sqliteUserDatabase } from './open.ts'

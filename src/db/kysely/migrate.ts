@@ -14,10 +14,11 @@
  */
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
+import { validateFields } from '../fields.ts'
+import type { FieldDefinitions } from '../fields.ts'
 import { addCustomColumns } from './custom-columns.ts'
 import { MigrationLockError } from './errors.ts'
-import { validateFields } from './fields.ts'
-import type { FieldDefinitions } from './fields.ts'
+import { SQL_FIELD_NAMING } from './fields.ts'
 import { createTables } from './migrations/001-tables.ts'
 import { addCaseInsensitiveEmailIndex } from './migrations/002-email-unique-ci.ts'
 import { createRevocationTables } from './migrations/003-token-revocation.ts'
@@ -66,7 +67,7 @@ export interface MigrateOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrate(db: Kysely<any>, dialect: SqlDialect, options: MigrateOptions = {}): Promise<void> {
   const fields = options.fields ?? {}
-  validateFields(fields)
+  validateFields(fields, SQL_FIELD_NAMING)
   await withMigrationLock(db.withoutPlugins(), dialect, async (conn) => {
     await sql
       .raw(

@@ -6,8 +6,7 @@
  */
 import type { Kysely } from 'kysely'
 
-/** The SQL databases the adapter speaks to. MariaDB is `mysql`. */
-export type SqlDialect = 'sqlite' | 'postgres' | 'mysql'
+export type { SqlDialect } from '../sql/dialect.ts'
 
 export interface UserTable {
   id: string

@@ -4,7 +4,7 @@
  * `sqlite://./users.db` is relative and `sqlite:///var/lib/app/users.db` absolute.
  */
 import { UnsupportedDatabaseUrlError } from './errors.ts'
-import type { FieldDefinitions } from './fields.ts'
+import type { FieldDefinitions } from '../fields.ts'
 import { mysqlUserDatabase, postgresUserDatabase, sqliteUserDatabase } from './open.ts'
 import type { KyselyUserStore, StoreOptions, UserWithFields } from './open.ts'
 

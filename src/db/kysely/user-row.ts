@@ -8,7 +8,7 @@ import type { AliasedRawBuilder } from 'kysely'
 import { sql } from 'kysely'
 import type { UserRecord } from '../../user.ts'
 import { decodeBoolean, decodeField, encodeBoolean, encodeField, selectField } from './codec.ts'
-import type { FieldDefinition, FieldDefinitions } from './fields.ts'
+import type { FieldDefinition, FieldDefinitions } from '../fields.ts'
 import type { SqlDialect } from './schema.ts'
 
 const BOOLEAN_COLUMNS = ['is_active', 'is_superuser', 'is_verified'] as const
@@ -87,14 +87,5 @@ export class UserRowMapper {
       if (data[name] !== undefined) row[name] = encodeField(this.#dialect, field.type, data[name])
     }
     return row
-  }
-
-  /** The record a write of `data` would give, for when the row cannot be read back. */
-  merge<U extends UserRecord>(base: Record<string, unknown>, data: Record<string, unknown>): U {
-    const merged: Record<string, unknown> = { ...base }
-    for (const [key, value] of Object.entries(data)) {
-      if (value !== undefined) merged[key] = value
-    }
-    return merged as U
   }
 }

@@ -6,6 +6,7 @@
 import type { Collection } from 'mongodb'
 import type { AccessTokenDatabase, AccessTokenRecord } from '../types.ts'
 import { uuidString, uuidValue } from './ids.ts'
+import { withoutDocumentValues } from './server-error.ts'
 
 /**
  * The access tokens of one MongoDB collection. Obtain it from `mongoUserDatabase`, which also
@@ -39,7 +40,12 @@ export class MongoAccessTokenDatabase implements AccessTokenDatabase {
     if (typeof record.token !== 'string' || userId === null) {
       throw new TypeError('an access token needs a token and a user UUID')
     }
-    await this.#tokens.insertOne({ token: record.token, user_id: userId, created_at: record.created_at })
+    try {
+      await this.#tokens.insertOne({ token: record.token, user_id: userId, created_at: record.created_at })
+    } catch (error) {
+      // A token taken already is refused by the unique index, whose message quotes the token.
+      throw withoutDocumentValues(error)
+    }
     return { ...record }
   }
 

@@ -1,66 +1,25 @@
 /**
  * Custom user fields in MongoDB: document fields of the user, declared as for the SQL adapter
- * (the same `FieldDefinitions`, so an application can move between adapters), stored as native
- * BSON values as a Beanie model stores them. A declaration gives the field its type on reads and
- * writes, and a default (or null) where a document lacks it. MongoDB keeps no schema, so
- * `nullable: false` is the application's promise, checked by its request schemas.
+ * (the same `FieldDefinitions` of src/db/fields.ts, so an application can move between
+ * adapters), stored as native BSON values as a Beanie model stores them. A declaration gives the
+ * field its type on reads and writes, and a default (or null) where a document lacks it. MongoDB
+ * keeps no schema, so `nullable: false` is the application's promise, checked by its request
+ * schemas.
  *
  * A `json` value is stored as what JSON would carry (a Date becomes its ISO string, `undefined`
  * disappears), so that it reads back as it does from the SQL databases.
  */
-import type { FieldDefinitions, FieldType } from '../kysely/fields.ts'
-import { FieldDefinitionError } from './errors.ts'
-
-/** Fields of the user document that the adapter writes itself. */
-const TAKEN = new Set([
-  '_id',
-  'id',
-  'email',
-  'email_key',
-  'hashed_password',
-  'is_active',
-  'is_superuser',
-  'is_verified',
-  'oauth_accounts',
-  'password',
-  'revision_id',
-])
-const TYPES = new Set<FieldType>(['text', 'integer', 'boolean', 'real', 'timestamp', 'json'])
-const DEFAULT_TYPES: Partial<Record<FieldType, string>> = {
-  text: 'string',
-  integer: 'number',
-  real: 'number',
-  boolean: 'boolean',
-}
-/** A top-level field name: no leading `$` (an operator) and no `.` (a path). */
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
+import type { FieldNaming, FieldType } from '../fields.ts'
 
 /**
- * Checks an application's field declarations, so that a typo fails at startup.
- *
- * @example
- * ```ts
- * validateFields({ nickname: { type: 'text' } }) // ok
- * validateFields({ email_key: { type: 'text' } }) // throws FieldDefinitionError
- * ```
+ * Field names: top-level, so no leading `$` (an operator) and no `.` (a path), and none of the
+ * fields the adapter writes itself.
  */
-export function validateFields(fields: FieldDefinitions): void {
-  for (const [name, field] of Object.entries(fields)) {
-    if (!FIELD_NAME.test(name)) {
-      throw new FieldDefinitionError(name, 'the name must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)')
-    }
-    if (TAKEN.has(name)) throw new FieldDefinitionError(name, 'the name is taken by the users system')
-    if (!TYPES.has(field.type)) throw new FieldDefinitionError(name, `unknown type ${JSON.stringify(field.type)}`)
-    if (field.default !== undefined && typeof field.default !== DEFAULT_TYPES[field.type]) {
-      throw new FieldDefinitionError(name, `a default of type ${typeof field.default} does not fit type ${field.type}`)
-    }
-    if (typeof field.default === 'number' && !Number.isFinite(field.default)) {
-      throw new FieldDefinitionError(name, 'a default must be a finite number')
-    }
-    if (field.type === 'integer' && field.default !== undefined && !Number.isInteger(field.default)) {
-      throw new FieldDefinitionError(name, 'the default of an integer field must be an integer')
-    }
-  }
+export const MONGO_FIELD_NAMING: FieldNaming = {
+  pattern: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+  rule: 'a plain identifier ([A-Za-z_][A-Za-z0-9_]*)',
+  taken: new Set(['_id', 'id', 'email', 'email_key', 'hashed_password', 'is_active', 'is_superuser', 'is_verified',
+    'oauth_accounts', 'password', 'revision_id']),
 }
 
 /**

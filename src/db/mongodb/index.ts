@@ -34,7 +34,9 @@
  *
  * Atomicity. Each write touches one document: creating a user is one insert that the unique
  * index may refuse (error 11000 becomes `DuplicateEmailError`), so concurrent registrations of
- * one address in several letter cases give exactly one user; OAuth accounts are embedded, so
+ * one address in several letter cases give exactly one user; a password changes from the hash
+ * it was checked against in one `findOneAndUpdate` that has both the id and that hash in its
+ * filter, so of several concurrent changes exactly one wins; OAuth accounts are embedded, so
  * they live and die with their user. No transaction is needed, and none is used (standalone
  * servers have none). Caller input never becomes a query operator: filters take checked
  * strings or ids the adapter built, compared with `$eq`.
@@ -48,13 +50,14 @@
  * })
  * ```
  */
+export { EmailCaseCollisionError, FieldDefinitionError } from '../errors.ts'
+export type { FieldDefinition, FieldDefinitions, FieldType, FieldValues } from '../fields.ts'
 export { MongoAccessTokenDatabase } from './access-token-database.ts'
-export { EmailCaseCollisionError, FieldDefinitionError, MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
+export { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 export { migrate, DEFAULT_ACCESS_TOKENS_COLLECTION, DEFAULT_USERS_COLLECTION } from './migrate.ts'
 export type { MongoCollectionNames } from './migrate.ts'
 export { isMongoUrl, mongoUserDatabase, openMongoUserDatabase } from './open.ts'
 export type { MongoClientStoreOptions, MongoStoreOptions, MongoUrlStoreOptions, MongoUserStore, UserWithFields } from './open.ts'
-export type { FieldDefinition, FieldDefinitions, FieldType, FieldValues } from '../kysely/fields.ts'
 export { MongoRefreshTokenStore, REFRESH_TOKEN_COLLECTION, type MongoRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export {
   MongoRevocationStore,

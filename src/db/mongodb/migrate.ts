@@ -10,7 +10,8 @@
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb'
 import { MongoBulkWriteError } from 'mongodb'
 import { foldEmail } from '../../email.ts'
-import { EmailCaseCollisionError, MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
+import { EmailCaseCollisionError } from '../errors.ts'
+import { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 import { uuidString } from './ids.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
 import { DENYLIST_COLLECTION } from './revocation-store.ts'
@@ -53,6 +54,8 @@ const REFRESH_TOKEN_INDEXES: IndexSpec[] = [
   { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
 ]
 const BATCH = 1000
+/** Where the users are, in the words of an `EmailCaseCollisionError`. */
+const USERS_HOLDER = 'the users collection'
 
 /**
  * Prepares the users and access-token collections of `db` for fastify-users.
@@ -72,7 +75,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await backfillEmailKeys(users)
   if (!indexed) {
     const collisions = await findCollisions(users)
-    if (collisions.length > 0) throw new EmailCaseCollisionError(collisions)
+    if (collisions.length > 0) throw new EmailCaseCollisionError(collisions, { holder: USERS_HOLDER })
   }
   await ensureIndexes(users, USER_INDEXES)
   await ensureIndexes(db.collection(names.accessTokensCollection ?? DEFAULT_ACCESS_TOKENS_COLLECTION), TOKEN_INDEXES)
@@ -117,7 +120,7 @@ async function writeKeys(users: Collection, batch: AnyBulkWriteOperation[]): Pro
   } catch (error) {
     // The unique index exists and refused keys that other users hold.
     if (error instanceof MongoBulkWriteError && error.code === 11000) {
-      throw new EmailCaseCollisionError(await findCollisions(users))
+      throw new EmailCaseCollisionError(await findCollisions(users), { holder: USERS_HOLDER })
     }
     throw error
   }

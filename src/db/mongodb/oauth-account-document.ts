@@ -7,6 +7,7 @@
 import { UUID } from 'mongodb'
 import type { Document } from 'mongodb'
 import type { OAuthAccount, OAuthAccountCreate, OAuthAccountUpdate } from '../../user.ts'
+import { storedOAuthAccount } from '../oauth-account.ts'
 import { accountIdString } from './ids.ts'
 
 /** Beanie's field order. */
@@ -56,17 +57,7 @@ export function accountFields(data: OAuthAccountUpdate): Document {
  * ```
  */
 export function toOAuthAccount(document: Document): OAuthAccount {
-  const expiresAt: unknown = document['expires_at']
-  const refreshToken: unknown = document['refresh_token']
-  return {
-    id: accountIdString(document['id']) ?? String(document['id']),
-    oauth_name: String(document['oauth_name']),
-    access_token: String(document['access_token']),
-    expires_at: expiresAt === null || expiresAt === undefined ? null : Number(expiresAt),
-    refresh_token: refreshToken === null || refreshToken === undefined ? null : String(refreshToken),
-    account_id: String(document['account_id']),
-    account_email: String(document['account_email']),
-  }
+  return storedOAuthAccount(document, accountIdString(document['id']) ?? String(document['id']))
 }
 
 /**

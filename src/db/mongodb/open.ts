@@ -5,11 +5,12 @@
 import { MongoClient } from 'mongodb'
 import type { Db, MongoClientOptions } from 'mongodb'
 import type { UserRecord } from '../../user.ts'
-import type { FieldDefinitions, FieldValues } from '../kysely/fields.ts'
+import { validateFields } from '../fields.ts'
+import type { FieldDefinitions, FieldValues } from '../fields.ts'
 import type { AccessTokenDatabase } from '../types.ts'
 import { MongoAccessTokenDatabase } from './access-token-database.ts'
 import { MongoConfigurationError } from './errors.ts'
-import { validateFields } from './fields.ts'
+import { MONGO_FIELD_NAMING } from './fields.ts'
 import { DEFAULT_ACCESS_TOKENS_COLLECTION, DEFAULT_USERS_COLLECTION, migrate } from './migrate.ts'
 import type { MongoCollectionNames } from './migrate.ts'
 import { UserDocumentMapper } from './user-document.ts'
@@ -73,7 +74,7 @@ export async function mongoUserDatabase<F extends FieldDefinitions = NoFields>(
   options: MongoStoreOptions<F>,
 ): Promise<MongoUserStore<UserWithFields<F>>> {
   const fields = options.fields ?? {}
-  validateFields(fields)
+  validateFields(fields, MONGO_FIELD_NAMING)
   if ('client' in options) {
     const db = options.client.db(options.database)
     if (options.migrate !== false) await migrate(db, options)

@@ -19,11 +19,13 @@ import type {
   UserRecord,
   UserUpdateData,
 } from '../../user.ts'
+import { mergedRecord } from '../merged-record.ts'
 import type { UserDatabase } from '../types.ts'
 import { duplicateKey } from './duplicate-key.ts'
 import { uuidValue } from './ids.ts'
 import { accountFields, embeddedAccounts, newAccountDocument, toOAuthAccount } from './oauth-account-document.ts'
 import { updateEmbeddedAccount } from './oauth-account-update.ts'
+import { withoutDocumentValues } from './server-error.ts'
 import type { UserCollection, UserDocumentMapper } from './user-document.ts'
 
 /** Indexes whose refusal means "this email is taken": ours, and Beanie's if it made them. */
@@ -83,15 +85,34 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
   async update(user: U, data: UserUpdateData): Promise<U> {
     const id = uuidValue(user.id)
     const fields = this.#documents.toFields(data)
-    if (id === null) return this.#documents.merge<U>(user, data)
-    if (Object.keys(fields).length === 0) return (await this.get(user.id)) ?? this.#documents.merge<U>(user, data)
+    if (id === null) return mergedRecord<U>(user, data)
+    if (Object.keys(fields).length === 0) return (await this.get(user.id)) ?? mergedRecord<U>(user, data)
     let document: Document | null
     try {
       document = await this.#users.findOneAndUpdate({ _id: { $eq: id } }, { $set: fields }, { returnDocument: 'after' })
     } catch (error) {
       throw await this.#explainWriteError(error, data.email, id.toHexString())
     }
-    return document === null ? this.#documents.merge<U>(user, data) : this.#documents.toRecord<U>(document)
+    return document === null ? mergedRecord<U>(user, data) : this.#documents.toRecord<U>(document)
+  }
+
+  async updatePassword(user: U, expectedHashedPassword: string, newHashedPassword: string): Promise<U | null> {
+    const id = uuidValue(user.id)
+    if (id === null || typeof expectedHashedPassword !== 'string') return null
+    const fields = this.#documents.toFields({ hashed_password: newHashedPassword })
+    // One command finds the user by id and hash and replaces the hash, so of several changes
+    // from one stored hash only the first finds the document.
+    let document: Document | null
+    try {
+      document = await this.#users.findOneAndUpdate(
+        { _id: { $eq: id }, hashed_password: { $eq: expectedHashedPassword } },
+        { $set: fields },
+        { returnDocument: 'after' },
+      )
+    } catch (error) {
+      throw withoutDocumentValues(error)
+    }
+    return document === null ? null : this.#documents.toRecord<U>(document)
   }
 
   async delete(user: U): Promise<void> {
@@ -128,15 +149,16 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
   /**
    * A write's error as the caller should see it: a refusal by an email index is a
    * `DuplicateEmailError`. A refusal by an index the server does not name is one only if
-   * another user holds the email.
+   * another user holds the email. Any other error is the server's, without the written values.
    */
   async #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
-    const refused = duplicateKey(error)
-    if (refused === null) return error
+    const stripped = withoutDocumentValues(error)
+    const refused = duplicateKey(stripped)
+    if (refused === null) return stripped
     if (refused.fields.includes('email_key') || refused.fields.includes('email')) return new DuplicateEmailError()
     if (refused.index !== null && EMAIL_INDEXES.has(refused.index)) return new DuplicateEmailError()
-    if (refused.fields.length > 0 || refused.index !== null || typeof email !== 'string') return error
+    if (refused.fields.length > 0 || refused.index !== null || typeof email !== 'string') return stripped
     const holder = await this.getByEmail(email)
-    return holder !== null && holder.id !== id ? new DuplicateEmailError() : error
+    return holder !== null && holder.id !== id ? new DuplicateEmailError() : stripped
   }
 }

@@ -9,7 +9,7 @@
 import type { Binary, Collection, Document } from 'mongodb'
 import { foldEmail } from '../../email.ts'
 import type { UserRecord } from '../../user.ts'
-import type { FieldDefinition, FieldDefinitions } from '../kysely/fields.ts'
+import type { FieldDefinition, FieldDefinitions } from '../fields.ts'
 import { UnsupportedUserIdError } from './errors.ts'
 import { decodeField, encodeField } from './fields.ts'
 import { uuidString } from './ids.ts'
@@ -102,15 +102,6 @@ export class UserDocumentMapper {
     document['oauth_accounts'] = []
     document['email_key'] = fields['email_key']
     return document
-  }
-
-  /** The record a write of `data` would give, for when the document cannot be read back. */
-  merge<U extends UserRecord>(base: Record<string, unknown>, data: Record<string, unknown>): U {
-    const merged: Record<string, unknown> = { ...base }
-    for (const [key, value] of Object.entries(data)) {
-      if (value !== undefined) merged[key] = value
-    }
-    return merged as U
   }
 }
 

@@ -7,8 +7,9 @@
  * migration then refuses with the colliding emails rather than pick an account to disable.
  */
 import { sql } from 'kysely'
-import { asciiLower, mysqlFoldExpression } from '../email-key.ts'
-import { EmailCaseCollisionError } from '../errors.ts'
+import { foldEmail } from '../../../email.ts'
+import { EmailCaseCollisionError } from '../../errors.ts'
+import { mysqlFoldExpression } from '../email-key.ts'
 import { columnNames, indexExists } from '../introspect.ts'
 import type { AnyKysely, SqlDialect } from '../schema.ts'
 
@@ -58,7 +59,7 @@ async function refuseCaseCollisions(db: AnyKysely, dialect: SqlDialect): Promise
   if (rows.length === 0) return
   const groups = new Map<string, string[]>()
   for (const { email } of rows) {
-    const folded = asciiLower(email)
+    const folded = foldEmail(email)
     groups.set(folded, [...(groups.get(folded) ?? []), email])
   }
   const collisions = [...groups.values()].map((group) => group.sort())

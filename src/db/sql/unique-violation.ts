@@ -4,7 +4,7 @@
  * the write), so this is how a taken email is detected, atomically, even under concurrent
  * registrations.
  */
-import type { SqlDialect } from './schema.ts'
+import type { SqlDialect } from './dialect.ts'
 
 /** Names under which the drivers report the two email indexes. */
 const EMAIL_CONSTRAINTS = new Set(['ix_user_email', 'ux_user_email_ci', 'user.email', 'user.ix_user_email', 'user.ux_user_email_ci'])

@@ -1,8 +1,10 @@
 /**
- * The mapping between an `oauth_account` row and an `OAuthAccount` (CONTRACT §2.2). The row's
- * `user_id` stays in the table: the core reaches accounts through their user.
+ * The mapping between an `oauth_account` row and an `OAuthAccount` (CONTRACT §2.2), the same
+ * for both SQL adapters. The row's `user_id` stays in the table: the core reaches accounts
+ * through their user.
  */
 import type { OAuthAccount, OAuthAccountUpdate } from '../../user.ts'
+import { storedOAuthAccount } from '../oauth-account.ts'
 
 /** The columns of an account, in `OAuthAccount`'s key order. */
 export const OAUTH_ACCOUNT_COLUMNS = [
@@ -29,17 +31,7 @@ const WRITABLE = OAUTH_ACCOUNT_COLUMNS.filter((column) => column !== 'id')
  * ```
  */
 export function toOAuthAccount(row: Record<string, unknown>): OAuthAccount {
-  const expiresAt = row['expires_at']
-  const refreshToken = row['refresh_token']
-  return {
-    id: String(row['id']).toLowerCase(),
-    oauth_name: String(row['oauth_name']),
-    access_token: String(row['access_token']),
-    expires_at: expiresAt === null || expiresAt === undefined ? null : Number(expiresAt),
-    refresh_token: refreshToken === null || refreshToken === undefined ? null : String(refreshToken),
-    account_id: String(row['account_id']),
-    account_email: String(row['account_email']),
-  }
+  return storedOAuthAccount(row, String(row['id']).toLowerCase())
 }
 
 /**
