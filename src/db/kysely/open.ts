@@ -7,6 +7,7 @@
 import { resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
+import { reusingStatements } from './sqlite-statements.ts'
 import { createPool } from 'mysql2'
 import type { PoolOptions } from 'mysql2'
 import { Pool } from 'pg'
@@ -93,7 +94,7 @@ export async function sqliteUserDatabase<F extends FieldDefinitions = NoFields>(
     database.close()
     throw error
   }
-  const db = new Kysely<UserTables>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<UserTables>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   if (options.filename === ':memory:' || options.filename === '') return openOwned(db, 'sqlite', options.fields)
   return oneAtATime(resolve(options.filename), () => openOwned(db, 'sqlite', options.fields))
 }
