@@ -5,10 +5,10 @@
  * from `SUPERUSER_PASSWORD`, so that it need not appear in the shell history.
  */
 import { parseArgs } from 'node:util'
-import { openUserDatabase } from '../db/kysely/index.ts'
 import { normalizeEmail } from '../email.ts'
 import { PasswordHelper } from '../password.ts'
 import { ensureSuperuser } from '../superuser.ts'
+import { databaseUrl, openStore } from './open-store.ts'
 
 const USAGE = 'usage: create-superuser --email EMAIL [--password PASSWORD] [--database-url URL]'
 
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(email === null && values.email !== undefined ? `not a valid email address: ${values.email}` : USAGE)
     return 2
   }
-  const store = await openUserDatabase(values['database-url'] ?? process.env.DATABASE_URL ?? 'sqlite://./users.db')
+  const store = await openStore(databaseUrl(values['database-url']))
   try {
     const { user, created } = await ensureSuperuser(store.users, new PasswordHelper(), email, password)
     console.log(`${created ? 'Created' : 'Promoted'} superuser ${user.email} (${user.id}).`)

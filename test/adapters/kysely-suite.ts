@@ -12,6 +12,8 @@ import {
   migrate,
   type FieldDefinitions,
 } from '../../src/db/kysely/index.ts'
+import { UserManager } from '../../src/manager.ts'
+import { fastapiUsersHash } from '../support/fastapi-users-db.ts'
 import type { TestDatabase, TestDatabaseFactory } from './databases.ts'
 import { createLegacyUserTable, describeColumns, indexNames, insertLegacyUsers, tableNames } from './legacy-tables.ts'
 import { newUser } from './suite.ts'
@@ -83,6 +85,30 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       await store.users.delete({ ...ADMIN })
       expect(await store.accessTokens.getByToken(token.token)).toBeNull()
       expect(await store.users.getByOAuthAccount('google', '1')).toBeNull()
+      await store.destroy()
+    })
+
+    it('logs in the users of a FastAPI Users database with their old passwords, rehashing them', async () => {
+      const { raw, dialect } = database
+      await createLegacyUserTable(raw, dialect)
+      const people = [
+        { id: '42fd20ad-199c-40a9-947e-eb3ce978a786', email: 'bcrypt-user@example.com', password: 'bcrypt-password-1', scheme: 'bcrypt' as const },
+        { id: 'd349e398-2c43-4c48-95c4-79ede72114e9', email: 'Argon2.User@example.com', password: 'argon2-password-1', scheme: 'argon2id' as const },
+      ]
+      const flags = { is_active: true, is_superuser: false, is_verified: false }
+      await insertLegacyUsers(raw, dialect, await Promise.all(people.map(async ({ id, email, password, scheme }) => ({
+        id, email, hashed_password: await fastapiUsersHash(password, scheme), ...flags,
+      }))))
+      const store = await database.open()
+      const manager = new UserManager({ db: store.users, resetPasswordTokenSecret: 'r'.repeat(32), verificationTokenSecret: 'v'.repeat(32) })
+      for (const person of people) {
+        expect(await manager.authenticate({ username: person.email, password: `${person.password}x` })).toBeNull()
+        const user = await manager.authenticate({ username: person.email.toLowerCase(), password: person.password })
+        expect(user?.id).toBe(person.id)
+        expect(user?.hashed_password).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+        expect((await store.users.get(person.id))?.hashed_password).toBe(user?.hashed_password)
+        expect((await manager.authenticate({ username: person.email, password: person.password }))?.id).toBe(person.id)
+      }
       await store.destroy()
     })
 
