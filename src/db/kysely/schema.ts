@@ -5,6 +5,7 @@
  * tables itself through `store.db` meets the raw values.
  */
 import type { Kysely } from 'kysely'
+import type { OAuthAccount } from '../../user.ts'
 
 export type { SqlDialect } from '../sql/dialect.ts'
 
@@ -17,14 +18,8 @@ export interface UserTable {
   is_verified: boolean | number
 }
 
-export interface OAuthAccountTable {
-  id: string
-  oauth_name: string
-  access_token: string
-  expires_at: number | null
-  refresh_token: string | null
-  account_id: string
-  account_email: string
+/** An OAuth account row: the account as the core sees it, and the user it belongs to. */
+export interface OAuthAccountTable extends OAuthAccount {
   user_id: string
 }
 
