@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../examples/full/app.ts'
 import { ConfigError, readConfig, type Config } from '../examples/full/config.ts'
 import { bearerAuth, form } from './support/app.ts'
+import { freePort } from './support/free-port.ts'
 
 const LONG_SECRET = 'a-production-secret-of-at-least-32-characters'
 
@@ -177,17 +177,6 @@ async function outboxLines(path: string, count: number): Promise<Array<Record<st
     if (lines.length >= count || Date.now() > deadline) return lines.map((line) => JSON.parse(line) as Record<string, string>)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Starts examples/full/server.ts, has it mail both kinds of token, stops it; returns its log and the tokens. */

@@ -7,10 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requirePostgres, requireRedis, scratchPostgresSchema, type ScratchDatabase } from './support/services.ts'
 import { openTestRedis, type TestRedis } from './support/redis.ts'
+import { freePort } from './support/free-port.ts'
 
 const TSX = new URL('../node_modules/.bin/tsx', import.meta.url).pathname
 const SERVER = new URL('../examples/full/server.ts', import.meta.url).pathname
@@ -19,17 +19,6 @@ interface Instance {
   url: string
   process: ChildProcess
   output: string[]
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 async function startInstance(env: Record<string, string>): Promise<Instance> {
