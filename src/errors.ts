@@ -30,16 +30,54 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
+/**
+ * The base of every error that fastify-users answers on the wire. `detail` is the response's
+ * `detail` field as is (a wire code such as `LOGIN_BAD_CREDENTIALS`, a reason phrase such as
+ * `Unauthorized`, or `{code, reason}`), `statusCode` its HTTP status, and `headers` any header
+ * the answer needs (`Retry-After`). The HTTP layer renders every one of them in one place, so a
+ * refusal looks the same on a library route and on an application route behind the guard.
+ */
+export class FastifyUsersError extends Error {
+  override readonly name: string = 'FastifyUsersError'
+  readonly statusCode: number
+  readonly detail: unknown
+  readonly headers: Readonly<Record<string, string>>
+
+  constructor(statusCode: number, detail: unknown, options: { message?: string; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(options.message ?? (typeof detail === 'string' ? detail : JSON.stringify(detail)), { cause: options.cause })
+    this.statusCode = statusCode
+    this.detail = detail
+    this.headers = options.headers ?? {}
+  }
+}
+
 /** An error a client caused, answered as `400` with its wire `code` (and `reason`, if any). */
-export class UsersError extends Error {
+export class UsersError extends FastifyUsersError {
   override readonly name = 'UsersError'
   readonly code: ErrorCode
   readonly reason: unknown
 
   constructor(code: ErrorCode, reason?: unknown) {
-    super(reason === undefined ? code : `${code}: ${String(reason)}`)
+    super(400, reason === undefined ? code : { code, reason }, { message: reason === undefined ? code : `${code}: ${String(reason)}` })
     this.code = code
     this.reason = reason
+  }
+}
+
+/**
+ * A store the request needs (the database, Redis) is unreachable, failed, or did not answer in
+ * time. Answered `503 {"detail": "SERVICE_UNAVAILABLE"}` with `Retry-After`; the driver's error
+ * is kept as `cause` for the server log and never reaches the client.
+ */
+export class ServiceUnavailableError extends FastifyUsersError {
+  override readonly name = 'ServiceUnavailableError'
+
+  constructor(options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(503, 'SERVICE_UNAVAILABLE', {
+      message: 'a store the request needs is unavailable',
+      headers: { 'retry-after': String(options.retryAfterSeconds ?? 1) },
+      cause: options.cause,
+    })
   }
 }
 

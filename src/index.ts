@@ -57,7 +57,9 @@ export { ensureSuperuser, type EnsureSuperuserResult } from './superuser.ts'
 export { parseId } from './id.ts'
 export {
   ErrorCode,
+  FastifyUsersError,
   UsersError,
+  ServiceUnavailableError,
   InvalidPasswordError,
   DuplicateEmailError,
   UnknownHashError,

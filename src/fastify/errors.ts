@@ -1,7 +1,8 @@
 /**
  * One error handler for every route of fastify-users: FastAPI's error bodies (CONTRACT §3).
  *
- * - `UsersError` → 400 `{"detail": code}`, or `{"detail": {"code", "reason"}}`;
+ * - a `FastifyUsersError` → its status, headers and `{"detail": …}` (`UsersError`: 400
+ *   `{"detail": code}` or `{"detail": {"code", "reason"}}`; `ServiceUnavailableError`: 503);
  * - validation errors, and bodies Fastify could not parse or whose content type it does not
  *   accept, → 422 `{"detail": [{type, loc, msg}]}`, as FastAPI's request validation does;
  * - other client errors keep their status with the reason phrase as detail
@@ -11,7 +12,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { UsersError } from '../errors.ts'
+import { FastifyUsersError } from '../errors.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
 
 /** An HTTP error whose body is the reason phrase of its status. */
@@ -41,9 +42,9 @@ const BODY_ERRORS = new Set([
 ])
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error instanceof UsersError) {
-    const detail = error.reason === undefined ? error.code : { code: error.code, reason: error.reason }
-    return reply.code(400).send({ detail })
+  if (error instanceof FastifyUsersError) {
+    if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, error.message)
+    return reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail })
   }
   if (error.validation) {
     return reply.code(422).send({ detail: error.validation.map((e) => describe(e as ErrorObject, error.validationContext)) })
