@@ -7,11 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   JwtStrategy,
-  KyselyRefreshTokenStore,
-  KyselyRevocationStore,
   MemoryRefreshTokenStore,
   type RefreshTokenStore,
 } from '../src/index.ts'
+import { KyselyRefreshTokenStore, KyselyRevocationStore } from '../src/db/kysely/index.ts'
 import { newOpaqueToken, sha256Base64url } from '../src/authentication/opaque-token.ts'
 import { SECRET, form } from './support/app.ts'
 import { requirePostgres } from './support/services.ts'

@@ -5,8 +5,7 @@
  * instances on one database behave as one service.
  */
 import type { AccessTokenDatabase, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
-import { KyselyRefreshTokenStore, KyselyRevocationStore } from 'fastify-users'
-import { openUserDatabase } from 'fastify-users/kysely'
+import { KyselyRefreshTokenStore, KyselyRevocationStore, openUserDatabase } from 'fastify-users/kysely'
 import { isMongoUrl, MongoRefreshTokenStore, MongoRevocationStore, openMongoUserDatabase } from 'fastify-users/mongodb'
 
 export interface ExampleStore {

@@ -8,11 +8,10 @@ import type { FastifyInstance } from 'fastify'
 import {
   DatabaseStrategy,
   JwtStrategy,
-  RedisRevocationStore,
-  RedisStrategy,
   type RefreshOptions,
   type Strategy,
 } from 'fastify-users'
+import { RedisRevocationStore, RedisStrategy } from 'fastify-users/redis'
 import { Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'

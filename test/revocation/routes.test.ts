@@ -7,7 +7,8 @@
  * untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DatabaseStrategy, JwtStrategy, KyselyRevocationStore } from '../../src/index.ts'
+import { DatabaseStrategy, JwtStrategy } from '../../src/index.ts'
+import { KyselyRevocationStore } from '../../src/db/kysely/index.ts'
 import { SECRET } from '../support/app.ts'
 import { buildSessionApp, cookieHeader, openSqliteStore, type OpenedStore, type SessionApp } from '../support/session-app.ts'
 

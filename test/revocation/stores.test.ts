@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KyselyRevocationStore, MemoryRevocationStore, RedisRevocationStore, type RevocationStore } from '../../src/index.ts'
+import { MemoryRevocationStore, type RevocationStore } from '../../src/index.ts'
+import { KyselyRevocationStore } from '../../src/db/kysely/index.ts'
+import { RedisRevocationStore } from '../../src/redis/index.ts'
 import { requireMysql, requirePostgres, requireRedis } from '../support/services.ts'
 import { openTestRedis } from '../support/redis.ts'
 import { openMysqlStore, openPostgresStore, openSqliteStore, type OpenedStore } from '../support/session-app.ts'

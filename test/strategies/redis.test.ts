@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RedisStrategy } from '../../src/index.ts'
+import { RedisStrategy } from '../../src/redis/index.ts'
 import { sha256Base64url } from '../../src/authentication/opaque-token.ts'
 import { requireRedis } from '../support/services.ts'
 import { openTestRedis, type TestRedis } from '../support/redis.ts'

@@ -29,5 +29,7 @@ export type {
   UserWithFields,
 } from './open.ts'
 export type { AccessTokenTable, OAuthAccountTable, SqlDialect, UserTable, UserTables } from './schema.ts'
+export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './refresh-token-store.ts'
+export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'
 export { openUserDatabase } from './url.ts'
 export { KyselyUserDatabase } from './user-database.ts'

@@ -10,7 +10,7 @@
  * `check` is one SELECT of three scalar subqueries, both primary-key lookups.
  */
 import type { CompiledQuery, Kysely } from 'kysely'
-import type { RevocationState, RevocationStore } from './store.ts'
+import type { RevocationState, RevocationStore } from '../../revocation/store.ts'
 
 export const GENERATION_TABLE = 'fastify_users_token_generation'
 export const DENYLIST_TABLE = 'fastify_users_token_denylist'

@@ -11,10 +11,10 @@
  * end at logout or by expiry, not by a revocation of all tokens.
  */
 import type { Redis } from 'ioredis'
-import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
-import type { UserRecord } from '../../user.ts'
-import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
-import type { Strategy, UserLookup } from '../strategy.ts'
+import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
+import type { UserRecord } from '../user.ts'
+import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../authentication/opaque-token.ts'
+import type { Strategy, UserLookup } from '../authentication/strategy.ts'
 
 export interface RedisStrategyOptions {
   /** An ioredis client; the strategy never closes it. */

@@ -12,7 +12,7 @@
  * bumps both count.
  */
 import type { Redis } from 'ioredis'
-import type { RevocationState, RevocationStore } from './store.ts'
+import type { RevocationState, RevocationStore } from '../revocation/store.ts'
 
 export interface RedisRevocationStoreOptions {
   /** An ioredis client; the store never closes it. */

@@ -10,8 +10,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
-import type { AttemptVerdict, BackoffPolicy } from './backoff.ts'
-import type { RateLimitStore, WindowCounts } from './rate-limit-store.ts'
+import type { AttemptVerdict, BackoffPolicy } from '../security/backoff.ts'
+import type { RateLimitStore, WindowCounts } from '../security/rate-limit-store.ts'
 
 export interface RedisRateLimitStoreOptions {
   /** Prefix of every key (default `fastify_users_limit:`). */

@@ -4,7 +4,7 @@
  * one conditional UPDATE, so two instances refreshing the same token at once cannot both win.
  */
 import type { Kysely } from 'kysely'
-import type { RefreshTokenRecord, RefreshTokenStore } from './store.ts'
+import type { RefreshTokenRecord, RefreshTokenStore } from '../../refresh/store.ts'
 
 export const REFRESH_TOKEN_TABLE = 'fastify_users_refresh_token'
 

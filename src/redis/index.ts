@@ -1,0 +1,15 @@
+/**
+ * fastify-users on Redis: the Redis strategy (opaque tokens), and the Redis stores of JWT
+ * revocation and of rate limits, for any number of instances sharing one Redis.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis'
+ * import { RedisRevocationStore } from 'fastify-users/redis'
+ *
+ * const revocation = new RedisRevocationStore({ redis: new Redis(process.env.REDIS_URL!) })
+ * ```
+ */
+export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.ts'
+export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation-store.ts'
+export { RedisStrategy, type RedisStrategyOptions } from './strategy.ts'
