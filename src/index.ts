@@ -20,7 +20,7 @@ export { BearerTransport, type BearerTransportOptions } from './authentication/t
 export { CookieTransport, type CookieTransportOptions } from './authentication/transports/cookie.ts'
 export { JwtStrategy, type JwtStrategyOptions } from './authentication/strategies/jwt.ts'
 export { DatabaseStrategy, type DatabaseStrategyOptions } from './authentication/strategies/database.ts'
-export type { TokenStorage } from './authentication/opaque-token.ts'
+export type { TokenStorage } from './opaque-token.ts'
 export type { RevocationStore, RevocationState } from './revocation/store.ts'
 export type { TokenRevoker, RevokeOptions } from './revocation/revoker.ts'
 export { MemoryRevocationStore } from './revocation/memory-store.ts'
@@ -28,7 +28,7 @@ export type { RefreshTokenStore, RefreshTokenRecord } from './refresh/store.ts'
 export type { RefreshOptions, RefreshCookieOptions } from './refresh/refresh-tokens.ts'
 export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
 
-export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type Credentials } from './manager.ts'
+export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
 export { PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
 export {

@@ -11,7 +11,7 @@ import {
   type RefreshTokenStore,
 } from '../src/index.ts'
 import { KyselyRefreshTokenStore, KyselyRevocationStore } from '../src/db/kysely/index.ts'
-import { newOpaqueToken, sha256Base64url } from '../src/authentication/opaque-token.ts'
+import { newOpaqueToken, sha256Base64url } from '../src/opaque-token.ts'
 import { SECRET, form } from './support/app.ts'
 import { requirePostgres } from './support/services.ts'
 import { buildSessionApp, cookieHeader, openPostgresStore, openSqliteStore, type OpenedStore, type SessionApp } from './support/session-app.ts'

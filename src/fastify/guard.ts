@@ -6,12 +6,15 @@
  * these leaves `request.user` null instead.
  *
  * It runs as an `onRequest` hook, before the body is read, so a missing token is a 401 even
- * when the body is invalid (CONTRACT §3).
+ * when the body is invalid (CONTRACT §3). On an application's route the error handler is the
+ * application's, so the guard answers every refusal itself, through the library's one
+ * renderer: its own 401/403, the cross-site cookie check's 403, a store's 503.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserLookup } from '../authentication/strategy.ts'
-import { sendStatus } from './errors.ts'
+import { FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
+import { sendError } from './error-handler.ts'
 import type { RequestAuthentication, User } from './request.ts'
 
 export interface CurrentUserOptions {
@@ -49,18 +52,23 @@ export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => 
 export function createCurrentUser(authenticate: Authenticate) {
   return (options: CurrentUserOptions = {}): CurrentUserHook =>
     async function currentUser(request: FastifyRequest, reply: FastifyReply) {
-      const found = await authenticate(request, options.backends)
-      const user = found?.user
-      let status = 0
-      if (!user || (options.active && !user.is_active)) status = 401
-      else if ((options.verified && !user.is_verified) || (options.superuser && !user.is_superuser)) status = 403
-      if (status !== 0) {
-        if (!options.optional) return sendStatus(reply, status)
-        request.user = null as unknown as User
-        request.authentication = null
-        return
+      try {
+        const found = await authenticate(request, options.backends)
+        const user = found?.user
+        let refusal: FastifyUsersError | null = null
+        if (!user || (options.active && !user.is_active)) refusal = new UnauthorizedError()
+        else if ((options.verified && !user.is_verified) || (options.superuser && !user.is_superuser)) refusal = new ForbiddenError()
+        if (refusal !== null) {
+          if (!options.optional) throw refusal
+          request.user = null as unknown as User
+          request.authentication = null
+          return
+        }
+        request.user = user!
+        request.authentication = { backend: found!.backend, token: found!.token }
+      } catch (error) {
+        if (error instanceof FastifyUsersError) return sendError(request, reply, error)
+        throw error
       }
-      request.user = user!
-      request.authentication = { backend: found!.backend, token: found!.token }
     }
 }

@@ -20,8 +20,7 @@ import { verifyRoutes } from './routes/verify.ts'
 import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './schemas.ts'
 import type { SecurityOptions } from './security/options.ts'
 import { createRouteSecurity } from './security/route-security.ts'
-import { backendRevokers } from '../revocation/revoker.ts'
-import { revokeOthersOnPasswordChange } from './password-change.ts'
+import { backendRevokers } from '../authentication/revokers.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -33,11 +32,6 @@ export interface FastifyUsersOptions {
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
   security?: SecurityOptions
-  /**
-   * A password change through `PATCH /users/me` or `/users/{id}` ends the user's other tokens
-   * (default `false`: they keep working, as in FastAPI Users).
-   */
-  revokeOtherTokensOnPasswordChange?: boolean
 }
 
 export interface FastifyUsers {
@@ -70,13 +64,10 @@ export interface FastifyUsers {
  */
 export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   checkBackendNames(options.backends)
-  const manager: UserManager<User, FastifyRequest, FastifyReply> = new UserManager<User, FastifyRequest, FastifyReply>({
+  const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
     db: options.db,
     tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
-    onAfterUpdate: options.revokeOtherTokensOnPasswordChange
-      ? revokeOthersOnPasswordChange(() => manager, options.manager.onAfterUpdate)
-      : options.manager.onAfterUpdate,
   })
   const security = createRouteSecurity(options.security)
   const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, manager), options.backends)
@@ -87,7 +78,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     authenticate,
     currentUser: createCurrentUser(authenticate),
     security,
-    refreshCarriers: new Map(),
+    refreshRoutes: new Map(),
   }
   return {
     manager,

@@ -10,7 +10,7 @@
  * token is also ended by the logout of an access token issued with it (each row keeps the
  * hash of that access token), and by every "log out everywhere" of its user.
  */
-import { newOpaqueToken, sha256Base64url, storedToken } from '../authentication/opaque-token.ts'
+import { newOpaqueToken, sha256Base64url, storedToken } from '../opaque-token.ts'
 import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
 import type { RefreshTokenRecord, RefreshTokenStore } from './store.ts'
 

@@ -10,21 +10,21 @@
  *   failures when the password was right (a 2xx, or `LOGIN_USER_NOT_VERIFIED`, which is only
  *   answered to the right password).
  *
- * Refusals are 429 `{"detail": "Too Many Requests"}` with `Retry-After` in seconds. Limits are
- * keyed by the action, never by the URL, so no spelling of a path (`//auth/jwt/login`, a
- * trailing slash, another letter case, with the router options that accept them) gets a
- * fresh count.
+ * Refusals are a `TooManyRequestsError`: 429 `{"detail": "Too Many Requests"}` with
+ * `Retry-After` in seconds. Limits are keyed by the action, never by the URL, so no spelling
+ * of a path (`//auth/jwt/login`, a trailing slash, another letter case, with the router
+ * options that accept them) gets a fresh count.
  */
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
-import { ErrorCode } from '../../errors.ts'
+import { ErrorCode, TooManyRequestsError } from '../../errors.ts'
 import { clientAddressKey } from '../../security/client-address.ts'
 import { parseAllowedOrigins } from '../../security/cross-site.ts'
 import { LoginThrottle } from '../../security/login-throttle.ts'
 import { MemoryRateLimitStore } from '../../security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../security/sliding-window.ts'
 import type { Authenticate } from '../guard.ts'
-import { refuseCrossSiteCookies, refuseCrossSiteLogin, usesCookies } from './cross-site-cookies.ts'
+import { refuseCrossSiteCookies, refuseCrossSiteLogin } from './cross-site.ts'
 import { rateLimitRule, type ProtectedAction, type SecurityOptions } from './options.ts'
 
 /** Hooks to spread into a protected route's options. */
@@ -43,11 +43,6 @@ export interface RouteSecurity {
   passwordReset(email: string): Promise<void>
 }
 
-/** Sends 429 with `Retry-After`. */
-export function sendTooManyRequests(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  return reply.code(429).header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds)))).send({ detail: 'Too Many Requests' })
-}
-
 /**
  * @example
  * const security = createRouteSecurity({ rateLimit: { register: { limit: 20, windowSeconds: 3600 } } })
@@ -62,9 +57,9 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
   function addressLimit(action: ProtectedAction): onRequestAsyncHookHandler | null {
     const rule = rateLimitRule(options, action)
     if (rule === null) return null
-    return async function rateLimit(request: FastifyRequest, reply: FastifyReply) {
+    return async function rateLimit(request: FastifyRequest) {
       const verdict = await limiter.hit(`ip:${action}:${clientAddressKey(request.ip ?? '')}`, rule)
-      if (!verdict.allowed) return sendTooManyRequests(reply, verdict.retryAfterSeconds)
+      if (!verdict.allowed) throw new TooManyRequestsError({ retryAfterSeconds: verdict.retryAfterSeconds })
     }
   }
 
@@ -72,9 +67,9 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
     if (throttle === null) return {}
     const username = (request: FastifyRequest) => (request.body as { username: string }).username
     return {
-      preHandler: async function loginThrottle(request: FastifyRequest, reply: FastifyReply) {
+      preHandler: async function loginThrottle(request: FastifyRequest) {
         const verdict = await throttle.attempt(username(request))
-        if (!verdict.allowed) return sendTooManyRequests(reply, verdict.retryAfterMs / 1000)
+        if (!verdict.allowed) throw new TooManyRequestsError({ retryAfterSeconds: verdict.retryAfterMs / 1000 })
       },
       onSend: async function forgetFailures(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
         const passwordWasRight = reply.statusCode < 300 ||
@@ -91,7 +86,7 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
       const limit = addressLimit(action)
       if (limit) onRequest.push(limit)
       if (action !== 'login') return { onRequest }
-      if (allowedOrigins !== null && backend !== undefined && usesCookies(backend)) onRequest.push(refuseCrossSiteLogin(allowedOrigins))
+      if (allowedOrigins !== null && backend !== undefined && backend.transport.travelsInCookie) onRequest.push(refuseCrossSiteLogin(allowedOrigins))
       return { onRequest, ...loginHooks() }
     },
     guardAuthenticate(authenticate, backends) {
