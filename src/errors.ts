@@ -11,7 +11,11 @@
  * policy, database adapters, password hashing, token decoding); the user manager turns them
  * into the `UsersError` of the operation at hand, so that one adapter error can become
  * `REGISTER_USER_ALREADY_EXISTS` in a registration and `UPDATE_USER_EMAIL_ALREADY_EXISTS` in an
- * update. Configuration errors thrown at start-up stay beside the adapter they configure.
+ * update.
+ *
+ * What goes wrong at start-up (a configuration, or a database the library cannot work with)
+ * extends `ConfigurationError`; each such class lives beside the part it configures (jwt/,
+ * db/, db/<adapter>/) and is exported by that part's entry point.
  */
 
 export const ErrorCode = {
@@ -220,5 +224,20 @@ export class InvalidTokenError extends Error {
   constructor(kind: 'invalid' | 'expired' = 'invalid') {
     super(kind === 'expired' ? 'token expired' : 'invalid token')
     this.kind = kind
+  }
+}
+
+/**
+ * The base of the errors thrown while setting up (a key, a database URL, custom fields, a
+ * database whose contents the library cannot serve), never in answer to a request. `code` is
+ * stable, the same in every adapter for the same problem; the message says what to change.
+ */
+export class ConfigurationError extends Error {
+  override readonly name: string = 'ConfigurationError'
+  readonly code: string
+
+  constructor(code: string, message: string) {
+    super(message)
+    this.code = code
   }
 }
