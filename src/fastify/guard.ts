@@ -1,9 +1,8 @@
 /**
- * The authenticator behind every protected route (CONTRACT §4). Backends are tried in order;
- * the first whose strategy turns its token into a user wins, and invalid tokens simply yield
- * nobody. Then the decision table: nobody → 401; inactive (with `active`) → 401; unverified
- * (with `verified`) → 403; not a superuser (with `superuser`) → 403; with `optional`, each of
- * these leaves `request.user` null instead.
+ * The guard of every protected route (CONTRACT §4). The authenticator
+ * (src/authentication/authenticator.ts) finds the user; then the decision table: nobody → 401;
+ * inactive (with `active`) → 401; unverified (with `verified`) → 403; not a superuser (with
+ * `superuser`) → 403; with `optional`, each of these leaves `request.user` null instead.
  *
  * It runs as an `onRequest` hook, before the body is read, so a missing token is a 401 even
  * when the body is invalid (CONTRACT §3). On an application's route the error handler is the
@@ -12,10 +11,10 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
-import type { UserLookup } from '../authentication/strategy.ts'
+import type { Authenticator } from '../authentication/authenticator.ts'
 import { FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
 import { sendError } from './error-handler.ts'
-import type { RequestAuthentication, User } from './request.ts'
+import type { User } from './request.ts'
 
 export interface CurrentUserOptions {
   /** Refuse inactive users (401). */
@@ -30,20 +29,8 @@ export interface CurrentUserOptions {
   backends?: AuthenticationBackend[]
 }
 
-export type Authenticate = (request: FastifyRequest, backends?: AuthenticationBackend[]) =>
-  Promise<(RequestAuthentication & { user: User }) | null>
-
-export function createAuthenticate(backends: AuthenticationBackend[], users: UserLookup<User>): Authenticate {
-  return async (request, enabled = backends) => {
-    for (const backend of enabled) {
-      const token = backend.transport.readToken(request)
-      if (token === null) continue
-      const user = await backend.strategy.readToken(token, users)
-      if (user) return { user, backend, token }
-    }
-    return null
-  }
-}
+/** The authenticator of the guard: the core's, wrapped by the CSRF check of cookie requests. */
+export type Authenticate = Authenticator<User, FastifyRequest>
 
 /** An `onRequest` hook; it sends the refusal itself, so it works on any route of the app. */
 export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>

@@ -7,7 +7,8 @@ import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
 import type { RoutesContext } from './context.ts'
-import { createAuthenticate, createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
+import { authenticator } from '../authentication/authenticator.ts'
+import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
 import { oauthRoutes, type OAuthRoutesOptions } from './routes/oauth.ts'
@@ -70,7 +71,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
   })
   const security = createRouteSecurity(options.security)
-  const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, manager), options.backends)
+  const authenticate = security.guardAuthenticate(authenticator(options.backends, manager), options.backends)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
