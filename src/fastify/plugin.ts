@@ -78,7 +78,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
       ? revokeOthersOnPasswordChange(() => manager, options.manager.onAfterUpdate)
       : options.manager.onAfterUpdate,
   })
-  const security = createRouteSecurity(options.security)
+  const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, manager), options.backends)
   const context: RoutesContext = {
     manager,
