@@ -76,7 +76,7 @@ export function createRouteSecurity({ security: options = {}, secret }: RouteSec
   const proofs = devices === null
     ? undefined
     : new DeviceProofs({ secret: devices.secret ?? DeviceProofs.deriveSecret(secret), lifetimeSeconds: devices.lifetimeSeconds })
-  const cookie: DeviceCookie | null = devices === null || proofs === undefined ? null : deviceCookie(devices, proofs.lifetimeSeconds)
+  const cookie: DeviceCookie | null = devices === null ? null : deviceCookie(devices, proofs!.lifetimeSeconds)
   const throttle = options.loginThrottle === false
     ? null
     : new LoginThrottle({ store, policy: options.loginThrottle, devices: proofs, devicePolicy: devices?.throttle })
