@@ -70,7 +70,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     db: options.db,
     tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
   })
-  const security = createRouteSecurity(options.security)
+  const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   const authenticate = security.guardAuthenticate(authenticator(options.backends, manager), options.backends)
   const context: RoutesContext = {
     manager,

@@ -73,7 +73,12 @@ export function authRoutes(
         request.log.warn({ email: form.username }, 'login refused: the stored password hash has an unknown format')
         user = null
       }
-      if (!user || !user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+      if (!user || !user.is_active) {
+        context.security.loginFailed(request)
+        throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+      }
+      // The right password, even for an unverified user: the failures are forgotten.
+      await context.security.loginSucceeded(request)
       if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
       const response = await backend.login(user, { refreshRoute })
       await manager.hooks.onAfterLogin?.(user, request, reply)
