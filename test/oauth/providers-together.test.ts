@@ -47,7 +47,8 @@ const EXPECTED: Record<string, { url: string; scope: string; nonce: boolean }> =
   discord: { url: 'https://discord.com/oauth2/authorize', scope: 'identify email', nonce: false },
   apple: { url: 'https://appleid.apple.com/auth/authorize', scope: 'name email', nonce: true },
   gitlab: { url: 'https://gitlab.example.com/oauth/authorize', scope: 'openid email', nonce: true },
-  linkedin: { url: 'https://www.linkedin.com/oauth/v2/authorization', scope: 'openid profile email', nonce: true },
+  // LinkedIn issues ID tokens without the nonce: none is asked for, its ID token is not used.
+  linkedin: { url: 'https://www.linkedin.com/oauth/v2/authorization', scope: 'openid profile email', nonce: false },
   facebook: { url: 'https://www.facebook.com/v16.0/dialog/oauth', scope: 'email public_profile', nonce: false },
   twitch: { url: 'https://id.twitch.tv/oauth2/authorize', scope: 'openid user:read:email', nonce: true },
   slack: { url: 'https://slack.com/openid/connect/authorize', scope: 'openid email profile', nonce: true },

@@ -1,7 +1,9 @@
 /**
  * LinkedIn, through "Sign In with LinkedIn using OpenID Connect" (arctic's `LinkedIn`, no PKCE):
  * scopes `openid profile email`, the profile from its user-info endpoint (`sub`, `email`,
- * `email_verified`).
+ * `email_verified`). LinkedIn ignores the `nonce` parameter and issues ID tokens without one, so
+ * none is sent and its ID token is not used: the profile comes from user info, asked with the
+ * access token that the code (bound to this flow by the state) was exchanged for.
  */
 import { LinkedIn } from 'arctic'
 import type { OAuthProfile, OAuthTokens } from '../client.ts'
@@ -28,6 +30,10 @@ export class LinkedInOAuthClient extends ArcticClient {
       email: stringOrNull(info.email),
       emailVerified: info.email_verified === true,
     }
+  }
+
+  protected override idTokenExpected(): boolean {
+    return false
   }
 
   protected provider(redirectUri: string): ArcticProvider {
