@@ -10,6 +10,7 @@ export type { UsersRoutesOptions } from './fastify/routes/users.ts'
 export type { OAuthRoutesOptions } from './fastify/routes/oauth.ts'
 export type { OAuthAssociateRoutesOptions } from './fastify/routes/oauth-associate.ts'
 export { OAuthAccountSchema, type OAuthRouteOptions } from './fastify/routes/oauth-common.ts'
+export { OAuthAccountLinkSchema, type OAuthAccountsRoutesOptions } from './fastify/routes/oauth-accounts.ts'
 export type { OAuthClient, OAuthProfile, OAuthTokens } from './oauth/client.ts'
 export { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './fastify/schemas.ts'
 

@@ -17,6 +17,7 @@ import {
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
 import { fileOutbox } from './outbox.ts'
+import { registerOAuthProviders } from './oauth-providers.ts'
 import { registerOidc } from './oidc.ts'
 import { buildSessions } from './sessions.ts'
 import { securityHeaders } from './security-headers.ts'
@@ -103,6 +104,9 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes(), { prefix: '/users' })
   if (config.oidc) await registerOidc(app, users, bearer, { oidc: config.oidc, secret: config.secret, cookieSecure: config.cookieSecure })
+  await registerOAuthProviders(app, users, bearer, { providers: config.oauthProviders, secret: config.secret, cookieSecure: config.cookieSecure })
+  // The account list of `/users/me` where a user can have provider accounts at all.
+  if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
 
   app.get('/authenticated-route', { onRequest: users.currentUser({ active: true }) }, async (request) => ({
     message: `Hello ${request.user.email}!`,

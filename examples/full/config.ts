@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { normalizeEmail } from 'fastify-users'
+import { readOAuthProviders, type OAuthProvidersConfig } from './oauth-providers.ts'
 import { readOidcConfig, type OidcConfig } from './oidc.ts'
 
 export interface Config {
@@ -19,6 +20,8 @@ export interface Config {
   production: boolean
   /** OIDC_ISSUER and friends: an optional OpenID Connect login (see oidc.ts); `null` without OIDC_ISSUER. */
   oidc: OidcConfig | null
+  /** `<NAME>_CLIENT_ID`/`_SECRET` of the other providers, and OIDC_NAMES (see oauth-providers.ts). */
+  oauthProviders: OAuthProvidersConfig
   /** AUTH_STRATEGY: how access tokens work (default `jwt`). */
   authStrategy: AuthStrategyName
   /** REDIS_URL: shared session state (JWT logouts, or the tokens of `redis`); none by default. */
@@ -77,6 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     superuser: email === null ? null : { email, password: superuserPassword },
     production,
     oidc: readOidcConfig(env, production),
+    oauthProviders: readOAuthProviders(env, production),
     authStrategy,
     redisUrl: env.REDIS_URL || null,
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',

@@ -38,6 +38,11 @@ export interface UserDatabase<U extends UserRecord = UserRecord> {
   listOAuthAccounts(user: U): Promise<OAuthAccount[]>
   addOAuthAccount(user: U, account: OAuthAccountCreate): Promise<OAuthAccount>
   updateOAuthAccount(account: OAuthAccount, data: OAuthAccountUpdate): Promise<OAuthAccount>
+  /**
+   * Unlinks this provider account (by its `id`) from this user, in one database operation;
+   * `true` when it was linked to that user and is no more, `false` otherwise.
+   */
+  removeOAuthAccount(user: U, account: OAuthAccount): Promise<boolean>
 }
 
 /** A stored opaque access token (FastAPI Users' `accesstoken` table, CONTRACT §16.2). */

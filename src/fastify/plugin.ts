@@ -13,6 +13,7 @@ import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
 import { oauthRoutes, type OAuthRoutesOptions } from './routes/oauth.ts'
 import { oauthAssociateRoutes, type OAuthAssociateRoutesOptions } from './routes/oauth-associate.ts'
+import { oauthAccountsRoutes, type OAuthAccountsRoutesOptions } from './routes/oauth-accounts.ts'
 import type { OAuthClient } from '../oauth/client.ts'
 import { registerRoutes } from './routes/register.ts'
 import { resetPasswordRoutes } from './routes/reset.ts'
@@ -54,6 +55,8 @@ export interface FastifyUsers {
   oauthRoutes(client: OAuthClient, backend: AuthenticationBackend, options: OAuthRoutesOptions): FastifyPluginAsync
   /** Linking a provider account to the current user: `GET /authorize`, `GET /callback`. */
   oauthAssociateRoutes(client: OAuthClient, options: OAuthAssociateRoutesOptions): FastifyPluginAsync
+  /** The current user's provider accounts: `GET /me/oauth-accounts`, `DELETE /me/oauth-accounts/{provider}/{account_id}`. */
+  oauthAccountsRoutes(options?: OAuthAccountsRoutesOptions): FastifyPluginAsync
 }
 
 /**
@@ -92,6 +95,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     usersRoutes: (routeOptions) => usersRoutes(context, routeOptions),
     oauthRoutes: (client, backend, routeOptions) => oauthRoutes(context, client, ownBackend(options.backends, backend), routeOptions),
     oauthAssociateRoutes: (client, routeOptions) => oauthAssociateRoutes(context, client, routeOptions),
+    oauthAccountsRoutes: (routeOptions) => oauthAccountsRoutes(context, routeOptions),
   }
 }
 

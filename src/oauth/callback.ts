@@ -12,10 +12,19 @@
  *   here. Refusing, rather than creating an unverified user, also keeps the address free for
  *   its owner: an unverified account would block their registration while its OAuth link
  *   stayed in the attacker's hands even after a password reset;
- * - a user with that email → linked when `associateByEmail` (off by default), else
- *   `OAUTH_USER_ALREADY_EXISTS`;
- * - no such user → a new one: the email normalized, a hash of a random password (unusable
- *   until a reset), `is_verified = isVerifiedByDefault`, the account linked, `onAfterRegister`.
+ * - a user with that email → `OAUTH_USER_ALREADY_EXISTS`, unless `associateByEmail` (off by
+ *   default) links them. Only a verified user is linked: a user whose email is not verified may
+ *   have been registered by someone else with the victim's address, waiting for the victim to
+ *   sign in with a provider and hand over a merged account whose password, sessions and links
+ *   the pre-hijacker still holds (OWASP "account pre-hijacking"). Such a sign-in is refused
+ *   with `OAUTH_USER_NOT_VERIFIED`: the owner of the account logs in with its password and
+ *   links the provider from there (associate router). With `takeOverUnverifiedUser`, the
+ *   provider's verified word on the address wins instead: the user is marked verified, loses
+ *   its password (`NO_PASSWORD_HASH`), its other provider links, and every session and token
+ *   (`revokeAllTokens`), then the provider account is linked and `onAfterUpdate(user,
+ *   { is_verified, password }, request)` runs;
+ * - no such user → a new one: the email normalized, no password (`NO_PASSWORD_HASH`: usable
+ *   after a reset), `is_verified = isVerifiedByDefault`, the account linked, `onAfterRegister`.
  *
  * `oauthAssociateCallback` links a provider account to the authenticated user, who asked for
  * it, so the provider's email need not be verified; then `onAfterUpdate(user, {}, request)`.
@@ -25,9 +34,12 @@
  */
 import { normalizeEmail } from '../email.ts'
 import { DuplicateEmailError, ErrorCode, UsersError } from '../errors.ts'
+import type { UpdatedFields } from '../hooks.ts'
+import { OAuthUserNotVerifiedError } from '../errors.ts'
+import { NO_PASSWORD_HASH } from './no-password.ts'
 import type { UserManager } from '../manager.ts'
 import type { UserDatabase } from '../db/types.ts'
-import type { OAuthAccountCreate, UserRecord } from '../user.ts'
+import type { OAuthAccountCreate, UserRecord, UserUpdateData } from '../user.ts'
 
 /** The provider account, as stored (CONTRACT §2.2). */
 export interface OAuthAccountInput {
@@ -48,6 +60,8 @@ export interface OAuthCallbackOptions<R> extends OAuthAccountInput {
   associateByEmail?: boolean
   /** `is_verified` of a user created here. Default false. */
   isVerifiedByDefault?: boolean
+  /** With `associateByEmail`: take over a user whose email is not verified, instead of refusing. Default false. */
+  takeOverUnverifiedUser?: boolean
   request?: R
 }
 
@@ -77,14 +91,18 @@ export async function oauthCallback<U extends UserRecord, R, Res>(
   const existing = await db.getByEmail(email)
   if (existing) {
     if (!options.associateByEmail) throw new UsersError(ErrorCode.OAUTH_USER_ALREADY_EXISTS)
-    await db.addOAuthAccount(existing, account)
-    return existing
+    if (existing.is_verified) {
+      await db.addOAuthAccount(existing, account)
+      return existing
+    }
+    if (!options.takeOverUnverifiedUser) throw new OAuthUserNotVerifiedError()
+    return takeOver(manager, existing, account, options.request)
   }
   let user: U
   try {
     user = await db.create({
       email,
-      hashed_password: await manager.passwordHelper.hash(manager.passwordHelper.generate()),
+      hashed_password: NO_PASSWORD_HASH,
       is_active: true,
       is_superuser: false,
       is_verified: options.isVerifiedByDefault ?? false,
@@ -117,6 +135,25 @@ export async function oauthAssociateCallback<U extends UserRecord, R, Res>(
   else await manager.db.addOAuthAccount(user, account)
   await manager.hooks.onAfterUpdate?.(user, {}, options.request)
   return user
+}
+
+/**
+ * Hands an unverified user over to the owner of its address, as the provider vouches for it:
+ * nothing the previous holder set up (password, provider links, sessions) survives.
+ */
+async function takeOver<U extends UserRecord, R, Res>(
+  manager: UserManager<U, R, Res>,
+  user: U,
+  account: OAuthAccountCreate,
+  request: R | undefined,
+): Promise<U> {
+  const { db } = manager
+  const updated = await db.update(user, { is_verified: true, hashed_password: NO_PASSWORD_HASH } as UserUpdateData)
+  for (const linked of await db.listOAuthAccounts(updated)) await db.removeOAuthAccount(updated, linked)
+  await manager.revokeAllTokens(updated)
+  await db.addOAuthAccount(updated, account)
+  await manager.hooks.onAfterUpdate?.(updated, { is_verified: true, password: true } as unknown as UpdatedFields<U>, request)
+  return updated
 }
 
 function toAccount(input: OAuthAccountInput): OAuthAccountCreate {

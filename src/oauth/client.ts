@@ -17,6 +17,8 @@ export interface OAuthAuthorizationRequest {
   codeVerifier: string
   /** Scopes asked for; `null` asks for the client's default scopes. */
   scopes: string[] | null
+  /** The OpenID Connect `nonce` of this flow; sent by clients whenever they ask for an ID token. */
+  nonce: string
 }
 
 export interface OAuthCodeExchange {
@@ -27,6 +29,10 @@ export interface OAuthCodeExchange {
   redirectUri: string
   /** The whole query of the callback request: OpenID Connect clients also check `iss` in it. */
   callbackParams: URLSearchParams
+  /** The flow's `nonce`, sent if the authorization request asked for an ID token; an ID token must carry it. */
+  nonce: string
+  /** The scopes the authorization request asked for; `null` for the client's default scopes. */
+  scopes: string[] | null
 }
 
 export interface OAuthTokens {
@@ -52,8 +58,17 @@ export interface OAuthClient {
   readonly name: string
   /** Whether this client sends a PKCE (S256) challenge. */
   readonly pkce: boolean
+  /**
+   * `form_post` when the provider sends the browser back with a form POST (Apple): the routers
+   * then also serve `POST /callback`. Default: a redirect with a query string.
+   */
+  readonly responseMode?: 'query' | 'form_post'
   authorizationUrl(request: OAuthAuthorizationRequest): Promise<string>
-  /** Throws `OAuthProviderError` when the provider refuses the code. */
+  /**
+   * Throws `OAuthProviderError` when the provider refuses the code, and a `FastifyUsersError`
+   * of `errors.ts` when it knows better (an ID token that does not validate); anything else it
+   * throws is read by `providerFailure` (5xx and network failures are 502, the rest 400).
+   */
   exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens>
   profile(tokens: OAuthTokens): Promise<OAuthProfile>
 }

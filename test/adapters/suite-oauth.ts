@@ -78,6 +78,22 @@ export function oauthAccountTests(store: StoreRef): void {
     expect(await users.updateOAuthAccount(updated, {})).toEqual(updated)
   })
 
+  it('removes one account of its user, and only of its user', async () => {
+    const { users } = store()
+    const user = await users.create(newUser('lamorak@camelot.bt'))
+    const google = await users.addOAuthAccount(user, account('google', 'r-1'))
+    const github = await users.addOAuthAccount(user, account('github', 'r-2'))
+    const other = await users.create(newUser('pelleas@camelot.bt'))
+    const theirs = await users.addOAuthAccount(other, account('google', 'r-3'))
+    expect(await users.removeOAuthAccount(user, theirs)).toBe(false)
+    expect(await users.listOAuthAccounts(other)).toEqual([theirs])
+    expect(await users.removeOAuthAccount(user, google)).toBe(true)
+    expect(await users.removeOAuthAccount(user, google)).toBe(false)
+    expect(await users.listOAuthAccounts(user)).toEqual([github])
+    expect(await users.getByOAuthAccount('google', 'r-1')).toBeNull()
+    expect((await users.getByOAuthAccount('github', 'r-2'))?.id).toBe(user.id)
+  })
+
   it('deletes the accounts of a deleted user', async () => {
     const { users } = store()
     const user = await users.create(newUser('agravain@camelot.bt'))

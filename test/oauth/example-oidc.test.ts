@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../examples/full/app.ts'
 import { ConfigError, readConfig } from '../../examples/full/config.ts'
+import { readOAuthProviders } from '../../examples/full/oauth-providers.ts'
 import { readOidcConfig } from '../../examples/full/oidc.ts'
 import { Browser, OidcTestProvider } from '../support/oidc-provider.ts'
 
@@ -54,6 +55,32 @@ describe('readOidcConfig', () => {
   })
 })
 
+describe('readOAuthProviders', () => {
+  it('configures every provider whose client id and secret are set, and none by default', () => {
+    expect(readOAuthProviders({}, false)).toEqual({ clients: [], redirectBaseUrl: null, associateByEmail: false })
+    const env = {
+      GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 'gs', GITLAB_CLIENT_ID: 'l', GITLAB_CLIENT_SECRET: 'ls', SLACK_CLIENT_ID: 's', SLACK_CLIENT_SECRET: 'ss',
+      OIDC_NAMES: 'corp', OIDC_CORP_ISSUER: 'https://id.example.com', OIDC_CORP_CLIENT_ID: 'c',
+      OAUTH_REDIRECT_BASE_URL: 'https://api.example.com/', OAUTH_ASSOCIATE_BY_EMAIL: 'true',
+    }
+    const config = readOAuthProviders(env, true)
+    expect(config.clients.map((client) => client.name)).toEqual(['google', 'gitlab', 'slack', 'corp'])
+    expect(config).toMatchObject({ redirectBaseUrl: 'https://api.example.com', associateByEmail: true })
+  })
+
+  it('refuses what cannot work', () => {
+    const refused = [
+      { GOOGLE_CLIENT_ID: 'g' },
+      { APPLE_CLIENT_ID: 'com.example.web' },
+      { OIDC_NAMES: 'corp' },
+      { OIDC_NAMES: 'Bad Name' },
+      { OIDC_NAMES: 'corp', OIDC_CORP_ISSUER: 'http://id.example.com', OIDC_CORP_CLIENT_ID: 'c' },
+      { FACEBOOK_CLIENT_ID: 'f', FACEBOOK_CLIENT_SECRET: 's', FACEBOOK_TRUST_EMAIL: 'maybe' },
+    ]
+    for (const env of refused) expect(() => readOAuthProviders(env, true), JSON.stringify(env)).toThrow(ConfigError)
+  })
+})
+
 describe('the example app', () => {
   let op: OidcTestProvider
   let app: FastifyInstance
@@ -61,7 +88,13 @@ describe('the example app', () => {
 
   beforeAll(async () => {
     op = await OidcTestProvider.listen()
-    app = await buildApp(exampleConfig({ OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'example', OIDC_CLIENT_SECRET: 'example-secret' }))
+    app = await buildApp(exampleConfig({
+      OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: 'example', OIDC_CLIENT_SECRET: 'example-secret',
+      OIDC_NAMES: 'corp,partner',
+      OIDC_CORP_ISSUER: op.issuer, OIDC_CORP_CLIENT_ID: 'example', OIDC_CORP_CLIENT_SECRET: 'example-secret',
+      OIDC_PARTNER_ISSUER: op.issuer, OIDC_PARTNER_CLIENT_ID: 'example', OIDC_PARTNER_CLIENT_SECRET: 'example-secret',
+      GITHUB_CLIENT_ID: 'gh-id', GITHUB_CLIENT_SECRET: 'gh-secret',
+    }))
     await app.listen({ port: 0, host: '127.0.0.1' })
     const address = app.server.address()
     if (address === null || typeof address === 'string') throw new Error('no port')
@@ -70,7 +103,7 @@ describe('the example app', () => {
       clients: [{
         client_id: 'example',
         client_secret: 'example-secret',
-        redirect_uris: [`${base}/auth/oidc/callback`, `${base}/auth/associate/oidc/callback`],
+        redirect_uris: ['oidc', 'corp', 'partner'].flatMap((name) => [`${base}/auth/${name}/callback`, `${base}/auth/associate/${name}/callback`]),
         response_types: ['code'],
         grant_types: ['authorization_code', 'refresh_token'],
       }],
@@ -94,11 +127,35 @@ describe('the example app', () => {
     expect(await me.json()).toEqual({ id: expect.any(String), email: 'merlin@camelot.bt', is_active: true, is_superuser: false, is_verified: false })
   })
 
+  it('mounts every configured provider side by side, the OpenID provider under several names', async () => {
+    op.accounts.set('morgana', { email: 'morgana@camelot.bt', email_verified: true })
+    const browser = new Browser()
+    let token = ''
+    for (const name of ['corp', 'partner']) {
+      const authorize = await browser.fetch(`${base}/auth/${name}/authorize`)
+      const { authorization_url: authorizationUrl } = (await authorize.json()) as { authorization_url: string }
+      const callback = await browser.fetch(await browser.authorize(authorizationUrl, 'morgana'))
+      if (name === 'corp') {
+        expect(callback.status).toBe(200)
+        token = ((await callback.json()) as { access_token: string }).access_token
+      } else {
+        // Another provider's account with the same email is not linked silently (associateByEmail is off).
+        expect(await callback.json()).toEqual({ detail: 'OAUTH_USER_ALREADY_EXISTS' })
+      }
+    }
+    const accounts = await fetch(`${base}/users/me/oauth-accounts`, { headers: { authorization: `Bearer ${token}` } })
+    expect(await accounts.json()).toEqual([{ oauth_name: 'corp', account_id: 'morgana', account_email: 'morgana@camelot.bt' }])
+    const github = await app.inject({ url: '/auth/github/authorize' })
+    expect(new URL((github.json() as { authorization_url: string }).authorization_url).origin).toBe('https://github.com')
+    expect((await app.inject({ url: '/auth/google/authorize' })).statusCode).toBe(404)
+  })
+
   it('has no OAuth routes without OIDC_ISSUER', async () => {
     const plain = await buildApp(exampleConfig({}))
     try {
       expect((await plain.inject({ url: '/auth/oidc/authorize' })).statusCode).toBe(404)
       expect((await plain.inject({ url: '/auth/associate/oidc/authorize' })).statusCode).toBe(404)
+      expect((await plain.inject({ url: '/users/me/oauth-accounts' })).statusCode).toBe(404)
     } finally {
       await plain.close()
     }

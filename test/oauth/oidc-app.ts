@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { OpenIdConnectClient } from '../../src/oauth/index.ts'
+import { OpenIdConnectClient, type OpenIdClientOptions } from '../../src/oauth/index.ts'
 import { buildTestApp, uniqueEmail, type TestApp, type TestAppOptions } from '../support/app.ts'
 import { Browser, OidcTestProvider, type TestAccount } from '../support/oidc-provider.ts'
 
@@ -69,19 +69,22 @@ export function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'storeFiel
  */
 export async function startOidcSetting<T extends ServedApp>(
   routes: readonly string[],
-  build: (client: OpenIdConnectClient) => Promise<T>,
+  build: (client: OpenIdConnectClient, another: (options: Partial<OpenIdClientOptions>) => OpenIdConnectClient) => Promise<T>,
 ): Promise<OidcSetting<T>> {
   const op = await OidcTestProvider.listen()
   const clientSecret = randomBytes(24).toString('base64url')
-  const client = new OpenIdConnectClient({
+  // Clients of the same registration at the provider, e.g. mounted under other names.
+  const another = (options: Partial<OpenIdClientOptions>) => new OpenIdConnectClient({
     issuer: op.issuer,
     clientId: 'fastify-users-test',
     clientSecret,
     name: 'oidc',
     scopes: ['openid', 'email'],
     allowInsecureRequests: true,
+    ...options,
   })
-  const test = await build(client)
+  const client = another({})
+  const test = await build(client, another)
   await test.app.listen({ port: 0, host: '127.0.0.1' })
   const address = test.app.server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')

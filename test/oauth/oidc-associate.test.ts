@@ -40,7 +40,7 @@ describe('GET /authorize', () => {
     const url = new URL(await e.authorize(ROUTES.associate, browser, bearerAuth(token)))
     expect(url.searchParams.get('redirect_uri')).toBe(`${e.base}${ROUTES.associate}/callback`)
     const state = jwtPayload(url.searchParams.get('state')!)
-    expect(state).toEqual({ csrftoken: browser.cookies.get('fastapiusersoauthcsrf'), sub: user.id, aud: 'fastapi-users:oauth-state', exp: expect.any(Number) })
+    expect(state).toEqual({ csrftoken: browser.cookies.get('fastapiusersoauthcsrf'), oauth_name: 'oidc', sub: user.id, aud: 'fastapi-users:oauth-state', exp: expect.any(Number) })
   })
 
   it('names its routes as FastAPI Users does', () => {

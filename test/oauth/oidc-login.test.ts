@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OAUTH_STATE_AUDIENCE } from '../../src/index.ts'
-import { OAuthStateTokens, pkceChallenge, pkceVerifier } from '../../src/oauth/index.ts'
+import { oidcNonce, OAuthStateTokens, pkceChallenge, pkceVerifier } from '../../src/oauth/index.ts'
 import { bearerAuth } from '../support/app.ts'
 import { Browser } from '../support/oidc-provider.ts'
 import { jwtPayload, ROUTES, STATE_SECRET, startOidcApp, type OidcApp } from './oidc-app.ts'
@@ -17,7 +17,7 @@ beforeAll(async () => {
 })
 afterAll(() => e.close())
 
-const CSRF_COOKIE = /^fastapiusersoauthcsrf=([A-Za-z0-9_-]{43}); HttpOnly; Max-Age=3600; Path=\/; SameSite=lax; Secure$/
+const CSRF_COOKIE = /^fastapiusersoauthcsrf=([A-Za-z0-9_-]{43}); HttpOnly; Max-Age=600; Path=\/; SameSite=lax; Secure$/
 const CLEARED = 'fastapiusersoauthcsrf=""; HttpOnly; Max-Age=0; Path=/; SameSite=lax; Secure'
 
 async function accountsOf(email: string) {
@@ -45,10 +45,12 @@ describe('GET /authorize', () => {
       state: expect.any(String),
       code_challenge: pkceChallenge(pkceVerifier(csrftoken!, new OAuthStateTokens(STATE_SECRET).keys)),
       code_challenge_method: 'S256',
+      nonce: oidcNonce(csrftoken!, new OAuthStateTokens(STATE_SECRET).keys),
     })
     const state = jwtPayload(url.searchParams.get('state')!)
-    expect(state).toEqual({ csrftoken, aud: OAUTH_STATE_AUDIENCE, exp: expect.any(Number) })
-    expect(state.exp).toBeGreaterThan(Date.now() / 1000 + 3590)
+    expect(state).toEqual({ csrftoken, oauth_name: 'oidc', aud: OAUTH_STATE_AUDIENCE, exp: expect.any(Number) })
+    expect(state.exp).toBeGreaterThan(Date.now() / 1000 + 590)
+    expect(state.exp).toBeLessThanOrEqual(Date.now() / 1000 + 600)
   })
 
   it('asks for the scopes given as repeated `scopes` parameters', async () => {
@@ -116,7 +118,7 @@ describe('GET /callback', () => {
 
   it('refuses a provider email that belongs to a user, unless associateByEmail links them', async () => {
     const { id, email } = e.account((address) => ({ email: address.toUpperCase().replace('@EXAMPLE.COM', '@example.com'), email_verified: true }))
-    const { user } = await e.test.createUser({ email })
+    const { user } = await e.test.createUser({ email, is_verified: true })
     const refused = await e.signIn(ROUTES.login, id)
     const response = await refused.browser.fetch(refused.callbackUrl)
     expect(response.status).toBe(400)

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importJwtKeys } from '../../src/jwt/keys.ts'
 import { signJwt } from '../../src/jwt/sign.ts'
-import { OAuthProviderError, OAuthStateTokens, pkceVerifier } from '../../src/oauth/index.ts'
+import { oidcNonce, OAuthProviderError, OAuthStateTokens, pkceVerifier } from '../../src/oauth/index.ts'
 import { AUTH_AUDIENCE, VERIFY_AUDIENCE } from '../../src/tokens.ts'
 import { Browser } from '../support/oidc-provider.ts'
 import { ROUTES, STATE_SECRET, startOidcApp, type OidcApp } from './oidc-app.ts'
@@ -169,6 +169,8 @@ describe('PKCE', () => {
       state: params.get('state')!,
       redirectUri: `${e.base}${ROUTES.login}/callback`,
       callbackParams: params,
+      nonce: oidcNonce(flow.csrftoken, new OAuthStateTokens(STATE_SECRET).keys),
+      scopes: null,
     }
     const wrong = pkceVerifier(flow.csrftoken, new OAuthStateTokens('another-secret-that-is-long-enough-0123456').keys)
     const error = await e.client.exchangeCode({ ...exchange, codeVerifier: wrong }).catch((caught: unknown) => caught)

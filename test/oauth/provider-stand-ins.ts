@@ -22,8 +22,15 @@ export interface StandInAccount {
   verified: boolean
   /** GitHub: the `/user/emails` list, when it should differ from `[{ email, primary, verified }]`. */
   emails?: Array<{ email: string; primary: boolean; verified: boolean }>
-  /** Microsoft: the ID token's audience, when it should differ from the client id. */
+  /** The ID token's audience, when it should differ from the client id. */
   audience?: string
+  /** The ID token's nonce, when it should differ from the authorization request's. */
+  nonce?: string | null
+  /** Misbehaviour: the token endpoint answers this status (with no JSON), or tokens without this field. */
+  tokenStatus?: number
+  tokenWithout?: 'access_token' | 'id_token'
+  /** Misbehaviour: the user endpoints answer this status. */
+  userStatus?: number
 }
 
 interface IssuedCode {
@@ -31,6 +38,8 @@ interface IssuedCode {
   account: StandInAccount
   redirectUri: string
   challenge: string | null
+  /** The authorization request's `nonce`, which the ID token carries. */
+  nonce: string | null
 }
 
 /** Provider host → the stand-in's origin. */
@@ -77,6 +86,7 @@ export class ProviderStandIns {
       account,
       redirectUri: url.searchParams.get('redirect_uri') ?? '',
       challenge: url.searchParams.get('code_challenge'),
+      nonce: url.searchParams.get('nonce'),
     })
     const callback = new URL(url.searchParams.get('redirect_uri')!)
     callback.searchParams.set('code', code)
@@ -114,9 +124,10 @@ export class ProviderStandIns {
     const json = (status: number, value: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
     }
-    if (req.method === 'POST') return this.#token(HOSTS[host]!, req, new URLSearchParams(body), json)
+    if (req.method === 'POST') return this.#token(HOSTS[host]!, req, res, new URLSearchParams(body), json)
     const account = this.#tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''))
     if (!account) return json(401, { message: 'Bad credentials' })
+    if (account.userStatus !== undefined) return json(account.userStatus, { message: 'misbehaving' })
     if (path === '/v1/userinfo') return json(200, { sub: account.id, email: account.email, email_verified: account.verified })
     if (path === '/user') return json(200, { id: Number(account.id), login: 'octocat', email: null })
     if (path === '/user/emails') {
@@ -126,7 +137,13 @@ export class ProviderStandIns {
     json(404, { message: 'Not Found' })
   }
 
-  async #token(kind: ProviderKind, req: IncomingMessage, form: URLSearchParams, json: (status: number, value: unknown) => void): Promise<void> {
+  async #token(
+    kind: ProviderKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+    form: URLSearchParams,
+    json: (status: number, value: unknown) => void,
+  ): Promise<void> {
     // GitHub reports errors with a 200, as the real one does.
     const refuse = (error: string): void => {
       if (kind === 'github') json(200, { error: error === 'invalid_grant' ? 'bad_verification_code' : error })
@@ -142,18 +159,25 @@ export class ProviderStandIns {
       return refuse('invalid_grant')
     }
     this.#codes.delete(form.get('code')!)
+    if (issued.account.tokenStatus !== undefined) {
+      res.writeHead(issued.account.tokenStatus, { 'content-type': 'text/html' }).end('<h1>Bad Gateway</h1>')
+      return
+    }
     const accessToken = `${kind}-access-${randomBytes(8).toString('hex')}`
     this.#tokens.set(accessToken, issued.account)
     const tokens: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: 3599 }
     if (kind !== 'github') tokens.refresh_token = `${kind}-refresh-${randomBytes(8).toString('hex')}`
-    if (kind === 'microsoft') tokens.id_token = await this.#idToken(issued.account)
+    if (kind === 'microsoft' || kind === 'google') tokens.id_token = await this.#idToken(issued)
+    if (issued.account.tokenWithout !== undefined) delete tokens[issued.account.tokenWithout]
     json(200, tokens)
   }
 
-  #idToken(account: StandInAccount): Promise<string> {
+  #idToken({ account, nonce }: IssuedCode): Promise<string> {
     const claims: Record<string, unknown> = { oid: account.id, sub: `pairwise-${account.id}`, tid: 'tenant' }
     if (account.email !== null) claims.email = account.email
     if (account.verified) claims.xms_edov = true
+    const sent = account.nonce === undefined ? nonce : account.nonce
+    if (sent !== null) claims.nonce = sent
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setAudience(account.audience ?? this.clientId)

@@ -9,11 +9,13 @@ import {
   GitHubOAuthClient,
   GoogleOAuthClient,
   MicrosoftOAuthClient,
+  OAuthProviderRefusedError,
   OAuthStateTokens,
   pkceChallenge,
   pkceVerifier,
   type OAuthClient,
 } from '../../src/oauth/index.ts'
+import { providerFailure } from '../../src/oauth/provider-failure.ts'
 import { buildTestApp, type TestApp } from '../support/app.ts'
 import { ProviderStandIns, type ProviderKind, type StandInAccount } from './provider-stand-ins.ts'
 
@@ -163,7 +165,59 @@ describe('provider specifics', () => {
     const [linked] = await t.store.users.listOAuthAccounts((await t.store.users.getByEmail(who.email!))!)
     expect(linked?.account_id).toBe(who.id)
     const stranger = account({ audience: 'another-client' })
-    expect((await login('microsoft', stranger)).statusCode).toBe(500)
+    const refused = await login('microsoft', stranger)
+    expect({ status: refused.statusCode, body: refused.json() }).toEqual({ status: 400, body: { detail: 'OAUTH_INVALID_PROVIDER_RESPONSE' } })
     expect(await t.store.users.getByEmail(stranger.email!)).toBeNull()
+  })
+})
+
+describe('nonce', () => {
+  it('is sent whenever an ID token is asked for, and the ID token must carry it', async () => {
+    for (const kind of ['google', 'microsoft'] as const) {
+      const { authorizationUrl } = await authorize(kind)
+      expect(new URL(authorizationUrl).searchParams.get('nonce'), kind).toMatch(/^[\w-]{43}$/)
+      for (const nonce of [null, 'another-flow-nonce']) {
+        const who = account({ nonce })
+        const response = await login(kind, who)
+        expect({ kind, nonce, status: response.statusCode, body: response.json() }).toMatchObject({ status: 400, body: { detail: 'OAUTH_INVALID_PROVIDER_RESPONSE' } })
+        expect(await t.store.users.getByEmail(who.email!)).toBeNull()
+      }
+      const missing = await login(kind, account({ tokenWithout: 'id_token' }))
+      expect({ kind, status: missing.statusCode, body: missing.json() }).toMatchObject({ status: 400, body: { detail: 'OAUTH_INVALID_PROVIDER_RESPONSE' } })
+    }
+    const { authorizationUrl } = await authorize('github')
+    expect(new URL(authorizationUrl).searchParams.has('nonce')).toBe(false)
+  })
+})
+
+describe('provider failures', () => {
+  it('answers 502 OAUTH_PROVIDER_UNAVAILABLE to a 5xx, and 400 to an answer that does not hold; never 500', async () => {
+    const cases: Array<[ProviderKind, Partial<StandInAccount>, number, string]> = [
+      ['google', { tokenStatus: 503 }, 502, 'OAUTH_PROVIDER_UNAVAILABLE'],
+      ['github', { tokenStatus: 500 }, 502, 'OAUTH_PROVIDER_UNAVAILABLE'],
+      ['discord', { userStatus: 502 }, 502, 'OAUTH_PROVIDER_UNAVAILABLE'],
+      ['google', { userStatus: 500 }, 502, 'OAUTH_PROVIDER_UNAVAILABLE'],
+      ['github', { tokenWithout: 'access_token' }, 400, 'OAUTH_INVALID_PROVIDER_RESPONSE'],
+      ['discord', { tokenWithout: 'access_token' }, 400, 'OAUTH_INVALID_PROVIDER_RESPONSE'],
+      ['discord', { userStatus: 401 }, 400, 'OAUTH_INVALID_PROVIDER_RESPONSE'],
+      ['google', { tokenStatus: 404 }, 400, 'OAUTH_INVALID_PROVIDER_RESPONSE'],
+    ]
+    for (const [kind, misbehaviour, status, detail] of cases) {
+      const who = account(misbehaviour)
+      const response = await login(kind, who)
+      expect({ kind, misbehaviour, status: response.statusCode, body: response.json() }).toEqual({ kind, misbehaviour, status, body: { detail } })
+      expect(await t.store.users.getByEmail(who.email!)).toBeNull()
+    }
+  })
+
+  it('answers 400 OAUTH_PROVIDER_REFUSED when the token endpoint refuses the client', async () => {
+    const { authorizationUrl } = await authorize('google')
+    const callback = new URL(standIns.issueCode('google', authorizationUrl, account()))
+    const wrongSecret = new GoogleOAuthClient({ clientId: standIns.clientId, clientSecret: 'not-the-secret' })
+    const error = await wrongSecret.exchangeCode({
+      code: callback.searchParams.get('code')!, state: '', codeVerifier: '', redirectUri: '', callbackParams: callback.searchParams, nonce: '', scopes: null,
+    }).catch((caught: unknown) => caught)
+    expect(providerFailure(error, 'code exchange')).toBeInstanceOf(OAuthProviderRefusedError)
+    expect(providerFailure(error, 'code exchange').detail).toBe('OAUTH_PROVIDER_REFUSED')
   })
 })

@@ -20,11 +20,16 @@ describe('OAuthStateTokens', () => {
   const states = new OAuthStateTokens(SECRET)
 
   it("round-trips FastAPI Users' claims, and ours", async () => {
-    const token = await states.issue({ csrftoken: 'c', sub: 'u', redirectTo: 'http://front.example/' })
+    const token = await states.issue({ csrftoken: 'c', oauthName: 'google', scopes: ['openid', 'email'], sub: 'u', redirectTo: 'http://front.example/' })
     const state = states.read(token)
-    expect(state).toEqual({ csrftoken: 'c', sub: 'u', redirectTo: 'http://front.example/', exp: expect.any(Number) })
-    expect(state.exp - Date.now() / 1000).toBeGreaterThan(3590)
-    expect(states.read(await states.issue({ csrftoken: 'c' }))).toMatchObject({ sub: null, redirectTo: null })
+    expect(state).toEqual({
+      csrftoken: 'c', oauthName: 'google', scopes: ['openid', 'email'], sub: 'u', redirectTo: 'http://front.example/', exp: expect.any(Number),
+    })
+    // Ten minutes by default (upstream: an hour).
+    expect(state.exp - Date.now() / 1000).toBeGreaterThan(590)
+    expect(state.exp - Date.now() / 1000).toBeLessThanOrEqual(600)
+    expect(states.read(await states.issue({ csrftoken: 'c' }))).toMatchObject({ oauthName: null, scopes: null, sub: null, redirectTo: null })
+    expect(new OAuthStateTokens(SECRET, { lifetimeSeconds: 3600 }).lifetimeSeconds).toBe(3600)
   })
 
   it('reads a missing csrftoken as null, for the CSRF check to refuse', async () => {
@@ -51,7 +56,7 @@ describe('OAuthStateTokens', () => {
 describe('OAuthCsrfCookie', () => {
   it("writes FastAPI Users' cookie by default", () => {
     const cookie = new OAuthCsrfCookie()
-    expect(cookie.set('abc')).toBe('fastapiusersoauthcsrf=abc; HttpOnly; Max-Age=3600; Path=/; SameSite=lax; Secure')
+    expect(cookie.set('abc')).toBe('fastapiusersoauthcsrf=abc; HttpOnly; Max-Age=600; Path=/; SameSite=lax; Secure')
     expect(cookie.clear()).toBe('fastapiusersoauthcsrf=""; HttpOnly; Max-Age=0; Path=/; SameSite=lax; Secure')
     expect(cookie.read({ headers: { cookie: 'a=1; fastapiusersoauthcsrf=abc' } })).toBe('abc')
     expect(cookie.read({ headers: { cookie: 'fastapiusersoauthcsrf=""' } })).toBeNull()
@@ -60,7 +65,7 @@ describe('OAuthCsrfCookie', () => {
 
   it('takes every attribute as configured', () => {
     const cookie = new OAuthCsrfCookie({ name: 'csrf', path: '/auth', domain: 'example.com', secure: false, httpOnly: false, sameSite: 'strict' })
-    expect(cookie.set('abc')).toBe('csrf=abc; Domain=example.com; Max-Age=3600; Path=/auth; SameSite=strict')
+    expect(cookie.set('abc')).toBe('csrf=abc; Domain=example.com; Max-Age=600; Path=/auth; SameSite=strict')
     expect(() => new OAuthCsrfCookie({ name: 'bad name' })).toThrow(TypeError)
   })
 })

@@ -178,6 +178,15 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     return toOAuthAccount(rows[0] ?? { ...account, ...row })
   }
 
+  async removeOAuthAccount(user: U, account: OAuthAccount): Promise<boolean> {
+    const oauth = this.#oauthTable()
+    const userId = parseId(user.id)
+    const id = parseId(account.id)
+    if (userId === null || id === null) return false
+    const rows = await run(this.#db.delete(oauth).where(and(eq(oauth.id, id), eq(oauth.user_id, userId))!).returning({ id: oauth.id }))
+    return rows.length > 0
+  }
+
   #oauthTable(): OAuthAccountTable {
     if (this.#oauth === null) {
       throw new DrizzleSchemaError('OAuth accounts need the oauth_account table: pass tables.oauthAccount')

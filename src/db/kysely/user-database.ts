@@ -176,6 +176,16 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     return toOAuthAccount(stored ?? { ...account, ...row })
   }
 
+  async removeOAuthAccount(user: U, account: OAuthAccount): Promise<boolean> {
+    const userId = normalizeUuid(user.id)
+    const id = normalizeUuid(account.id)
+    if (userId === null || id === null) return false
+    const result = await runWithoutQueryValues(
+      this.#db.deleteFrom('oauth_account').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    )
+    return result.numDeletedRows > 0n
+  }
+
   #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
     return explainWriteError(error, { dialect: this.#dialect, email, id, getByEmail: (taken) => this.getByEmail(taken) })
   }

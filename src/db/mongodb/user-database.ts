@@ -22,7 +22,7 @@ import type {
 import { mergedRecord } from '../merged-record.ts'
 import type { UserDatabase } from '../types.ts'
 import { duplicateKey } from './duplicate-key.ts'
-import { uuidValue } from './ids.ts'
+import { accountIdValue, uuidValue } from './ids.ts'
 import { accountFields, embeddedAccounts, newAccountDocument, toOAuthAccount } from './oauth-account-document.ts'
 import { updateEmbeddedAccount } from './oauth-account-update.ts'
 import { withoutDocumentValues } from './server-error.ts'
@@ -144,6 +144,17 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
   async updateOAuthAccount(account: OAuthAccount, data: OAuthAccountUpdate): Promise<OAuthAccount> {
     const stored = await updateEmbeddedAccount(this.#users, account.id, accountFields(data))
     return stored === null ? toOAuthAccount({ ...account, ...accountFields(data) }) : toOAuthAccount(stored)
+  }
+
+  async removeOAuthAccount(user: U, account: OAuthAccount): Promise<boolean> {
+    const id = uuidValue(user.id)
+    const accountId = accountIdValue(account.id)
+    if (id === null || accountId === null) return false
+    const result = await this.#users.updateOne(
+      { _id: { $eq: id }, 'oauth_accounts.id': { $eq: accountId } },
+      { $pull: { oauth_accounts: { id: accountId } } },
+    )
+    return result.modifiedCount > 0
   }
 
   /**

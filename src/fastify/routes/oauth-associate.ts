@@ -6,8 +6,11 @@
  * exchanged, links the account (`oauthAssociateCallback`) and answers 200 with the user.
  *
  * When the application's read model declares `oauth_accounts`, the user is sent with its
- * accounts; the base read model has none.
+ * accounts; the base read model has none. A form-POST provider (Apple) also gets an unguarded
+ * `POST /callback`, which only sends the browser on to the guarded `GET /callback`: the
+ * provider's cross-site POST carries no login cookie (oauth-common.ts).
  */
+import formbody from '@fastify/formbody'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { oauthAssociateCallback } from '../../oauth/callback.ts'
@@ -51,10 +54,17 @@ export function oauthAssociateRoutes(
         operationId: `${name}.authorize`,
         summary: `The ${client.name} authorization URL that links an account to the current user`,
         querystring: AuthorizeQuery,
-        response: { 200: AuthorizeResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+        response: { 200: AuthorizeResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse },
       },
       onRequest: guard,
     }, (request, reply) => router.authorize(app, request, reply, request.user.id))
+
+    if (client.responseMode === 'form_post') {
+      await app.register(formbody)
+      app.post('/callback', {
+        schema: { operationId: `${name}.callback.form`, tags: common.tags, summary: `Where ${client.name} posts the browser back: on to GET /callback`, response: { 303: Type.Null() } },
+      }, (request, reply) => router.formPostCallback(app, request, reply))
+    }
 
     app.get('/callback', {
       schema: {
@@ -63,7 +73,7 @@ export function oauthAssociateRoutes(
         summary: `Where ${client.name} sends the browser back: link the account to the current user`,
         querystring: CallbackQuery,
         response: router.frontendUrls === null
-          ? { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse }
+          ? { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse }
           : { 302: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
       },
       onRequest: guard,

@@ -9,10 +9,20 @@
  * open redirect); the first is the default. The choice travels in the signed state and is
  * checked against the list again at the callback. A refused callback redirects too, with
  * `?error=<detail>` added, so that the front end can tell the user what happened.
+ *
+ * Every refusal is a `FastifyUsersError` (all in `src/errors.ts`), rendered by the
+ * one error handler: 400 for a refusal, 502 `OAUTH_PROVIDER_UNAVAILABLE` for a provider that
+ * cannot be reached; never a 500.
+ *
+ * Form POST callbacks (Apple): `POST /callback` answers `303 See Other` to `GET /callback` with
+ * the form's `code`, `state`, `error` and `iss` as the query. The provider's POST is a cross-site
+ * request, which carries no `SameSite=Lax` cookie (neither the CSRF cookie nor a login cookie);
+ * the redirected GET is a top-level navigation, which does. So the CSRF check, the guard of the
+ * associate router and the rest of the callback stay those of `GET /callback`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { ErrorCode, OAuthCallbackError, StatusError, UsersError } from '../../errors.ts'
+import { ErrorCode, FastifyUsersError, OAuthInvalidResponseError, OAuthProviderRefusedError, StatusError, UsersError } from '../../errors.ts'
 import type { KeyMaterial } from '../../jwt/keys.ts'
 import type { OAuthAccountInput } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
@@ -32,6 +42,8 @@ export interface OAuthRouteOptions {
   csrfCookie?: OAuthCsrfCookieOptions
   /** Where used states are remembered until they expire; this process's memory by default. */
   stateStore?: OAuthStateStore
+  /** How long a state (and the CSRF cookie) lives, in seconds; default 600. */
+  stateLifetimeSeconds?: number
   /** Redirect mode: the front-end URLs the callback may redirect to (exact matches; the first is the default). */
   frontendRedirectUrls?: string[]
 }
@@ -81,7 +93,13 @@ export class OAuthRouter {
    * const router = new OAuthRouter(client, { stateSecret: SECRET })
    */
   constructor(client: OAuthClient, options: OAuthRouteOptions) {
-    this.flow = new OAuthFlow({ client, stateSecret: options.stateSecret, csrfCookie: options.csrfCookie, stateStore: options.stateStore })
+    this.flow = new OAuthFlow({
+      client,
+      stateSecret: options.stateSecret,
+      csrfCookie: options.csrfCookie,
+      stateStore: options.stateStore,
+      stateLifetimeSeconds: options.stateLifetimeSeconds,
+    })
     this.#redirectUrl = options.redirectUrl ?? null
     this.frontendUrls = options.frontendRedirectUrls ? checkFrontendUrls(options.frontendRedirectUrls) : null
   }
@@ -101,11 +119,28 @@ export class OAuthRouter {
   }
 
   /**
+   * `POST /callback` of a form-POST provider: `303` to `GET /callback` with the form's
+   * authorization response as the query (see the design note above).
+   */
+  formPostCallback(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const form = (request.body ?? {}) as Record<string, unknown>
+    const query = new URLSearchParams()
+    for (const name of ['code', 'state', 'error', 'iss']) {
+      const value = form[name]
+      if (typeof value === 'string') query.set(name, value)
+    }
+    const target = new URL(this.#callbackUrl(app, request))
+    target.search = query.toString()
+    return reply.header('cache-control', 'no-store').redirect(target.toString(), 303)
+  }
+
+  /**
    * `GET /callback` up to the provider account: clears the CSRF cookie, runs the flow's checks
    * (with `subject`, the user the state must name) and the code exchange, refuses an account
    * without an email, and hands the account to `link`. A refusal, by the flow or by `link` (a
-   * `UsersError`), is thrown for the error handler to answer (400), or in redirect mode answered
-   * here with a redirect, yielding `null`. `redirectTo` is the redirect-mode target the state chose.
+   * `FastifyUsersError`), is thrown to the error handler, or in redirect mode answered here by
+   * a redirect and yields `null`; any other error is rethrown (500).
+   * `redirectTo` is the redirect-mode target the state chose.
    */
   async callback<T>(
     app: FastifyInstance,
@@ -134,7 +169,7 @@ export class OAuthRouter {
       }
       return { linked: await options.link(account, profile.emailVerified), redirectTo }
     } catch (error) {
-      this.#refuse(reply, error, redirectTo)
+      this.#refuse(request, reply, error, redirectTo)
       return null
     }
   }
@@ -154,12 +189,21 @@ export class OAuthRouter {
     return redirectTo !== null && urls.includes(redirectTo) ? redirectTo : urls[0]!
   }
 
-  /** In redirect mode, answers a refused callback with a redirect carrying `?error=<detail>`; else rethrows. */
-  #refuse(reply: FastifyReply, error: unknown, redirectTo: string | null): void {
-    if (!(error instanceof OAuthCallbackError || error instanceof UsersError) || this.frontendUrls === null) throw error
-    const detail = error instanceof UsersError ? error.code : error.detail
+  /**
+   * A refused callback: thrown to the error handler (`{"detail"}` with the error's status), or
+   * in redirect mode a redirect with `?error=<detail>`. The provider's misbehaviour is logged
+   * with its reason, which the response never carries.
+   */
+  #refuse(request: FastifyRequest, reply: FastifyReply, error: unknown, redirectTo: string | null): void {
+    if (!(error instanceof FastifyUsersError) || typeof error.detail !== 'string') throw error
+    const providerFault = error instanceof OAuthInvalidResponseError || error instanceof OAuthProviderRefusedError
+    if (this.frontendUrls === null) {
+      if (providerFault) request.log.warn({ err: error.cause ?? error }, error.message)
+      throw error
+    }
+    if (providerFault || error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, error.message)
     const target = new URL(this.#frontendTarget(redirectTo))
-    target.searchParams.set('error', detail)
+    target.searchParams.set('error', error.detail)
     reply.redirect(target.toString(), 302)
   }
 }

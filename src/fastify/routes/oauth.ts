@@ -8,8 +8,15 @@
  * 204 and `Set-Cookie`) after `onAfterLogin`. A backend with refresh tokens adds a refresh
  * token for its auth routes' `/refresh`, as a password login does (none when its auth routes
  * are not registered: the token would have no route). Every answer of the callback clears the
- * CSRF cookie. A provider that gives no email is `OAUTH_NOT_AVAILABLE_EMAIL`, as upstream.
+ * CSRF cookie. A provider that gives no email is `OAUTH_NOT_AVAILABLE_EMAIL`, as upstream; one
+ * that cannot be reached is 502 `OAUTH_PROVIDER_UNAVAILABLE`. A form-POST provider (Apple) also
+ * gets `POST /callback`, which sends the browser on to `GET /callback` (oauth-common.ts).
+ *
+ * A sign-in that would link, by its email, to a user whose email is not verified is refused
+ * with `OAUTH_USER_NOT_VERIFIED` (account pre-hijacking), unless `takeOverUnverifiedUser`
+ * (oauth/callback.ts).
  */
+import formbody from '@fastify/formbody'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
@@ -25,6 +32,12 @@ export interface OAuthRoutesOptions extends OAuthRouteOptions {
   associateByEmail?: boolean
   /** `is_verified` of the users the callback creates. Default false. */
   isVerifiedByDefault?: boolean
+  /**
+   * With `associateByEmail`, what becomes of a user of that email whose email is not verified:
+   * refused with `OAUTH_USER_NOT_VERIFIED` (default), or taken over: verified, its password,
+   * other provider links, sessions and tokens removed (oauth/callback.ts).
+   */
+  takeOverUnverifiedUser?: boolean
 }
 
 /**
@@ -42,6 +55,7 @@ export function oauthRoutes(
   const { manager } = context
   const associateByEmail = options.associateByEmail ?? false
   const isVerifiedByDefault = options.isVerifiedByDefault ?? false
+  const takeOverUnverifiedUser = options.takeOverUnverifiedUser ?? false
   const router = new OAuthRouter(client, options)
   const login = backend.transport.loginResponse('token')
   if (router.frontendUrls !== null && login.body !== undefined) {
@@ -59,9 +73,16 @@ export function oauthRoutes(
         tags,
         summary: `The ${client.name} authorization URL to send the browser to`,
         querystring: AuthorizeQuery,
-        response: { 200: AuthorizeResponse, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: AuthorizeResponse, 400: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse },
       },
     }, (request, reply) => router.authorize(app, request, reply))
+
+    if (client.responseMode === 'form_post') {
+      await app.register(formbody)
+      app.post('/callback', {
+        schema: { operationId: `${name}.callback.form`, tags, summary: `Where ${client.name} posts the browser back: on to GET /callback`, response: { 303: Type.Null() } },
+      }, (request, reply) => router.formPostCallback(app, request, reply))
+    }
 
     app.get('/callback', {
       schema: {
@@ -70,13 +91,15 @@ export function oauthRoutes(
         summary: `Where ${client.name} sends the browser back: log in, creating the user if needed`,
         querystring: CallbackQuery,
         response: router.frontendUrls === null
-          ? { [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(), 400: ErrorResponse, 422: ErrorResponse }
+          ? { [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(), 400: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse }
           : { 302: Type.Null(), 422: ErrorResponse },
       },
     }, async (request, reply) => {
       const done = await router.callback(app, request, reply, {
         link: async (account, emailVerified) => {
-          const user = await oauthCallback(manager, { ...account, emailVerified, associateByEmail, isVerifiedByDefault, request })
+          const user = await oauthCallback(manager, {
+            ...account, emailVerified, associateByEmail, isVerifiedByDefault, takeOverUnverifiedUser, request,
+          })
           if (!user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
           return user
         },

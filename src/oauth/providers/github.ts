@@ -6,7 +6,7 @@
  */
 import { GitHub } from 'arctic'
 import { OAuthProviderError, type OAuthCodeExchange, type OAuthProfile, type OAuthTokens } from '../client.ts'
-import { ArcticClient, type ArcticProvider, type ProviderClientOptions } from './arctic.ts'
+import { ArcticClient, withoutPkce, type ArcticProvider, type ProviderClientOptions } from './arctic.ts'
 import { accountIdOf, asRecord, fetchUserInfo, stringOrNull } from './user-info.ts'
 
 export const GITHUB_USER_URL = 'https://api.github.com/user'
@@ -51,11 +51,6 @@ export class GitHubOAuthClient extends ArcticClient {
   }
 
   protected provider(redirectUri: string): ArcticProvider {
-    const github = new GitHub(this.options.clientId, this.options.clientSecret, redirectUri)
-    // arctic's GitHub takes no code verifier: it is dropped, and no challenge is sent (`pkce = false`).
-    return {
-      createAuthorizationURL: (state, _codeVerifier, scopes) => github.createAuthorizationURL(state, scopes),
-      validateAuthorizationCode: (code) => github.validateAuthorizationCode(code),
-    }
+    return withoutPkce(new GitHub(this.options.clientId, this.options.clientSecret, redirectUri))
   }
 }

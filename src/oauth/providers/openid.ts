@@ -4,9 +4,16 @@
  * that a provider that is down at start-up does not keep the server from starting).
  *
  * openid-client checks the authorization response (`state`, and `iss` where the provider
- * sends it, RFC 9207), sends the PKCE verifier, and validates the ID token's claims. The
- * profile is the ID token's `sub` and the user-info endpoint's `email` and `email_verified`
- * (with the same `sub`), else the ID token's own claims. Only `email_verified: true` counts.
+ * advertises it, RFC 9207: then a missing or foreign `iss` is refused, which defeats mix-up
+ * attacks), sends the PKCE verifier, and validates the ID token (signature, issuer, audience,
+ * expiry). Whenever the scopes ask for an ID token (`openid`), the request carries the flow's
+ * `nonce` and the token response must hold an ID token carrying it: an OpenID provider always
+ * issues one, so a response without is refused rather than trusted on user info alone.
+ * `requireIdToken` adds `openid` to any scopes that lack it, so that no login goes without.
+ *
+ * The profile is the ID token's `sub` and the user-info endpoint's `email` and
+ * `email_verified` (whose `sub` must be the same), else the ID token's own claims. Only
+ * `email_verified: true` counts.
  */
 import * as oidc from 'openid-client'
 import {
@@ -36,6 +43,8 @@ export interface OpenIdClientOptions {
   scopes?: string[]
   /** Allow `http://` issuers: for local development and tests only. */
   allowInsecureRequests?: boolean
+  /** Always ask for `openid`, so that every login carries a validated ID token. Default false. */
+  requireIdToken?: boolean
 }
 
 export class OpenIdConnectClient implements OAuthClient {
@@ -54,26 +63,30 @@ export class OpenIdConnectClient implements OAuthClient {
   }
 
   async authorizationUrl(request: OAuthAuthorizationRequest): Promise<string> {
-    const scopes = request.scopes ?? this.#options.scopes ?? ['openid', 'email', 'profile']
-    const url = oidc.buildAuthorizationUrl(await this.#config(), {
+    const scopes = this.#scopes(request.scopes)
+    const parameters: Record<string, string> = {
       redirect_uri: request.redirectUri,
       scope: scopes.join(' '),
       state: request.state,
       code_challenge: pkceChallenge(request.codeVerifier),
       code_challenge_method: 'S256',
-    })
-    return url.toString()
+    }
+    if (scopes.includes('openid')) parameters.nonce = request.nonce
+    return oidc.buildAuthorizationUrl(await this.#config(), parameters).toString()
   }
 
   async exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
     const config = await this.#config()
     const currentUrl = new URL(exchange.redirectUri)
     currentUrl.search = exchange.callbackParams.toString()
+    // The nonce is expected exactly when it was sent: when the request asked for `openid`.
+    const askedOpenId = this.#scopes(exchange.scopes).includes('openid')
     let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>
     try {
       response = await oidc.authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: exchange.codeVerifier,
         expectedState: exchange.state,
+        expectedNonce: askedOpenId ? exchange.nonce : undefined,
       })
     } catch (error) {
       if (error instanceof oidc.ResponseBodyError) throw new OAuthProviderError(error.error, { cause: error })
@@ -100,6 +113,11 @@ export class OpenIdConnectClient implements OAuthClient {
       email: stringOrNull(claims.email),
       emailVerified: claims.email_verified === true,
     }
+  }
+
+  #scopes(requested: string[] | null): string[] {
+    const scopes = requested ?? this.#options.scopes ?? ['openid', 'email', 'profile']
+    return this.#options.requireIdToken && !scopes.includes('openid') ? ['openid', ...scopes] : scopes
   }
 
   #config(): Promise<oidc.Configuration> {

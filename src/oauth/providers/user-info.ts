@@ -4,12 +4,14 @@
  * `setGlobalDispatcher`, say) governs all the traffic to a provider; and the defensive reading
  * of its fields, since a provider's JSON is input like any other.
  */
+import { OAuthInvalidResponseError, OAuthProviderUnavailableError } from '../../errors.ts'
 
 const USER_INFO_TIMEOUT_MS = 10_000
 
 /**
- * GETs a provider's JSON with the access token. A failure names the request and its status,
- * never the token.
+ * GETs a provider's JSON with the access token. A 5xx is `OAUTH_PROVIDER_UNAVAILABLE`, any other
+ * failure `OAUTH_INVALID_PROVIDER_RESPONSE`; the log names the request and its status, never
+ * the token.
  *
  * @example
  * const info = await fetchUserInfo('https://discord.com/api/users/@me', tokens.accessToken, 'Discord user')
@@ -26,7 +28,8 @@ export async function fetchUserInfo(
   })
   if (!response.ok) {
     await response.body?.cancel()
-    throw new Error(`${what}: the provider answered HTTP ${response.status}`)
+    const reason = `${what}: the provider answered HTTP ${response.status}`
+    throw response.status >= 500 ? new OAuthProviderUnavailableError(reason) : new OAuthInvalidResponseError(reason)
   }
   return response.json()
 }
