@@ -40,6 +40,6 @@ export class AuthenticationBackend {
     this.name = options.name
     this.transport = options.transport
     this.strategy = options.strategy
-    this.refresh = options.refresh === undefined ? null : new RefreshTokens(options.refresh)
+    this.refresh = options.refresh === undefined ? null : new RefreshTokens(options.refresh, options.strategy)
   }
 }

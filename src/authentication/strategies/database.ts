@@ -9,6 +9,7 @@
  */
 import type { AccessTokenDatabase } from '../../db/types.ts'
 import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
+import { storeUnavailable } from '../../revocation/unavailable.ts'
 import type { UserRecord } from '../../user.ts'
 import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../strategy.ts'
@@ -53,10 +54,23 @@ export class DatabaseStrategy implements Strategy, TokenRevoker {
 
   async destroyToken(token: string): Promise<void> {
     const stored = storedToken(token, this.tokenStorage)
-    if (stored !== null) await this.#db.delete(stored)
+    if (stored !== null) await storeUnavailable(this.#db.delete(stored))
+  }
+
+  /** The row's key when rows hold hashes; `plain` rows hold the token itself, which is a secret. */
+  tokenKey(token: string): string | null {
+    return this.tokenStorage === 'sha256' ? storedToken(token, 'sha256') : null
+  }
+
+  async revokeTokenKey(key: string): Promise<void> {
+    await storeUnavailable(this.#db.delete(key))
   }
 
   async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
+    await storeUnavailable(this.#revokeAll(userId, options))
+  }
+
+  async #revokeAll(userId: string, options: RevokeOptions): Promise<void> {
     const stored = options.except === undefined ? null : storedToken(options.except, this.tokenStorage)
     const kept = stored === null ? null : await this.#db.getByToken(stored, this.lifetimeSeconds)
     await this.#db.deleteAllForUser(userId)
