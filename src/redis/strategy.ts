@@ -58,7 +58,7 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
     const stored = storedToken(token, this.tokenStorage)
     if (stored === null) return null
-    const userId = await this.#redis.get(this.keyPrefix + stored)
+    const userId = await storeUnavailable(this.#redis.get(this.keyPrefix + stored))
     return userId === null ? null : users.get(userId)
   }
 
@@ -72,7 +72,7 @@ export class RedisStrategy implements Strategy, TokenRevoker {
     transaction.sadd(index, stored)
     // Every token lives `lifetime` from now at most, so the set may expire with the newest one.
     if (this.lifetimeSeconds !== null) transaction.expire(index, this.lifetimeSeconds)
-    await execAll(transaction)
+    await storeUnavailable(execAll(transaction))
     return token
   }
 

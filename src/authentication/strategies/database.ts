@@ -42,13 +42,13 @@ export class DatabaseStrategy implements Strategy, TokenRevoker {
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
     const stored = storedToken(token, this.tokenStorage)
     if (stored === null) return null
-    const record = await this.#db.getByToken(stored, this.lifetimeSeconds)
+    const record = await storeUnavailable(this.#db.getByToken(stored, this.lifetimeSeconds))
     return record === null ? null : users.get(record.user_id)
   }
 
   async writeToken(user: UserRecord): Promise<string> {
     const token = newOpaqueToken()
-    await this.#db.create({ token: storedToken(token, this.tokenStorage)!, user_id: user.id, created_at: new Date() })
+    await storeUnavailable(this.#db.create({ token: storedToken(token, this.tokenStorage)!, user_id: user.id, created_at: new Date() }))
     return token
   }
 

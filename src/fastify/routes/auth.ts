@@ -93,8 +93,10 @@ export function authRoutes(
       onRequest: context.currentUser({ active: true, verified: requiresVerification }),
     }, async (request, reply) => {
       const { backend: issuer, token } = request.authentication!
-      await issuer.strategy.destroyToken(token, request.user)
+      // Refresh tokens first: if a store fails in between, the access token still works, so the
+      // client can repeat the logout after its 503.
       await endRefreshTokens(context.backends, token)
+      await issuer.strategy.destroyToken(token, request.user)
       const response = backend.transport.logoutResponse() ?? { statusCode: 204 }
       return sendTransportResponse(reply, refreshCarrier === null ? response : refreshCarrier.clear(response))
     })
