@@ -52,8 +52,9 @@ export function buildSessions(config: Config, store: ExampleStore, app: FastifyI
           store: store.refreshTokens!,
           lifetimeSeconds: config.refreshLifetime,
           cookie: { secure: config.cookieSecure },
-          // Every instance derives the same successor, so a repeated refresh is idempotent on any of them.
-          successorSecret: config.secret,
+          // Every instance derives the same successor, so a repeated refresh is idempotent on any
+          // of them; a short development SECRET leaves the library's per-process key.
+          ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
         }
   return { strategy, refresh }
 }
