@@ -1,13 +1,21 @@
 /**
- * Errors of the users system.
+ * Every error of fastify-users, in one file.
  *
- * `ErrorCode` holds the wire values of FastAPI Users' `ErrorCode` enum (value == name). A
- * `UsersError` always carries one of them: the HTTP layer answers `400 {"detail": code}`, or
- * `400 {"detail": {"code", "reason"}}` when the error has a reason (password policy). The other
- * classes are context-free signals thrown by pluggable parts (password policy, database
- * adapters, password hashing); the user manager turns them into the `UsersError` of the
- * operation at hand, so that one adapter error can become `REGISTER_USER_ALREADY_EXISTS` in a
- * registration and `UPDATE_USER_EMAIL_ALREADY_EXISTS` in an update.
+ * Errors answered on the wire extend `FastifyUsersError`: a stable `code`, the HTTP status and
+ * the response's `detail`. Which status and detail each code has is decided here and nowhere
+ * else: `ErrorCode` (FastAPI Users' wire codes, all 400) and `STATUS_ERRORS` (the refusals
+ * FastAPI answers with a bare reason phrase, and ours: 429, 503). The HTTP layer renders them
+ * all in one function (src/fastify/error-handler.ts).
+ *
+ * The other classes at the end are context-free signals thrown by pluggable parts (password
+ * policy, database adapters, password hashing, token decoding); the user manager turns them
+ * into the `UsersError` of the operation at hand, so that one adapter error can become
+ * `REGISTER_USER_ALREADY_EXISTS` in a registration and `UPDATE_USER_EMAIL_ALREADY_EXISTS` in an
+ * update.
+ *
+ * What goes wrong at start-up (a configuration, or a database the library cannot work with)
+ * extends `ConfigurationError`; each such class lives beside the part it configures (jwt/,
+ * db/, db/<adapter>/) and is exported by that part's entry point.
  */
 
 export const ErrorCode = {
@@ -31,36 +39,129 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
 /**
- * The base of every error that fastify-users answers on the wire. `detail` is the response's
- * `detail` field as is (a wire code such as `LOGIN_BAD_CREDENTIALS`, a reason phrase such as
- * `Unauthorized`, or `{code, reason}`), `statusCode` its HTTP status, and `headers` any header
- * the answer needs (`Retry-After`). The HTTP layer renders every one of them in one place, so a
- * refusal looks the same on a library route and on an application route behind the guard.
+ * The refusals that carry no wire code of FastAPI Users: FastAPI answers them with the reason
+ * phrase of the status (CONTRACT §3), 429 and 503 are fastify-users' own.
+ */
+export const STATUS_ERRORS = {
+  BAD_REQUEST: { statusCode: 400, detail: 'Bad Request' },
+  UNAUTHORIZED: { statusCode: 401, detail: 'Unauthorized' },
+  FORBIDDEN: { statusCode: 403, detail: 'Forbidden' },
+  NOT_FOUND: { statusCode: 404, detail: 'Not Found' },
+  TOO_MANY_REQUESTS: { statusCode: 429, detail: 'Too Many Requests' },
+  SERVICE_UNAVAILABLE: { statusCode: 503, detail: 'SERVICE_UNAVAILABLE' },
+} as const
+
+export type StatusErrorCode = keyof typeof STATUS_ERRORS
+
+export interface FastifyUsersErrorOptions {
+  /** The stable code; by default `detail` when it is a string. */
+  code?: string
+  message?: string
+  headers?: Record<string, string>
+  cause?: unknown
+}
+
+/**
+ * The base of every error that fastify-users answers on the wire. `code` is stable (switch on
+ * it), `detail` is the response's `detail` field as is (a wire code such as
+ * `LOGIN_BAD_CREDENTIALS`, a reason phrase such as `Unauthorized`, or `{code, reason}`),
+ * `statusCode` its HTTP status, and `headers` any header the answer needs (`Retry-After`). The
+ * HTTP layer renders every one of them in one place, so a refusal looks the same on a library
+ * route and on an application route behind the guard.
  */
 export class FastifyUsersError extends Error {
   override readonly name: string = 'FastifyUsersError'
+  readonly code: string
   readonly statusCode: number
   readonly detail: unknown
   readonly headers: Readonly<Record<string, string>>
 
-  constructor(statusCode: number, detail: unknown, options: { message?: string; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(statusCode: number, detail: unknown, options: FastifyUsersErrorOptions = {}) {
     super(options.message ?? (typeof detail === 'string' ? detail : JSON.stringify(detail)), { cause: options.cause })
+    this.code = options.code ?? (typeof detail === 'string' ? detail : 'ERROR')
     this.statusCode = statusCode
     this.detail = detail
     this.headers = options.headers ?? {}
   }
 }
 
+/** A refusal of `STATUS_ERRORS`: its status, and its reason phrase as `detail`. */
+export class StatusError extends FastifyUsersError {
+  override readonly name: string = 'StatusError'
+  declare readonly code: StatusErrorCode
+
+  constructor(code: StatusErrorCode, options: Omit<FastifyUsersErrorOptions, 'code'> = {}) {
+    super(STATUS_ERRORS[code].statusCode, STATUS_ERRORS[code].detail, { ...options, code })
+  }
+}
+
+/** 401: no token, a token nobody accepts, an inactive user, an unusable refresh token. */
+export class UnauthorizedError extends StatusError {
+  override readonly name = 'UnauthorizedError'
+
+  constructor() {
+    super('UNAUTHORIZED')
+  }
+}
+
+/** 403: a user the route refuses (unverified, not a superuser), or a cross-site cookie request. */
+export class ForbiddenError extends StatusError {
+  override readonly name = 'ForbiddenError'
+
+  constructor() {
+    super('FORBIDDEN')
+  }
+}
+
+/** 404: no user with that id (or an id that cannot be one). */
+export class NotFoundError extends StatusError {
+  override readonly name = 'NotFoundError'
+
+  constructor() {
+    super('NOT_FOUND')
+  }
+}
+
+/** 429 with `Retry-After`: a rate limit or the login throttle refused the request. */
+export class TooManyRequestsError extends StatusError {
+  override readonly name = 'TooManyRequestsError'
+  readonly retryAfterSeconds: number
+
+  constructor(options: { retryAfterSeconds: number }) {
+    const seconds = Math.max(1, Math.ceil(options.retryAfterSeconds))
+    super('TOO_MANY_REQUESTS', { headers: { 'retry-after': String(seconds) } })
+    this.retryAfterSeconds = seconds
+  }
+}
+
 /** An error a client caused, answered as `400` with its wire `code` (and `reason`, if any). */
 export class UsersError extends FastifyUsersError {
   override readonly name = 'UsersError'
-  readonly code: ErrorCode
+  declare readonly code: ErrorCode
   readonly reason: unknown
 
   constructor(code: ErrorCode, reason?: unknown) {
-    super(400, reason === undefined ? code : { code, reason }, { message: reason === undefined ? code : `${code}: ${String(reason)}` })
-    this.code = code
+    super(400, reason === undefined ? code : { code, reason }, { code, message: reason === undefined ? code : `${code}: ${String(reason)}` })
     this.reason = reason
+  }
+}
+
+/**
+ * An OAuth callback the client got wrong in a way FastAPI Users answers with a free-form detail
+ * rather than an `ErrorCode`: the provider's own `error` (`{"detail": "access_denied"}`), a
+ * missing code or a state of another user (`{"detail": "Bad Request"}`), a code the provider
+ * refused (`{"detail": "invalid_grant"}`, where upstream answers 500). Always a 400; its `code`
+ * is `OAUTH_CALLBACK_REFUSED` whatever the detail.
+ *
+ * @example
+ * if (query.get('code') === null) throw new OAuthCallbackError('Bad Request')
+ */
+export class OAuthCallbackError extends FastifyUsersError {
+  override readonly name = 'OAuthCallbackError'
+  declare readonly detail: string
+
+  constructor(detail: string) {
+    super(400, detail, { code: 'OAUTH_CALLBACK_REFUSED', message: `OAuth callback refused: ${detail}` })
   }
 }
 
@@ -73,7 +174,8 @@ export class ServiceUnavailableError extends FastifyUsersError {
   override readonly name = 'ServiceUnavailableError'
 
   constructor(options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
-    super(503, 'SERVICE_UNAVAILABLE', {
+    super(STATUS_ERRORS.SERVICE_UNAVAILABLE.statusCode, STATUS_ERRORS.SERVICE_UNAVAILABLE.detail, {
+      code: 'SERVICE_UNAVAILABLE',
       message: 'a store the request needs is unavailable',
       headers: { 'retry-after': String(options.retryAfterSeconds ?? 1) },
       cause: options.cause,
@@ -122,5 +224,20 @@ export class InvalidTokenError extends Error {
   constructor(kind: 'invalid' | 'expired' = 'invalid') {
     super(kind === 'expired' ? 'token expired' : 'invalid token')
     this.kind = kind
+  }
+}
+
+/**
+ * The base of the errors thrown while setting up (a key, a database URL, custom fields, a
+ * database whose contents the library cannot serve), never in answer to a request. `code` is
+ * stable, the same in every adapter for the same problem; the message says what to change.
+ */
+export class ConfigurationError extends Error {
+  override readonly name: string = 'ConfigurationError'
+  readonly code: string
+
+  constructor(code: string, message: string) {
+    super(message)
+    this.code = code
   }
 }

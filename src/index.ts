@@ -20,7 +20,7 @@ export { BearerTransport, type BearerTransportOptions } from './authentication/t
 export { CookieTransport, type CookieTransportOptions } from './authentication/transports/cookie.ts'
 export { JwtStrategy, type JwtStrategyOptions } from './authentication/strategies/jwt.ts'
 export { DatabaseStrategy, type DatabaseStrategyOptions } from './authentication/strategies/database.ts'
-export type { TokenStorage } from './authentication/opaque-token.ts'
+export type { TokenStorage } from './opaque-token.ts'
 export type { RevocationStore, RevocationState } from './revocation/store.ts'
 export type { TokenRevoker, RevokeOptions } from './revocation/revoker.ts'
 export { MemoryRevocationStore } from './revocation/memory-store.ts'
@@ -28,7 +28,7 @@ export type { RefreshTokenStore, RefreshTokenRecord } from './refresh/store.ts'
 export type { RefreshOptions, RefreshCookieOptions } from './refresh/refresh-tokens.ts'
 export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
 
-export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type Credentials } from './manager.ts'
+export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
 export { PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
 export {
@@ -39,12 +39,13 @@ export {
   type PasswordPolicyUser,
 } from './password-policy.ts'
 export { isCommonPassword } from './common-passwords/index.ts'
-export { DEFAULT_RATE_LIMITS, type SecurityOptions, type ProtectedAction } from './fastify/security/options.ts'
+export { DEFAULT_RATE_LIMITS, type SecurityOptions, type ProtectedAction, type TrustedDevicesOptions } from './fastify/security/options.ts'
 export type { RateLimitStore, WindowCounts } from './security/rate-limit-store.ts'
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './security/memory-store.ts'
 export { SlidingWindowLimiter, type RateLimitRule, type LimitVerdict } from './security/sliding-window.ts'
-export { LoginThrottle, DEFAULT_LOGIN_BACKOFF } from './security/login-throttle.ts'
-export { backoffDelay, type BackoffPolicy, type AttemptVerdict } from './security/backoff.ts'
+export { LoginThrottle, DEFAULT_LOGIN_BACKOFF, DEFAULT_DEVICE_BACKOFF, type LoginThrottleOptions, type LoginAttempt } from './security/login-throttle.ts'
+export { DeviceProofs, type DeviceProofsOptions } from './security/device-proof.ts'
+export { backoffDelay, type BackoffPolicy, type AttemptVerdict, type AttemptUndo } from './security/backoff.ts'
 export { clientAddressKey } from './security/client-address.ts'
 export { isCrossSiteRequest, parseAllowedOrigins, type CrossSiteRequest } from './security/cross-site.ts'
 export { normalizeEmail } from './email.ts'
@@ -55,6 +56,14 @@ export {
   FastifyUsersError,
   UsersError,
   ServiceUnavailableError,
+  StatusError,
+  STATUS_ERRORS,
+  type StatusErrorCode,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+  ConfigurationError,
   InvalidPasswordError,
   DuplicateEmailError,
   UnknownHashError,

@@ -36,6 +36,22 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
    * everywhere". `fastifyUsers()` fills it from its backends.
    */
   tokenRevokers?: TokenRevoker[]
+  /**
+   * A password change by the user itself (`update` with `safe`, i.e. `PATCH /users/me`) ends
+   * the user's other sessions: every access and refresh token but `sessionToken`, the one the
+   * change was made with (CONTRACT, deliberate difference 10). Default `true`; `false` keeps
+   * them all, as FastAPI Users does. A superuser's change (`safe: false`) never revokes.
+   */
+  revokeOtherTokensOnPasswordChange?: boolean
+}
+
+export interface UserUpdateOptions<R = unknown> {
+  /** A user updating itself: privileged fields are ignored. */
+  safe?: boolean
+  /** Handed to the hooks. */
+  request?: R
+  /** The token the user makes a `safe` change with: it keeps working when the password change ends the others. */
+  sessionToken?: string
 }
 
 /** A registration: the create model of CONTRACT §2.2, plus the application's fields. */
@@ -222,9 +238,10 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    * Applies a partial update, key by key in FastAPI Users' order (password, email, flags,
    * then the application's fields). `safe` (a user updating itself) ignores privileged fields.
    * A new email resets `is_verified`, unless only its letter case changed (deliberate
-   * difference 2) or an unsafe update sets `is_verified` itself.
+   * difference 2) or an unsafe update sets `is_verified` itself. A `safe` password change
+   * ends the user's other sessions (see `revokeOtherTokensOnPasswordChange`).
    */
-  async update(user: U, input: UserUpdateInput, options: { safe?: boolean; request?: R } = {}): Promise<U> {
+  async update(user: U, input: UserUpdateInput, options: UserUpdateOptions<R> = {}): Promise<U> {
     const changes = (options.safe ? withoutPrivileged(input) : { ...input }) as UserUpdateInput
     delete changes.id
     const data: Record<string, unknown> = {}
@@ -253,6 +270,9 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
         if (error instanceof DuplicateEmailError) throw new UsersError(ErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS)
         throw error
       }
+    }
+    if (updated.password === true && options.safe && this.#options.revokeOtherTokensOnPasswordChange !== false) {
+      await this.revokeAllTokens(result, { except: options.sessionToken })
     }
     await this.hooks.onAfterUpdate?.(result, updated as UpdatedFields<U>, options.request)
     return result

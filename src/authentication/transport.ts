@@ -23,6 +23,11 @@ export type SecurityScheme =
   | { type: 'http'; scheme: string; bearerFormat?: string }
 
 export interface Transport {
+  /**
+   * Whether the token travels in a cookie, which a browser attaches on its own: such requests
+   * get the cross-site check (src/security/cross-site.ts), and refresh tokens a cookie too.
+   */
+  readonly travelsInCookie: boolean
   /** The token this request carries, or `null`; never throws for a malformed request. */
   readToken(request: TokenCarrier): string | null
   loginResponse(token: string): TransportResponse

@@ -1,9 +1,10 @@
 /**
  * Errors every adapter throws alike, about configuration or the state of a database, thrown
- * when a store is opened, never while serving a request. Each has a stable `code`, the same in
- * every adapter, and each adapter's entry point exports the class. Errors that the core turns
+ * when a store is opened, never while serving a request (`ConfigurationError`s). Each has a
+ * stable `code`, the same in every adapter, and each adapter's entry point exports the class. Errors that the core turns
  * into wire codes (a taken email) come from `src/errors.ts`.
  */
+import { ConfigurationError } from '../errors.ts'
 
 /**
  * A custom field declaration the adapter cannot honour.
@@ -13,13 +14,12 @@
  * throw new FieldDefinitionError('email', 'the name is taken by the users system')
  * ```
  */
-export class FieldDefinitionError extends Error {
+export class FieldDefinitionError extends ConfigurationError {
   override readonly name = 'FieldDefinitionError'
-  readonly code = 'INVALID_FIELD_DEFINITION'
   readonly field: string
 
   constructor(field: string, reason: string) {
-    super(`custom user field ${JSON.stringify(field)}: ${reason}`)
+    super('INVALID_FIELD_DEFINITION', `custom user field ${JSON.stringify(field)}: ${reason}`)
     this.field = field
   }
 }
@@ -36,9 +36,8 @@ const MAX_GROUPS_IN_MESSAGE = 10
  * throw new EmailCaseCollisionError([['A@x.io', 'a@x.io']], { holder: 'the users collection' })
  * ```
  */
-export class EmailCaseCollisionError extends Error {
+export class EmailCaseCollisionError extends ConfigurationError {
   override readonly name = 'EmailCaseCollisionError'
-  readonly code = 'EMAIL_CASE_COLLISION'
   /** Each group holds the stored emails that fold to the same lower-case address. */
   readonly collisions: string[][]
 
@@ -48,6 +47,7 @@ export class EmailCaseCollisionError extends Error {
     const groups = shown.map((group) => group.map((email) => JSON.stringify(email)).join(' = '))
     const more = collisions.length - shown.length
     super(
+      'EMAIL_CASE_COLLISION',
       `${options.holder ?? 'the user table'} holds emails that differ only in letter case, which fastify-users refuses ` +
         `because it keeps emails unique across case; merge or rename these accounts: ${groups.join('; ')}` +
         (more > 0 ? ` (and ${more} more groups, listed in error.collisions)` : ''),

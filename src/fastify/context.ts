@@ -7,8 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { TransportResponse } from '../authentication/transport.ts'
 import type { UserManager } from '../manager.ts'
-import type { RefreshCarrier } from '../refresh/carrier.ts'
-import { errorHandler } from './errors.ts'
+import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
 import type { UserSchemas } from './schemas.ts'
@@ -25,10 +24,10 @@ export interface RoutesContext {
   /** Brute-force protection and the CSRF check (the `security` option). */
   security: RouteSecurity
   /**
-   * The refresh carrier of each backend with refresh tokens whose auth routes are registered
+   * The refresh route of each backend with refresh tokens whose auth routes are registered
    * (the first registration's), for the logins made elsewhere: the OAuth callback.
    */
-  refreshCarriers: Map<AuthenticationBackend, RefreshCarrier>
+  refreshRoutes: Map<AuthenticationBackend, string>
 }
 
 /** The settings every route plugin of fastify-users starts with. */

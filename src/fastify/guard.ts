@@ -1,18 +1,20 @@
 /**
- * The authenticator behind every protected route (CONTRACT §4). Backends are tried in order;
- * the first whose strategy turns its token into a user wins, and invalid tokens simply yield
- * nobody. Then the decision table: nobody → 401; inactive (with `active`) → 401; unverified
- * (with `verified`) → 403; not a superuser (with `superuser`) → 403; with `optional`, each of
- * these leaves `request.user` null instead.
+ * The guard of every protected route (CONTRACT §4). The authenticator
+ * (src/authentication/authenticator.ts) finds the user; then the decision table: nobody → 401;
+ * inactive (with `active`) → 401; unverified (with `verified`) → 403; not a superuser (with
+ * `superuser`) → 403; with `optional`, each of these leaves `request.user` null instead.
  *
  * It runs as an `onRequest` hook, before the body is read, so a missing token is a 401 even
- * when the body is invalid (CONTRACT §3).
+ * when the body is invalid (CONTRACT §3). On an application's route the error handler is the
+ * application's, so the guard answers every refusal itself, through the library's one
+ * renderer: its own 401/403, the cross-site cookie check's 403, a store's 503.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
-import type { UserLookup } from '../authentication/strategy.ts'
-import { sendStatus } from './errors.ts'
-import type { RequestAuthentication, User } from './request.ts'
+import type { Authenticator } from '../authentication/authenticator.ts'
+import { FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
+import { sendError } from './error-handler.ts'
+import type { User } from './request.ts'
 
 export interface CurrentUserOptions {
   /** Refuse inactive users (401). */
@@ -27,20 +29,8 @@ export interface CurrentUserOptions {
   backends?: AuthenticationBackend[]
 }
 
-export type Authenticate = (request: FastifyRequest, backends?: AuthenticationBackend[]) =>
-  Promise<(RequestAuthentication & { user: User }) | null>
-
-export function createAuthenticate(backends: AuthenticationBackend[], users: UserLookup<User>): Authenticate {
-  return async (request, enabled = backends) => {
-    for (const backend of enabled) {
-      const token = backend.transport.readToken(request)
-      if (token === null) continue
-      const user = await backend.strategy.readToken(token, users)
-      if (user) return { user, backend, token }
-    }
-    return null
-  }
-}
+/** The authenticator of the guard: the core's, wrapped by the CSRF check of cookie requests. */
+export type Authenticate = Authenticator<User, FastifyRequest>
 
 /** An `onRequest` hook; it sends the refusal itself, so it works on any route of the app. */
 export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>
@@ -49,18 +39,23 @@ export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => 
 export function createCurrentUser(authenticate: Authenticate) {
   return (options: CurrentUserOptions = {}): CurrentUserHook =>
     async function currentUser(request: FastifyRequest, reply: FastifyReply) {
-      const found = await authenticate(request, options.backends)
-      const user = found?.user
-      let status = 0
-      if (!user || (options.active && !user.is_active)) status = 401
-      else if ((options.verified && !user.is_verified) || (options.superuser && !user.is_superuser)) status = 403
-      if (status !== 0) {
-        if (!options.optional) return sendStatus(reply, status)
-        request.user = null as unknown as User
-        request.authentication = null
-        return
+      try {
+        const found = await authenticate(request, options.backends)
+        const user = found?.user
+        let refusal: FastifyUsersError | null = null
+        if (!user || (options.active && !user.is_active)) refusal = new UnauthorizedError()
+        else if ((options.verified && !user.is_verified) || (options.superuser && !user.is_superuser)) refusal = new ForbiddenError()
+        if (refusal !== null) {
+          if (!options.optional) throw refusal
+          request.user = null as unknown as User
+          request.authentication = null
+          return
+        }
+        request.user = user!
+        request.authentication = { backend: found!.backend, token: found!.token }
+      } catch (error) {
+        if (error instanceof FastifyUsersError) return sendError(request, reply, error)
+        throw error
       }
-      request.user = user!
-      request.authentication = { backend: found!.backend, token: found!.token }
     }
 }

@@ -7,7 +7,8 @@ import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
 import type { RoutesContext } from './context.ts'
-import { createAuthenticate, createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
+import { authenticator } from '../authentication/authenticator.ts'
+import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
 import { oauthRoutes, type OAuthRoutesOptions } from './routes/oauth.ts'
@@ -20,8 +21,7 @@ import { verifyRoutes } from './routes/verify.ts'
 import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './schemas.ts'
 import type { SecurityOptions } from './security/options.ts'
 import { createRouteSecurity } from './security/route-security.ts'
-import { backendRevokers } from '../revocation/revoker.ts'
-import { revokeOthersOnPasswordChange } from './password-change.ts'
+import { backendRevokers } from '../authentication/revokers.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -33,11 +33,6 @@ export interface FastifyUsersOptions {
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
   security?: SecurityOptions
-  /**
-   * A password change through `PATCH /users/me` or `/users/{id}` ends the user's other tokens
-   * (default `false`: they keep working, as in FastAPI Users).
-   */
-  revokeOtherTokensOnPasswordChange?: boolean
 }
 
 export interface FastifyUsers {
@@ -70,16 +65,13 @@ export interface FastifyUsers {
  */
 export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   checkBackendNames(options.backends)
-  const manager: UserManager<User, FastifyRequest, FastifyReply> = new UserManager<User, FastifyRequest, FastifyReply>({
+  const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
     db: options.db,
     tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
-    onAfterUpdate: options.revokeOtherTokensOnPasswordChange
-      ? revokeOthersOnPasswordChange(() => manager, options.manager.onAfterUpdate)
-      : options.manager.onAfterUpdate,
   })
-  const security = createRouteSecurity(options.security)
-  const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, manager), options.backends)
+  const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
+  const authenticate = security.guardAuthenticate(authenticator(options.backends, manager), options.backends)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
@@ -87,7 +79,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     authenticate,
     currentUser: createCurrentUser(authenticate),
     security,
-    refreshCarriers: new Map(),
+    refreshRoutes: new Map(),
   }
   return {
     manager,

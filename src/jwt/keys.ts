@@ -8,6 +8,7 @@
  * only verifies may pass only the public key.
  */
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto'
+import { ConfigurationError } from '../errors.ts'
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
 export const ASYMMETRIC_ALGORITHMS = [
@@ -35,8 +36,12 @@ export interface JwtKeys {
 }
 
 /** A JWT configuration problem found at start-up (never at request time). */
-export class JwtKeyError extends Error {
+export class JwtKeyError extends ConfigurationError {
   override readonly name = 'JwtKeyError'
+
+  constructor(message: string) {
+    super('INVALID_JWT_KEY', message)
+  }
 }
 
 export function isHmac(algorithm: JwtAlgorithm): boolean {

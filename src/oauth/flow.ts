@@ -18,11 +18,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { TokenCarrier } from '../authentication/transport.ts'
-import { ErrorCode, UsersError } from '../errors.ts'
+import { ErrorCode, OAuthCallbackError, UsersError } from '../errors.ts'
 import type { KeyMaterial } from '../jwt/keys.ts'
 import { OAuthProviderError, type OAuthClient, type OAuthProfile, type OAuthTokens } from './client.ts'
 import { csrfTokensMatch, OAuthCsrfCookie, type OAuthCsrfCookieOptions } from './csrf-cookie.ts'
-import { OAuthCallbackError } from './errors.ts'
 import { pkceVerifier } from './pkce.ts'
 import { MemoryOAuthStateStore, type OAuthStateStore } from './state-store.ts'
 import { OAuthStateTokens, type OAuthState } from './state.ts'

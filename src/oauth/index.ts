@@ -22,7 +22,7 @@ export {
 } from './client.ts'
 export { oauthAssociateCallback, oauthCallback, type OAuthAccountInput, type OAuthCallbackOptions } from './callback.ts'
 export { csrfTokensMatch, OAuthCsrfCookie, type OAuthCsrfCookieOptions } from './csrf-cookie.ts'
-export { OAuthCallbackError } from './errors.ts'
+export { OAuthCallbackError } from '../errors.ts'
 export { OAuthFlow, type OAuthCallbackRequest, type OAuthFinish, type OAuthFlowOptions, type OAuthStart } from './flow.ts'
 export { pkceChallenge, pkceVerifier } from './pkce.ts'
 export { MemoryOAuthStateStore, type OAuthStateStore } from './state-store.ts'

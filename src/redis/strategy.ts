@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis'
 import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
 import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { UserRecord } from '../user.ts'
-import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../authentication/opaque-token.ts'
+import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../authentication/strategy.ts'
 
 export interface RedisStrategyOptions {

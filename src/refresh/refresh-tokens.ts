@@ -21,7 +21,7 @@
  * hash of that access token), and by every "log out everywhere" of its user.
  */
 import { createHmac, randomBytes } from 'node:crypto'
-import { newOpaqueToken, sha256Base64url, storedToken } from '../authentication/opaque-token.ts'
+import { newOpaqueToken, sha256Base64url, storedToken } from '../opaque-token.ts'
 import type { Strategy } from '../authentication/strategy.ts'
 import { isTokenRevoker, type RevokeOptions, type TokenRevoker } from '../revocation/revoker.ts'
 import { storeUnavailable } from '../revocation/unavailable.ts'

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { JWTPayload } from 'jose'
-import { sha256Base64url } from '../authentication/opaque-token.ts'
+import { sha256Base64url } from '../opaque-token.ts'
 
 const JTI = /^[\x21-\x7e]{1,64}$/
 

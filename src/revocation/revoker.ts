@@ -2,9 +2,9 @@
  * "Log out everywhere": anything that holds a user's tokens (a strategy, a refresh-token
  * store) can end all of them at once. The user manager calls every revoker it was given when a
  * user asks for it, when a password is reset through forgot/reset (CONTRACT, deliberate
- * difference 10) and when a user is deleted; deactivation calls none.
+ * difference 10) and when a user is deleted; deactivation calls none. Which revokers a set of
+ * backends has is src/authentication/revokers.ts's business.
  */
-import type { AuthenticationBackend } from '../authentication/backend.ts'
 
 export interface RevokeOptions {
   /**
@@ -32,20 +32,4 @@ export interface TokenRevoker {
  */
 export function isTokenRevoker(value: unknown): value is TokenRevoker {
   return typeof value === 'object' && value !== null && typeof (value as TokenRevoker).revokeAllTokens === 'function'
-}
-
-/**
- * The revokers of some backends: each distinct strategy and refresh-token set that can revoke
- * (two backends sharing one strategy revoke through it once).
- *
- * @example
- * new UserManager({ ...options, tokenRevokers: backendRevokers([bearer, cookie]) })
- */
-export function backendRevokers(backends: readonly AuthenticationBackend[]): TokenRevoker[] {
-  const revokers = new Set<TokenRevoker>()
-  for (const backend of backends) {
-    if (isTokenRevoker(backend.strategy)) revokers.add(backend.strategy)
-    if (backend.refresh !== null) revokers.add(backend.refresh)
-  }
-  return [...revokers]
 }

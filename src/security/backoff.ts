@@ -34,6 +34,21 @@ export interface AttemptVerdict {
   retryAfterMs: number
   /** Consecutive failures counted so far, this attempt included when allowed. */
   failures: number
+  /** Allowed attempts only: what `RateLimitStore.release` needs to take the attempt back. */
+  undo?: AttemptUndo
+}
+
+/**
+ * Identifies one counted attempt, so that it can be taken back when the login ended without
+ * a verdict on the password (a store error, a timeout): only wrong passwords count.
+ */
+export interface AttemptUndo {
+  /** The key's counter generation: a counter cleared and begun again is another one. */
+  generation: string
+  /** The failures counted by this attempt (the count right after it). */
+  failures: number
+  /** When the next attempt was allowed before this one scheduled its own wait. */
+  previousNextAt: number
 }
 
 /**

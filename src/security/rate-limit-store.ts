@@ -4,7 +4,7 @@
  * concurrent requests, on one instance or several sharing a store, can never all slip through
  * between a read and a write.
  */
-import type { AttemptVerdict, BackoffPolicy } from './backoff.ts'
+import type { AttemptUndo, AttemptVerdict, BackoffPolicy } from './backoff.ts'
 
 /** A key's hit counts in the current fixed window (this hit included) and in the one before. */
 export interface WindowCounts {
@@ -24,6 +24,12 @@ export interface RateLimitStore {
    * failure (until `clear` says otherwise) and the next wait scheduled.
    */
   attempt(key: string, policy: BackoffPolicy, nowMs: number): Promise<AttemptVerdict>
+  /**
+   * Takes back an attempt counted by `attempt` (its verdict's `undo`). When no other attempt
+   * was counted since, the key is as it was before; otherwise the count drops by one and the
+   * longer wait stays. An attempt whose counter was cleared since is left alone.
+   */
+  release(key: string, undo: AttemptUndo, policy: BackoffPolicy, nowMs: number): Promise<void>
   /** Forgets a key's attempts. */
   clear(key: string): Promise<void>
 }

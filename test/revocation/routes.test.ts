@@ -2,12 +2,12 @@
  * Revocation over HTTP with the JWT strategy and revocation state in SQL (CONTRACT, deliberate
  * differences 7 and 10): logout ends the token that authenticated it, `logout-all` every token
  * of the user, a forgot/reset password every token; deactivation only suspends tokens; a
- * `PATCH` password change keeps them unless `revokeOtherTokensOnPasswordChange`, which keeps
- * only the token that made the change. Reset and verify tokens are not access tokens and are
- * untouched.
+ * `PATCH /users/me` password change ends every other token and keeps the one that made the
+ * change (unless `revokeOtherTokensOnPasswordChange: false`); a superuser's password change
+ * keeps them all. Reset and verify tokens are not access tokens and are untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DatabaseStrategy, JwtStrategy } from '../../src/index.ts'
+import { DatabaseStrategy, JwtStrategy, MemoryRefreshTokenStore } from '../../src/index.ts'
 import { KyselyRevocationStore } from '../../src/db/kysely/index.ts'
 import { SECRET } from '../support/app.ts'
 import { buildSessionApp, cookieHeader, openSqliteStore, type OpenedStore, type SessionApp } from '../support/session-app.ts'
@@ -18,7 +18,7 @@ const patchMe = (t: SessionApp, token: string, json: object) =>
 describe('JWT revocation over HTTP', () => {
   let opened: OpenedStore
   let t: SessionApp
-  let strict: SessionApp
+  let lenient: SessionApp
   beforeAll(async () => {
     opened = await openSqliteStore()
     const strategy = new JwtStrategy({
@@ -27,11 +27,11 @@ describe('JWT revocation over HTTP', () => {
       revocation: new KyselyRevocationStore({ db: opened.store.db, dialect: opened.store.dialect }),
     })
     t = await buildSessionApp({ store: opened.store, strategy })
-    strict = await buildSessionApp({ store: opened.store, strategy, revokeOtherTokensOnPasswordChange: true })
+    lenient = await buildSessionApp({ store: opened.store, strategy, revokeOtherTokensOnPasswordChange: false })
   })
   afterAll(async () => {
     await t.close()
-    await strict.close()
+    await lenient.close()
     await opened.drop()
   })
 
@@ -108,59 +108,63 @@ describe('JWT revocation over HTTP', () => {
     expect(await t.me(token)).toBe(401)
   })
 
-  it('a PATCH password change keeps every token by default', async () => {
+  it('a PATCH /users/me password change ends the other tokens and keeps the one that made it', async () => {
     const { user, password } = await t.createUser()
     const [a, b] = [await t.token(user, password), await t.token(user, password)]
+    const cookie = cookieHeader(await t.login(user, password, 'cookie'))
+    expect((await patchMe(t, a, { email: `x${user.email}` })).statusCode).toBe(200)
+    expect(await t.me(b)).toBe(200)
     expect((await patchMe(t, a, { password: 'a brand new password' })).statusCode).toBe(200)
     expect(await t.me(a)).toBe(200)
-    expect(await t.me(b)).toBe(200)
+    expect(await t.me(b)).toBe(401)
+    expect((await t.app.inject({ method: 'GET', url: '/users/me', headers: { cookie } })).statusCode).toBe(401)
   })
 
-  it('with revokeOtherTokensOnPasswordChange, a PATCH password change ends the other tokens only', async () => {
-    const { user, password } = await strict.createUser()
-    const [a, b] = [await strict.token(user, password), await strict.token(user, password)]
-    expect((await patchMe(strict, a, { email: `x${user.email}` })).statusCode).toBe(200)
-    expect(await strict.me(b)).toBe(200)
-    expect((await patchMe(strict, a, { password: 'a brand new password' })).statusCode).toBe(200)
-    expect(await strict.me(a)).toBe(200)
-    expect(await strict.me(b)).toBe(401)
+  it('with revokeOtherTokensOnPasswordChange: false, a PATCH password change keeps every token, as upstream', async () => {
+    const { user, password } = await lenient.createUser()
+    const [a, b] = [await lenient.token(user, password), await lenient.token(user, password)]
+    expect((await patchMe(lenient, a, { password: 'a brand new password' })).statusCode).toBe(200)
+    expect(await lenient.me(a)).toBe(200)
+    expect(await lenient.me(b)).toBe(200)
   })
 
-  it("with revokeOtherTokensOnPasswordChange, a superuser's change of another user's password ends all that user's tokens", async () => {
-    const admin = await strict.createUser({ is_superuser: true })
-    const { user, password } = await strict.createUser()
-    const adminToken = await strict.token(admin.user, admin.password)
-    const token = await strict.token(user, password)
-    const res = await strict.app.inject({
+  it("a superuser's change of another user's password keeps that user's tokens, as upstream", async () => {
+    const admin = await t.createUser({ is_superuser: true })
+    const { user, password } = await t.createUser()
+    const adminToken = await t.token(admin.user, admin.password)
+    const token = await t.token(user, password)
+    const res = await t.app.inject({
       method: 'PATCH',
       url: `/users/${user.id}`,
       headers: { authorization: `Bearer ${adminToken}` },
       payload: { password: 'a brand new password' },
     })
     expect(res.statusCode).toBe(200)
-    expect(await strict.me(token)).toBe(401)
-    expect(await strict.me(adminToken)).toBe(200)
+    expect(await t.me(token)).toBe(200)
+    expect(await t.me(adminToken)).toBe(200)
   })
 })
 
-describe('revokeOtherTokensOnPasswordChange with the database strategy', () => {
+describe('a password change with the database strategy and refresh tokens', () => {
   let opened: OpenedStore
   let t: SessionApp
   beforeAll(async () => {
     opened = await openSqliteStore()
     const strategy = new DatabaseStrategy({ accessTokenDb: opened.store.accessTokens, lifetimeSeconds: 3600 })
-    t = await buildSessionApp({ store: opened.store, strategy, revokeOtherTokensOnPasswordChange: true })
+    t = await buildSessionApp({ store: opened.store, strategy, refresh: { store: new MemoryRefreshTokenStore(), lifetimeSeconds: 3600 } })
   })
   afterAll(async () => {
     await t.close()
     await opened.drop()
   })
 
-  it('keeps the token that made the change and ends the others', async () => {
+  it('keeps the session that made the change, refresh token included, and ends the others', async () => {
     const { user, password } = await t.createUser()
-    const [a, b] = [await t.token(user, password), await t.token(user, password)]
-    expect((await patchMe(t, a, { password: 'a brand new password' })).statusCode).toBe(200)
-    expect(await t.me(a)).toBe(200)
-    expect(await t.me(b)).toBe(401)
+    const [mine, theirs] = [(await t.login(user, password)).json(), (await t.login(user, password)).json()]
+    expect((await patchMe(t, mine.access_token, { password: 'a brand new password' })).statusCode).toBe(200)
+    expect(await t.me(mine.access_token)).toBe(200)
+    expect(await t.me(theirs.access_token)).toBe(401)
+    expect((await t.post('/auth/jwt/refresh', { json: { refresh_token: theirs.refresh_token } })).statusCode).toBe(401)
+    expect((await t.post('/auth/jwt/refresh', { json: { refresh_token: mine.refresh_token } })).statusCode).toBe(200)
   })
 })

@@ -26,6 +26,8 @@ export interface SecureAppOptions {
   manager?: Partial<FastifyUsersOptions['manager']>
   /** Fastify's own options (trustProxy, router options, logger). */
   server?: FastifyServerOptions
+  /** Wraps the user database the routes see (to make it fail, say). */
+  wrapDb?: (db: KyselyUserStore['users']) => KyselyUserStore['users']
 }
 
 export interface SecureApp {
@@ -43,7 +45,7 @@ export async function buildSecureApp(options: SecureAppOptions = {}): Promise<Se
   const bearer = new AuthenticationBackend({ name: 'jwt', transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }), strategy })
   const cookie = new AuthenticationBackend({ name: 'cookie', transport: new CookieTransport({ cookieMaxAge: 3600 }), strategy })
   const users = fastifyUsers({
-    db: store.users,
+    db: options.wrapDb ? options.wrapDb(store.users) : store.users,
     backends: [bearer, cookie],
     security: options.security,
     manager: { resetPasswordTokenSecret: SECRET, verificationTokenSecret: SECRET, passwordHelper: FAST_HASHING, ...options.manager },

@@ -38,7 +38,7 @@ function storeContract(name: string, makeStore: () => RateLimitStore | null) {
       if (skip()) return ctx.skip()
       const key = uniqueName('attempts')
       let now = 1_000_000
-      for (let i = 1; i <= 3; i++) expect(await store.attempt(key, policy, now)).toEqual({ allowed: true, retryAfterMs: 0, failures: i })
+      for (let i = 1; i <= 3; i++) expect(await store.attempt(key, policy, now)).toMatchObject({ allowed: true, retryAfterMs: 0, failures: i })
       expect(await store.attempt(key, policy, now)).toEqual({ allowed: false, retryAfterMs: 1000, failures: 3 })
       now += 1000
       expect((await store.attempt(key, policy, now)).allowed).toBe(true)
@@ -49,7 +49,46 @@ function storeContract(name: string, makeStore: () => RateLimitStore | null) {
       expect((await store.attempt(key, policy, now)).failures).toBe(6)
       expect(await store.attempt(key, policy, now + 59_999)).toEqual({ allowed: false, retryAfterMs: 1, failures: 6 })
       await store.clear(key)
-      expect(await store.attempt(key, policy, now)).toEqual({ allowed: true, retryAfterMs: 0, failures: 1 })
+      expect(await store.attempt(key, policy, now)).toMatchObject({ allowed: true, retryAfterMs: 0, failures: 1 })
+    })
+
+    it('takes an attempt back as if it never happened, and never a cleared one', async (ctx) => {
+      if (skip()) return ctx.skip()
+      const key = uniqueName('release')
+      const now = 3_000_000
+      await store.attempt(key, policy, now)
+      await store.attempt(key, policy, now)
+      // The third failure would cost a wait; taken back, it costs nothing.
+      const third = await store.attempt(key, policy, now)
+      expect(third).toMatchObject({ allowed: true, failures: 3 })
+      await store.release(key, third.undo!, policy, now)
+      expect(await store.attempt(key, policy, now)).toMatchObject({ allowed: true, failures: 3 })
+      expect((await store.attempt(key, policy, now)).allowed).toBe(false)
+
+      const fresh = uniqueName('release-fresh')
+      const only = await store.attempt(fresh, policy, now)
+      await store.release(fresh, only.undo!, policy, now)
+      expect(await store.attempt(fresh, policy, now)).toMatchObject({ failures: 1 })
+      // Cleared and counted again since: the old attempt's undo belongs to another counter.
+      await store.clear(fresh)
+      await store.attempt(fresh, policy, now)
+      await store.release(fresh, only.undo!, policy, now)
+      expect(await store.attempt(fresh, policy, now)).toMatchObject({ failures: 2 })
+    })
+
+    it('takes back an earlier one of several attempts: one failure fewer, waiting as the rest would', async (ctx) => {
+      if (skip()) return ctx.skip()
+      const key = uniqueName('release-earlier')
+      const now = 4_000_000
+      await store.attempt(key, policy, now)
+      const second = await store.attempt(key, policy, now)
+      await store.attempt(key, policy, now)
+      expect(await store.attempt(key, policy, now)).toEqual({ allowed: false, retryAfterMs: 1000, failures: 3 })
+      expect((await store.attempt(key, policy, now + 1000)).failures).toBe(4)
+      // Three failures remain, the last at now + 1000: their wait is 1 s from it, not 2 s.
+      await store.release(key, second.undo!, policy, now + 1000)
+      expect(await store.attempt(key, policy, now + 1999)).toEqual({ allowed: false, retryAfterMs: 1, failures: 3 })
+      expect(await store.attempt(key, policy, now + 2000)).toMatchObject({ allowed: true, failures: 4 })
     })
 
     it('lets exactly the free attempts through a burst of concurrent ones', async (ctx) => {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DatabaseStrategy, JwtStrategy } from '../../src/index.ts'
-import { sha256Base64url } from '../../src/authentication/opaque-token.ts'
+import { sha256Base64url } from '../../src/opaque-token.ts'
 import {
   MongoRefreshTokenStore,
   MongoRevocationStore,

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisStrategy } from '../../src/redis/index.ts'
-import { sha256Base64url } from '../../src/authentication/opaque-token.ts'
+import { sha256Base64url } from '../../src/opaque-token.ts'
 import { requireRedis } from '../support/services.ts'
 import { openTestRedis, type TestRedis } from '../support/redis.ts'
 import { buildSessionApp, openSqliteStore, type OpenedStore, type SessionApp } from '../support/session-app.ts'

@@ -109,8 +109,12 @@ export async function buildSessionApp(options: SessionAppOptions): Promise<Sessi
   const users = fastifyUsers({
     db: options.store.users,
     backends: [bearer, cookie],
-    revokeOtherTokensOnPasswordChange: options.revokeOtherTokensOnPasswordChange,
-    manager: { resetPasswordTokenSecret: SECRET, verificationTokenSecret: SECRET, passwordHelper: FAST_HASHING },
+    manager: {
+      resetPasswordTokenSecret: SECRET,
+      verificationTokenSecret: SECRET,
+      passwordHelper: FAST_HASHING,
+      revokeOtherTokensOnPasswordChange: options.revokeOtherTokensOnPasswordChange,
+    },
   })
   const app = Fastify()
   await app.register(users.authRoutes(bearer), { prefix: '/auth/jwt' })

@@ -11,7 +11,7 @@ import type { AccessTokenDatabase } from '../../db/types.ts'
 import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
 import { storeUnavailable } from '../../revocation/unavailable.ts'
 import type { UserRecord } from '../../user.ts'
-import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
+import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../../opaque-token.ts'
 import type { Strategy, UserLookup } from '../strategy.ts'
 
 export interface DatabaseStrategyOptions {

@@ -12,6 +12,7 @@ export interface BearerTransportOptions {
 
 export class BearerTransport implements Transport {
   readonly tokenUrl: string
+  readonly travelsInCookie = false
 
   constructor(options: BearerTransportOptions) {
     this.tokenUrl = options.tokenUrl

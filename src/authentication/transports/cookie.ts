@@ -23,6 +23,7 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const ATTRIBUTE_VALUE = /^[^;\x00-\x1f\x7f]*$/
 
 export class CookieTransport implements Transport {
+  readonly travelsInCookie = true
   readonly cookieName: string
   readonly cookieMaxAge: number | null
   readonly #attributes: (maxAge: number | null) => string

@@ -7,6 +7,7 @@
  * quotes in it (src/db/sql/driver-error.ts: PostgreSQL's `detail`, "Failing row contains (…)").
  */
 import { DrizzleQueryError } from 'drizzle-orm'
+import { ConfigurationError } from '../../errors.ts'
 import { withoutQueryValues } from '../sql/driver-error.ts'
 
 /**
@@ -17,9 +18,12 @@ import { withoutQueryValues } from '../sql/driver-error.ts'
  * throw new DrizzleSchemaError('the user table has no "email" column')
  * ```
  */
-export class DrizzleSchemaError extends Error {
+export class DrizzleSchemaError extends ConfigurationError {
   override readonly name = 'DrizzleSchemaError'
-  readonly code = 'INVALID_DRIZZLE_SCHEMA'
+
+  constructor(message: string) {
+    super('INVALID_DRIZZLE_SCHEMA', message)
+  }
 }
 
 /**

@@ -1,30 +1,29 @@
 /**
  * Errors of the SQL adapter that are about configuration or the state of a database, thrown
- * when a store is opened, never while serving a request. Each has a stable `code`. The errors
- * every adapter throws alike are in `src/db/errors.ts`; errors that the core turns into wire
- * codes (a taken email) come from `src/errors.ts`.
+ * when a store is opened, never while serving a request (`ConfigurationError`s, each with a
+ * stable `code`). The errors every adapter throws alike are in `src/db/errors.ts`; errors that
+ * the core turns into wire codes (a taken email) come from `src/errors.ts`.
  */
+import { ConfigurationError } from '../../errors.ts'
 
 /** A `DATABASE_URL` whose scheme is none of the supported databases. */
-export class UnsupportedDatabaseUrlError extends Error {
+export class UnsupportedDatabaseUrlError extends ConfigurationError {
   override readonly name = 'UnsupportedDatabaseUrlError'
-  readonly code = 'UNSUPPORTED_DATABASE_URL'
   readonly scheme: string
 
   /** `scheme` is the URL's scheme without `:`, or `''` when it has none. */
   constructor(scheme: string, hint = 'use sqlite://, postgres://, postgresql://, mysql:// or mariadb://') {
     // Only the scheme is quoted: the rest of a URL may hold a password.
-    super(`unsupported database URL scheme ${JSON.stringify(scheme)}: ${hint}`)
+    super('UNSUPPORTED_DATABASE_URL', `unsupported database URL scheme ${JSON.stringify(scheme)}: ${hint}`)
     this.scheme = scheme
   }
 }
 
 /** Another process held the migration lock for longer than the timeout. */
-export class MigrationLockError extends Error {
+export class MigrationLockError extends ConfigurationError {
   override readonly name = 'MigrationLockError'
-  readonly code = 'MIGRATION_LOCK_TIMEOUT'
 
   constructor(seconds: number) {
-    super(`another process has been migrating the user database for more than ${seconds} seconds`)
+    super('MIGRATION_LOCK_TIMEOUT', `another process has been migrating the user database for more than ${seconds} seconds`)
   }
 }

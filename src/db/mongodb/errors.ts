@@ -4,11 +4,15 @@
  * has a stable `code`. The errors every adapter throws alike are in `src/db/errors.ts`; a taken
  * email is `DuplicateEmailError` of src/errors.ts, as in every adapter.
  */
+import { ConfigurationError } from '../../errors.ts'
 
 /** A connection setting the adapter cannot use, such as a URL that names no database. */
-export class MongoConfigurationError extends Error {
+export class MongoConfigurationError extends ConfigurationError {
   override readonly name = 'MongoConfigurationError'
-  readonly code = 'INVALID_MONGODB_CONFIGURATION'
+
+  constructor(message: string) {
+    super('INVALID_MONGODB_CONFIGURATION', message)
+  }
 }
 
 /**
@@ -16,12 +20,12 @@ export class MongoConfigurationError extends Error {
  * gives by default. fastify-users identifies users by UUID (routes, JWT `sub`, access tokens),
  * so it cannot serve such a collection.
  */
-export class UnsupportedUserIdError extends Error {
+export class UnsupportedUserIdError extends ConfigurationError {
   override readonly name = 'UnsupportedUserIdError'
-  readonly code = 'UNSUPPORTED_USER_ID'
 
   constructor(collection: string, found: string) {
     super(
+      'UNSUPPORTED_USER_ID',
       `the collection ${JSON.stringify(collection)} holds a user whose _id is ${found}; fastify-users ` +
         'identifies users by UUID and needs _id to be a BSON UUID (binary subtype 4), as a Beanie ' +
         'model with `id: UUID` and uuidRepresentation="standard" stores it',

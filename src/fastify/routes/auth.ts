@@ -13,7 +13,7 @@ import { prepareScope, sendTransportResponse, type RoutesContext } from '../cont
 import type { User } from '../request.ts'
 import { ErrorResponse, LoginForm } from '../schemas.ts'
 import { registerLogoutAllRoute } from './logout-all.ts'
-import { endRefreshTokens, issueTokens, refreshCarrierOf, registerRefreshRoute } from './refresh.ts'
+import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
 
 export interface AuthRoutesOptions {
   /** Refuse unverified users at login (400 `LOGIN_USER_NOT_VERIFIED`) and logout (403). */
@@ -37,7 +37,7 @@ export function authRoutes(
     prepareScope(app)
     await app.register(formbody)
     await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
-    const refreshCarrier = refreshCarrierOf(app, context, backend)
+    const refreshRoute = refreshRouteOf(app, context, backend)
 
     app.post('/login', {
       schema: {
@@ -73,9 +73,14 @@ export function authRoutes(
         request.log.warn({ email: form.username }, 'login refused: the stored password hash has an unknown format')
         user = null
       }
-      if (!user || !user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+      if (!user || !user.is_active) {
+        context.security.loginFailed(request)
+        throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+      }
+      // The right password, even for an unverified user: the failures are forgotten.
+      await context.security.loginSucceeded(request)
       if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-      const response = await issueTokens(backend, refreshCarrier, user)
+      const response = await backend.login(user, { refreshRoute })
       await manager.hooks.onAfterLogin?.(user, request, reply)
       return sendTransportResponse(reply, response)
     })
@@ -93,15 +98,10 @@ export function authRoutes(
       onRequest: context.currentUser({ active: true, verified: requiresVerification }),
     }, async (request, reply) => {
       const { backend: issuer, token } = request.authentication!
-      // Refresh tokens first: if a store fails in between, the access token still works, so the
-      // client can repeat the logout after its 503.
-      await endRefreshTokens(context.backends, token)
-      await issuer.strategy.destroyToken(token, request.user)
-      const response = backend.transport.logoutResponse() ?? { statusCode: 204 }
-      return sendTransportResponse(reply, refreshCarrier === null ? response : refreshCarrier.clear(response))
+      return sendTransportResponse(reply, await backend.logout(token, request.user, { issuer, backends: context.backends, refreshRoute }))
     })
 
-    registerLogoutAllRoute(app, context, backend, refreshCarrier, { requiresVerification })
-    if (refreshCarrier !== null) registerRefreshRoute(app, context, backend, refreshCarrier, { requiresVerification })
+    registerLogoutAllRoute(app, context, backend, { refreshRoute, requiresVerification })
+    if (refreshRoute !== undefined) registerRefreshRoute(app, context, backend, { refreshRoute, requiresVerification })
   }
 }

@@ -7,7 +7,6 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
-import type { RefreshCarrier } from '../../refresh/carrier.ts'
 import { sendTransportResponse, type RoutesContext } from '../context.ts'
 import { ErrorResponse } from '../schemas.ts'
 
@@ -16,8 +15,7 @@ export function registerLogoutAllRoute(
   app: FastifyInstance,
   context: RoutesContext,
   backend: AuthenticationBackend,
-  carrier: RefreshCarrier | null,
-  options: { requiresVerification: boolean },
+  options: { refreshRoute: string | undefined; requiresVerification: boolean },
 ): void {
   app.post('/logout-all', {
     schema: {
@@ -31,7 +29,6 @@ export function registerLogoutAllRoute(
     onRequest: [...context.security.routeHooks('refresh').onRequest, context.currentUser({ active: true, verified: options.requiresVerification })],
   }, async (request, reply) => {
     await context.manager.revokeAllTokens(request.user)
-    const response = backend.transport.logoutResponse() ?? { statusCode: 204 }
-    return sendTransportResponse(reply, carrier === null ? response : carrier.clear(response))
+    return sendTransportResponse(reply, backend.logoutResponse({ refreshRoute: options.refreshRoute }))
   })
 }

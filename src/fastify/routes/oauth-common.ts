@@ -12,15 +12,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { ErrorCode, UsersError } from '../../errors.ts'
+import { ErrorCode, OAuthCallbackError, StatusError, UsersError } from '../../errors.ts'
 import type { KeyMaterial } from '../../jwt/keys.ts'
 import type { OAuthAccountInput } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import type { OAuthCsrfCookieOptions } from '../../oauth/csrf-cookie.ts'
-import { OAuthCallbackError } from '../../oauth/errors.ts'
 import { OAuthFlow } from '../../oauth/flow.ts'
 import type { OAuthStateStore } from '../../oauth/state-store.ts'
-import { sendStatus } from '../errors.ts'
 
 export interface OAuthRouteOptions {
   /** HS256 secret of the state tokens. */
@@ -93,7 +91,7 @@ export class OAuthRouter {
     const query = request.query as { scopes?: string | string[]; redirect_to?: string }
     let redirectTo: string | undefined
     if (this.frontendUrls !== null && query.redirect_to !== undefined) {
-      if (!this.frontendUrls.includes(query.redirect_to)) return sendStatus(reply, 400)
+      if (!this.frontendUrls.includes(query.redirect_to)) throw new StatusError('BAD_REQUEST')
       redirectTo = query.redirect_to
     }
     const scopes = query.scopes === undefined ? null : ([] as string[]).concat(query.scopes)
@@ -106,8 +104,8 @@ export class OAuthRouter {
    * `GET /callback` up to the provider account: clears the CSRF cookie, runs the flow's checks
    * (with `subject`, the user the state must name) and the code exchange, refuses an account
    * without an email, and hands the account to `link`. A refusal, by the flow or by `link` (a
-   * `UsersError`), is answered here and yields `null`; any other error is rethrown (500).
-   * `redirectTo` is the redirect-mode target the state chose.
+   * `UsersError`), is thrown for the error handler to answer (400), or in redirect mode answered
+   * here with a redirect, yielding `null`. `redirectTo` is the redirect-mode target the state chose.
    */
   async callback<T>(
     app: FastifyInstance,
@@ -156,14 +154,10 @@ export class OAuthRouter {
     return redirectTo !== null && urls.includes(redirectTo) ? redirectTo : urls[0]!
   }
 
-  /** Answers a refused callback: 400 `{"detail"}`, or in redirect mode a redirect with `?error=<detail>`. */
+  /** In redirect mode, answers a refused callback with a redirect carrying `?error=<detail>`; else rethrows. */
   #refuse(reply: FastifyReply, error: unknown, redirectTo: string | null): void {
-    const detail = error instanceof OAuthCallbackError ? error.detail : error instanceof UsersError ? error.code : null
-    if (detail === null) throw error
-    if (this.frontendUrls === null) {
-      reply.code(400).send({ detail })
-      return
-    }
+    if (!(error instanceof OAuthCallbackError || error instanceof UsersError) || this.frontendUrls === null) throw error
+    const detail = error instanceof UsersError ? error.code : error.detail
     const target = new URL(this.#frontendTarget(redirectTo))
     target.searchParams.set('error', detail)
     reply.redirect(target.toString(), 302)

@@ -19,7 +19,6 @@ import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
-import { issueTokens } from './refresh.ts'
 
 export interface OAuthRoutesOptions extends OAuthRouteOptions {
   /** Link a provider account to the existing user with the same verified email. Default false. */
@@ -85,7 +84,7 @@ export function oauthRoutes(
       if (done === null) return reply
       const { linked: user, redirectTo } = done
       // As a password login does: a backend with refresh tokens adds one for its auth routes' `/refresh`.
-      const response = await issueTokens(backend, context.refreshCarriers.get(backend) ?? null, user)
+      const response = await backend.login(user, { refreshRoute: context.refreshRoutes.get(backend) })
       await manager.hooks.onAfterLogin?.(user, request, reply)
       if (router.frontendUrls === null) return sendTransportResponse(reply, response)
       if (response.setCookies) reply.header('set-cookie', response.setCookies)

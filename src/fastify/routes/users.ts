@@ -7,9 +7,9 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { NotFoundError } from '../../errors.ts'
 import type { UserUpdateInput } from '../../manager.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
-import { sendStatus } from '../errors.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
@@ -39,7 +39,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     await superuser(request, reply)
     if (reply.sent) return reply
     const user = await manager.get((request.params as { id: string }).id)
-    if (!user) return sendStatus(reply, 404)
+    if (!user) throw new NotFoundError()
     request.targetUser = user
   }
 
@@ -61,7 +61,11 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
       },
       onRequest: activeUser,
-    }, async (request) => manager.update(request.user, request.body as UserUpdateInput, { safe: true, request }))
+    }, async (request) => manager.update(request.user, request.body as UserUpdateInput, {
+      safe: true,
+      request,
+      sessionToken: request.authentication?.token,
+    }))
 
     app.get('/:id', {
       schema: {

@@ -4,6 +4,7 @@
  * Users conformance suite, about 200 logins and 150 registrations a minute from one address,
  * passes twice in a row), and far below what a guessing or flooding script needs.
  */
+import type { KeyMaterial } from '../../jwt/keys.ts'
 import type { BackoffPolicy } from '../../security/backoff.ts'
 import type { RateLimitStore } from '../../security/rate-limit-store.ts'
 import type { RateLimitRule } from '../../security/sliding-window.ts'
@@ -31,11 +32,38 @@ export interface SecurityOptions {
   /** Failed-login throttling per submitted email (see `DEFAULT_LOGIN_BACKOFF`); `false` turns it off. */
   loginThrottle?: false | Partial<BackoffPolicy>
   /**
+   * Device cookies (OWASP): a successful login sets a signed device cookie, and later logins
+   * that carry it are throttled per device, apart from the attempts of everyone else, so that
+   * an attacker cannot lock the user out. Needs the login throttle; `false` turns it off.
+   */
+  trustedDevices?: false | TrustedDevicesOptions
+  /**
    * The CSRF check of cookie-authenticated requests: a state-changing request whose `Origin`
    * (or `Sec-Fetch-Site`) shows another site than the server's own host or these origins is
    * refused with 403. `false` turns it off.
    */
   csrf?: false | { allowedOrigins?: string[] }
+}
+
+export interface TrustedDevicesOptions {
+  /**
+   * The HMAC key of device proofs (at least 32 random bytes). Default: derived (HKDF) from the
+   * manager's `resetPasswordTokenSecret`.
+   */
+  secret?: KeyMaterial
+  /** How long a device stays trusted after its last successful login (default 90 days). */
+  lifetimeSeconds?: number
+  /** The schedule per trusted device (see `DEFAULT_DEVICE_BACKOFF`). */
+  throttle?: Partial<BackoffPolicy>
+  /** Default `fastify_users_device`. */
+  cookieName?: string
+  /** Default `/`; narrow it to the login routes' common prefix (`/auth`) if you like. */
+  cookiePath?: string
+  cookieDomain?: string | null
+  /** Default true. */
+  cookieSecure?: boolean
+  /** Default `strict`: the cookie only ever serves logins from the application's own pages. */
+  cookieSameSite?: 'lax' | 'strict' | 'none'
 }
 
 /** Per client address, per minute. */

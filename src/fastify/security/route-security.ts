@@ -6,25 +6,31 @@
  * - `onRequest`: the per-client-address limit of the action (before the body is even read),
  *   and for a cookie backend's login, the cross-site check;
  * - login only, `preHandler` (after validation, so a 422 costs no attempt): the per-email
- *   throttle, which counts the attempt as a failure up front, and `onSend`, which forgets the
- *   failures when the password was right (a 2xx, or `LOGIN_USER_NOT_VERIFIED`, which is only
- *   answered to the right password).
+ *   throttle, which counts the attempt as a failure up front (on the device's own counter when
+ *   the request carries a valid device cookie for the account). The login handler then says
+ *   how the password turned out: `loginFailed` (wrong, or no such account: the attempt stays
+ *   counted) or `loginSucceeded` (right: the failures are forgotten, and a successful answer
+ *   sets a fresh device cookie). A login that says neither, because a store failed or timed
+ *   out on the way, has its attempt taken back by `onSend`: only wrong passwords count.
  *
- * Refusals are 429 `{"detail": "Too Many Requests"}` with `Retry-After` in seconds. Limits are
- * keyed by the action, never by the URL, so no spelling of a path (`//auth/jwt/login`, a
- * trailing slash, another letter case, with the router options that accept them) gets a
- * fresh count.
+ * Refusals are a `TooManyRequestsError`: 429 `{"detail": "Too Many Requests"}` with
+ * `Retry-After` in seconds. Limits are keyed by the action, never by the URL, so no spelling
+ * of a path (`//auth/jwt/login`, a trailing slash, another letter case, with the router
+ * options that accept them) gets a fresh count.
  */
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
-import { ErrorCode } from '../../errors.ts'
+import { TooManyRequestsError } from '../../errors.ts'
+import type { KeyMaterial } from '../../jwt/keys.ts'
 import { clientAddressKey } from '../../security/client-address.ts'
 import { parseAllowedOrigins } from '../../security/cross-site.ts'
-import { LoginThrottle } from '../../security/login-throttle.ts'
+import { DeviceProofs } from '../../security/device-proof.ts'
+import { LoginThrottle, type LoginAttempt } from '../../security/login-throttle.ts'
 import { MemoryRateLimitStore } from '../../security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../security/sliding-window.ts'
 import type { Authenticate } from '../guard.ts'
-import { refuseCrossSiteCookies, refuseCrossSiteLogin, usesCookies } from './cross-site-cookies.ts'
+import { refuseCrossSiteCookies, refuseCrossSiteLogin } from './cross-site.ts'
+import { deviceCookie, type DeviceCookie } from './device-cookie.ts'
 import { rateLimitRule, type ProtectedAction, type SecurityOptions } from './options.ts'
 
 /** Hooks to spread into a protected route's options. */
@@ -39,47 +45,73 @@ export interface RouteSecurity {
   routeHooks(action: ProtectedAction, backend?: AuthenticationBackend): RouteHooks
   /** The authenticator, with cookie authentication refused on cross-site requests. */
   guardAuthenticate(authenticate: Authenticate, backends: AuthenticationBackend[]): Authenticate
+  /** The login's password was wrong, or no active account has the email: the attempt stays counted. */
+  loginFailed(request: FastifyRequest): void
+  /** The login's password was right: its failures are forgotten; a 2xx answer sets a fresh device cookie. */
+  loginSucceeded(request: FastifyRequest): Promise<void>
   /** A password reset succeeded: the account's failed logins are forgotten. */
   passwordReset(email: string): Promise<void>
 }
 
-/** Sends 429 with `Retry-After`. */
-export function sendTooManyRequests(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  return reply.code(429).header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds)))).send({ detail: 'Too Many Requests' })
+export interface RouteSecurityOptions {
+  security?: SecurityOptions
+  /** The secret device proofs are derived from when `security.trustedDevices.secret` is not given. */
+  secret: KeyMaterial
 }
 
 /**
  * @example
- * const security = createRouteSecurity({ rateLimit: { register: { limit: 20, windowSeconds: 3600 } } })
+ * const security = createRouteSecurity({ security: { rateLimit: { register: { limit: 20, windowSeconds: 3600 } } }, secret: SECRET })
  * app.post('/register', { ...security.routeHooks('register') }, handler)
  */
-export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurity {
+export function createRouteSecurity({ security: options = {}, secret }: RouteSecurityOptions): RouteSecurity {
   const store = options.store ?? new MemoryRateLimitStore()
   const limiter = new SlidingWindowLimiter(store)
-  const throttle = options.loginThrottle === false ? null : new LoginThrottle(store, options.loginThrottle)
   const allowedOrigins = options.csrf === false ? null : parseAllowedOrigins(options.csrf?.allowedOrigins ?? [])
+  const devices = options.loginThrottle === false || options.trustedDevices === false ? null : (options.trustedDevices ?? {})
+  const proofs = devices === null
+    ? undefined
+    : new DeviceProofs({ secret: devices.secret ?? DeviceProofs.deriveSecret(secret), lifetimeSeconds: devices.lifetimeSeconds })
+  const cookie: DeviceCookie | null = devices === null ? null : deviceCookie(devices, proofs!.lifetimeSeconds)
+  const throttle = options.loginThrottle === false
+    ? null
+    : new LoginThrottle({ store, policy: options.loginThrottle, devices: proofs, devicePolicy: devices?.throttle })
+  /** Counted attempts whose login has not said yet how the password turned out. */
+  const pending = new WeakMap<FastifyRequest, LoginAttempt>()
+  /** Device proofs for the answers of logins whose password was right. */
+  const issued = new WeakMap<FastifyRequest, string>()
 
   function addressLimit(action: ProtectedAction): onRequestAsyncHookHandler | null {
     const rule = rateLimitRule(options, action)
     if (rule === null) return null
-    return async function rateLimit(request: FastifyRequest, reply: FastifyReply) {
+    return async function rateLimit(request: FastifyRequest) {
       const verdict = await limiter.hit(`ip:${action}:${clientAddressKey(request.ip ?? '')}`, rule)
-      if (!verdict.allowed) return sendTooManyRequests(reply, verdict.retryAfterSeconds)
+      if (!verdict.allowed) throw new TooManyRequestsError({ retryAfterSeconds: verdict.retryAfterSeconds })
     }
   }
 
   function loginHooks(): Pick<RouteHooks, 'preHandler' | 'onSend'> {
     if (throttle === null) return {}
-    const username = (request: FastifyRequest) => (request.body as { username: string }).username
     return {
-      preHandler: async function loginThrottle(request: FastifyRequest, reply: FastifyReply) {
-        const verdict = await throttle.attempt(username(request))
-        if (!verdict.allowed) return sendTooManyRequests(reply, verdict.retryAfterMs / 1000)
+      preHandler: async function loginThrottle(request: FastifyRequest) {
+        const { username } = request.body as { username: string }
+        const attempt = await throttle.attempt(username, cookie?.read(request.headers.cookie))
+        if (!attempt.allowed) throw new TooManyRequestsError({ retryAfterSeconds: attempt.retryAfterMs / 1000 })
+        pending.set(request, attempt)
       },
-      onSend: async function forgetFailures(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-        const passwordWasRight = reply.statusCode < 300 ||
-          (reply.statusCode === 400 && typeof payload === 'string' && payload.includes(`"${ErrorCode.LOGIN_USER_NOT_VERIFIED}"`))
-        if (passwordWasRight) await throttle.succeeded(username(request))
+      onSend: async function settleAttempt(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+        const attempt = pending.get(request)
+        if (attempt !== undefined) {
+          pending.delete(request)
+          try {
+            await throttle.abandoned(attempt)
+          } catch (error) {
+            // The answer (already an error) stays as it is; the attempt merely stays counted.
+            request.log.warn({ err: error }, 'a login attempt could not be taken back from the throttle')
+          }
+        }
+        const proof = issued.get(request)
+        if (proof !== undefined && cookie !== null && reply.statusCode < 300) reply.header('set-cookie', cookie.set(proof))
         return payload
       },
     }
@@ -91,14 +123,24 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
       const limit = addressLimit(action)
       if (limit) onRequest.push(limit)
       if (action !== 'login') return { onRequest }
-      if (allowedOrigins !== null && backend !== undefined && usesCookies(backend)) onRequest.push(refuseCrossSiteLogin(allowedOrigins))
+      if (allowedOrigins !== null && backend !== undefined && backend.transport.travelsInCookie) onRequest.push(refuseCrossSiteLogin(allowedOrigins))
       return { onRequest, ...loginHooks() }
     },
     guardAuthenticate(authenticate, backends) {
       return allowedOrigins === null ? authenticate : refuseCrossSiteCookies(authenticate, backends, allowedOrigins)
     },
+    loginFailed(request) {
+      pending.delete(request)
+    },
+    async loginSucceeded(request) {
+      const attempt = pending.get(request)
+      if (attempt === undefined || throttle === null) return
+      pending.delete(request)
+      const proof = await throttle.succeeded(attempt)
+      if (proof !== null) issued.set(request, proof)
+    },
     async passwordReset(email) {
-      await throttle?.succeeded(email)
+      await throttle?.forget(email)
     },
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The CSRF defence of cookie authentication. A browser sends the auth cookie with requests
+ * The Fastify side of src/security/cross-site.ts: the CSRF defence of cookie authentication. A browser sends the auth cookie with requests
  * that other sites make it send (a form posted from another site's page, or any request from
  * a sibling subdomain, which SameSite=lax treats as same-site), so a state-changing request
  * that a cookie authenticates is refused with 403 when it comes from another site (see
@@ -7,17 +7,11 @@
  * itself. Login through a cookie backend is checked too (login CSRF: logging the victim into
  * the attacker's account).
  */
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
 import { isCrossSiteRequest } from '../../security/cross-site.ts'
-import { HttpError, sendStatus } from '../errors.ts'
+import { ForbiddenError } from '../../errors.ts'
 import type { Authenticate } from '../guard.ts'
-
-/** Whether the backend's token travels in a cookie, which a browser sends on its own. */
-export function usesCookies(backend: AuthenticationBackend): boolean {
-  const scheme = backend.transport.securityScheme()
-  return scheme.type === 'apiKey' && scheme.in === 'cookie'
-}
 
 function crossSite(request: FastifyRequest, allowedOrigins: ReadonlySet<string>): boolean {
   return isCrossSiteRequest({ method: request.method, host: request.host, headers: request.headers }, allowedOrigins)
@@ -26,21 +20,21 @@ function crossSite(request: FastifyRequest, allowedOrigins: ReadonlySet<string>)
 /**
  * Wraps the authenticator: on a cross-site state-changing request, cookie backends are not
  * consulted; when no other backend authenticates it and a cookie was sent, the request is a
- * 403 (an `HttpError` the route's error handler answers).
+ * 403 (a `ForbiddenError`, which the guard answers).
  */
 export function refuseCrossSiteCookies(
   authenticate: Authenticate,
   backends: AuthenticationBackend[],
   allowedOrigins: ReadonlySet<string>,
 ): Authenticate {
-  const cookieBackends = new Set(backends.filter(usesCookies))
+  const cookieBackends = new Set(backends.filter((backend) => backend.transport.travelsInCookie))
   if (cookieBackends.size === 0) return authenticate
   return async (request, enabled = backends) => {
     if (!crossSite(request, allowedOrigins)) return authenticate(request, enabled)
     const found = await authenticate(request, enabled.filter((backend) => !cookieBackends.has(backend)))
     if (found) return found
     if (enabled.some((backend) => cookieBackends.has(backend) && backend.transport.readToken(request) !== null)) {
-      throw new HttpError(403)
+      throw new ForbiddenError()
     }
     return null
   }
@@ -48,8 +42,7 @@ export function refuseCrossSiteCookies(
 
 /** An `onRequest` hook of a cookie backend's login route: no login from another site. */
 export function refuseCrossSiteLogin(allowedOrigins: ReadonlySet<string>) {
-  return async function crossSiteLogin(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    if (crossSite(request, allowedOrigins)) return sendStatus(reply, 403)
-    return undefined
+  return async function crossSiteLogin(request: FastifyRequest): Promise<void> {
+    if (crossSite(request, allowedOrigins)) throw new ForbiddenError()
   }
 }

@@ -1,8 +1,10 @@
 /**
- * One error handler for every route of fastify-users: FastAPI's error bodies (CONTRACT §3).
+ * How every error of fastify-users reaches the wire: FastAPI's error bodies (CONTRACT §3).
  *
- * - a `FastifyUsersError` → its status, headers and `{"detail": …}` (`UsersError`: 400
- *   `{"detail": code}` or `{"detail": {"code", "reason"}}`; `ServiceUnavailableError`: 503);
+ * `sendError` is the one renderer of a `FastifyUsersError` (its status, headers and
+ * `{"detail": …}`); the route plugins' error handler and the `currentUser()` guard, which runs
+ * on the application's routes under the application's error handler, both answer through it.
+ * The error handler also maps what Fastify itself throws:
  * - validation errors, and bodies Fastify could not parse or whose content type it does not
  *   accept, → 422 `{"detail": [{type, loc, msg}]}`, as FastAPI's request validation does;
  * - other client errors keep their status with the reason phrase as detail
@@ -15,19 +17,23 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { FastifyUsersError } from '../errors.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
 
-/** An HTTP error whose body is the reason phrase of its status. */
-export class HttpError extends Error {
-  readonly statusCode: number
-
-  constructor(statusCode: number) {
-    super(STATUS_CODES[statusCode] ?? 'Error')
-    this.statusCode = statusCode
-  }
+/**
+ * Answers `error` as fastify-users answers every refusal. A 5xx is logged with its cause (the
+ * driver's error), which never reaches the client.
+ *
+ * @example
+ * if (error instanceof FastifyUsersError) return sendError(request, reply, error)
+ */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: FastifyUsersError): FastifyReply {
+  if (error.statusCode === 503) request.log.warn({ err: error.cause ?? error }, error.message)
+  else if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message)
+  return reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail })
 }
 
-/** Sends `{"detail": <reason phrase>}` with `statusCode`. */
-export function sendStatus(reply: FastifyReply, statusCode: number): FastifyReply {
-  return reply.code(statusCode).send({ detail: STATUS_CODES[statusCode] })
+/** An error of `statusCode` with the status's reason phrase as `detail`. */
+function statusError(statusCode: number, cause?: unknown): FastifyUsersError {
+  const message = cause === undefined ? undefined : 'unhandled error in a fastify-users route'
+  return new FastifyUsersError(statusCode, STATUS_CODES[statusCode] ?? 'Error', { message, cause })
 }
 
 /** Fastify errors raised while reading a body, which FastAPI reports as a 422. */
@@ -42,14 +48,11 @@ const BODY_ERRORS = new Set([
 ])
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error instanceof FastifyUsersError) {
-    if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, error.message)
-    return reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail })
-  }
+  if (error instanceof FastifyUsersError) return sendError(request, reply, error)
   if (error.validation) {
     return reply.code(422).send({ detail: error.validation.map((e) => describe(e as ErrorObject, error.validationContext)) })
   }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, 413)
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(request, reply, statusError(413))
   // Whatever a parser throws on a malformed body (multipart without its boundary, invalid
   // UTF-8…) is the client's error, not a 500; only a body too large keeps its 413.
   const unreadableBody = failedReadingBody(request) && error.statusCode !== 413
@@ -57,9 +60,8 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     return reply.code(422).send({ detail: [{ type: 'body_error', loc: ['body'], msg: 'the request body could not be read' }] })
   }
   const status = error.statusCode ?? 500
-  if (status >= 400 && status < 500) return sendStatus(reply, status)
-  request.log.error({ err: error }, 'unhandled error in a fastify-users route')
-  return sendStatus(reply, 500)
+  if (status >= 400 && status < 500) return sendError(request, reply, statusError(status))
+  return sendError(request, reply, statusError(500, error))
 }
 
 function describe(error: ErrorObject, part = 'body'): { type: string; loc: (string | number)[]; msg: string } {

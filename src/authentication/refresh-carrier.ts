@@ -1,14 +1,14 @@
 /**
  * How a refresh token travels, decided by the backend's transport:
- * - bearer (any transport that answers login with a body): an extra `refresh_token` field of
- *   the login and refresh bodies, after `access_token` and `token_type` (FastAPI Users clients
- *   ignore it), and a `refresh_token` field of the refresh request body;
+ * - bearer (a transport whose token does not travel in a cookie): an extra `refresh_token`
+ *   field of the login and refresh bodies, after `access_token` and `token_type` (FastAPI
+ *   Users clients ignore it), and a `refresh_token` field of the refresh request body;
  * - cookie: a second cookie, HttpOnly, Max-Age = the refresh lifetime, scoped to the refresh
  *   route's path so that no other request carries it; logout clears it.
  */
-import { CookieTransport } from '../authentication/transports/cookie.ts'
-import type { TokenCarrier, Transport, TransportResponse } from '../authentication/transport.ts'
-import type { RefreshTokens } from './refresh-tokens.ts'
+import type { RefreshTokens } from '../refresh/refresh-tokens.ts'
+import type { TokenCarrier, Transport, TransportResponse } from './transport.ts'
+import { CookieTransport } from './transports/cookie.ts'
 
 export interface RefreshCarrier {
   readonly kind: 'body' | 'cookie'
@@ -28,7 +28,7 @@ export interface RefreshCarrier {
  * const carrier = refreshCarrier(backend.transport, backend.refresh, '/auth/cookie/refresh')
  */
 export function refreshCarrier(transport: Transport, refresh: RefreshTokens, refreshPath: string): RefreshCarrier {
-  if (transport instanceof CookieTransport) return cookieCarrier(refresh, refreshPath)
+  if (transport.travelsInCookie) return cookieCarrier(refresh, refreshPath)
   return {
     kind: 'body',
     read: (_request, body) => {

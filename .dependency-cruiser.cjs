@@ -1,0 +1,82 @@
+/**
+ * The layers of src/ (docs/architecture.md), checked by `npm run check:layers` in `npm test`.
+ * Lowest first; a module may import its own layer and the layers below it, never above:
+ *
+ *   base            errors, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
+ *                   common-passwords/, db/types
+ *   session state   revocation/, refresh/, security/  (interfaces, memory stores, pure rules)
+ *   authentication  authentication/                  (transports, strategies, backends)
+ *   domain          manager, superuser, oauth/
+ *   adapters        db/<adapter>/, db/sql/, redis/   (implement the interfaces above)
+ *   http            fastify/                         (the only layer that knows Fastify)
+ *
+ * `index.ts` (the package's root entry) and cli/ stand outside: they assemble the layers.
+ */
+const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
+const STATE = '^src/(revocation|refresh|security)/'
+const AUTHENTICATION = '^src/authentication/'
+const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/)'
+const ADAPTERS = '^src/(db/(kysely|mongodb|drizzle|sql|fields|errors|merged-record|oauth-account)|redis)(/|[.]ts)'
+const ENTRIES = '^src/(index[.]ts|cli/)'
+const HTTP = '^src/fastify/'
+const FASTIFY = '^node_modules/(fastify|@fastify/|fastify-plugin)'
+
+const above = (...layers) => ({ path: layers.join('|') })
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'an import cycle', from: {}, to: { circular: true } },
+    {
+      name: 'core-free-of-fastify',
+      severity: 'error',
+      comment: 'only src/fastify/ knows Fastify: the core, the adapters and the CLI never import it',
+      from: { path: '^src/', pathNot: `${HTTP}|^src/index[.]ts$` },
+      to: { path: `${HTTP}|${FASTIFY}` },
+    },
+    {
+      name: 'base-imports-nothing-above',
+      severity: 'error',
+      from: { path: BASE },
+      to: above(STATE, AUTHENTICATION, DOMAIN, ADAPTERS, ENTRIES, HTTP),
+    },
+    {
+      name: 'session-state-below-authentication',
+      severity: 'error',
+      comment: 'revocation/, refresh/ and security/ hold interfaces and rules that authentication/ builds on',
+      from: { path: STATE },
+      to: above(AUTHENTICATION, DOMAIN, ADAPTERS, ENTRIES, HTTP),
+    },
+    {
+      name: 'authentication-below-domain',
+      severity: 'error',
+      from: { path: AUTHENTICATION },
+      to: above(DOMAIN, ADAPTERS, ENTRIES, HTTP),
+    },
+    {
+      name: 'domain-below-adapters',
+      severity: 'error',
+      comment: 'the core holds interfaces; stores live beside their databases',
+      from: { path: DOMAIN },
+      to: above(ADAPTERS, ENTRIES, HTTP),
+    },
+    {
+      name: 'adapters-below-http',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: above(ENTRIES, HTTP),
+    },
+    {
+      name: 'http-uses-no-adapter',
+      severity: 'error',
+      comment: 'the routes see a database only through the core interfaces',
+      from: { path: HTTP },
+      to: above(ADAPTERS, ENTRIES),
+    },
+  ],
+  options: {
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '[.]md$' },
+  },
+}
