@@ -22,8 +22,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto'
 import { newOpaqueToken, sha256Base64url, storedToken } from '../opaque-token.ts'
-import type { Strategy } from '../authentication/strategy.ts'
-import { isTokenRevoker, type RevokeOptions, type TokenRevoker } from '../revocation/revoker.ts'
+import { isTokenRevoker, type AccessTokenNames, type RevokeOptions, type TokenRevoker } from '../revocation/revoker.ts'
 import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { RefreshTokenRecord, RefreshTokenStore } from './store.ts'
 
@@ -80,12 +79,12 @@ export class RefreshTokens implements TokenRevoker {
   readonly cookie: RefreshCookieOptions
   readonly reuseGraceSeconds: number
   readonly #store: RefreshTokenStore
-  readonly #strategy: Strategy | null
+  readonly #strategy: AccessTokenNames | null
   readonly #successorKey: Buffer
   #sinceSweep = 0
 
   /** `strategy` issues the access tokens (the backend's): a reuse ends them through it. */
-  constructor(options: RefreshOptions, strategy: Strategy | null = null) {
+  constructor(options: RefreshOptions, strategy: AccessTokenNames | null = null) {
     if (!(Number.isSafeInteger(options.lifetimeSeconds) && options.lifetimeSeconds > 0)) {
       throw new TypeError('refresh lifetimeSeconds must be a positive whole number of seconds')
     }
