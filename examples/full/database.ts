@@ -1,8 +1,8 @@
 /**
  * The example's database, from DATABASE_URL: SQLite, PostgreSQL or MySQL/MariaDB through the
  * Kysely adapter, MongoDB through the MongoDB adapter. Each brings, besides the users, the
- * shared places where sessions keep their state (JWT logouts, refresh tokens), so several
- * instances on one database behave as one service.
+ * shared and durable places where sessions keep their state (JWT logouts, refresh tokens), so
+ * several instances on one database behave as one service and no cache loss undoes a logout.
  */
 import type { AccessTokenDatabase, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
 import { KyselyRefreshTokenStore, KyselyRevocationStore, openUserDatabase } from 'fastify-users/kysely'
@@ -11,7 +11,10 @@ import { isMongoUrl, MongoRefreshTokenStore, MongoRevocationStore, openMongoUser
 export interface ExampleStore {
   users: UserDatabase<User>
   accessTokens: AccessTokenDatabase
-  /** Where JWT logouts are kept without Redis; `null`: this process's memory only. */
+  /**
+   * Where JWT logouts are kept: the database itself, their durable source of truth; `null`
+   * (a database without a revocation store): this process's memory only.
+   */
   revocation: RevocationStore | null
   /** Where refresh tokens are kept; `null`: refresh tokens are not available. */
   refreshTokens: RefreshTokenStore | null

@@ -1,8 +1,11 @@
 /**
  * The example's sessions, from its configuration: the access-token strategy (AUTH_STRATEGY),
  * where revocation state lives, and refresh tokens (REFRESH_LIFETIME). Everything that must
- * be shared by several instances is: with REDIS_URL, JWT logouts live in Redis; without it, in
- * the SQL database (never only in one process's memory).
+ * be shared by several instances is, and every revocation is durable: JWT logouts live in the
+ * user database (SQL or MongoDB), REDIS_URL or not, so that Redis losing its data (a restart
+ * without persistence, FLUSHALL, a failover to a replica that lagged) cannot bring a logged-out
+ * token back (docs/revocation-durability.md). The `redis` strategy's tokens live in Redis, and
+ * die with its data.
  */
 import type { FastifyInstance } from 'fastify'
 import {
@@ -11,7 +14,7 @@ import {
   type RefreshOptions,
   type Strategy,
 } from 'fastify-users'
-import { RedisRevocationStore, RedisStrategy } from 'fastify-users/redis'
+import { RedisStrategy } from 'fastify-users/redis'
 import { Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
@@ -34,12 +37,10 @@ export function buildSessions(config: Config, store: ExampleStore, app: FastifyI
     case 'redis':
       strategy = new RedisStrategy({ redis: redis!, lifetimeSeconds })
       break
-    case 'jwt': {
-      // Without a shared store, JwtStrategy keeps logouts in this process and warns.
-      const revocation = redis === null ? store.revocation : new RedisRevocationStore({ redis })
-      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(revocation === null ? {} : { revocation }) })
+    case 'jwt':
+      // Without a store of the database's, JwtStrategy keeps logouts in this process and warns.
+      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(store.revocation === null ? {} : { revocation: store.revocation }) })
       break
-    }
   }
   if (config.refreshLifetime !== null && store.refreshTokens === null) {
     throw new ConfigError('REFRESH_LIFETIME needs a database that stores refresh tokens')
@@ -47,6 +48,13 @@ export function buildSessions(config: Config, store: ExampleStore, app: FastifyI
   const refresh: RefreshOptions | undefined =
     config.refreshLifetime === null
       ? undefined
-      : { store: store.refreshTokens!, lifetimeSeconds: config.refreshLifetime, cookie: { secure: config.cookieSecure } }
+      : {
+          store: store.refreshTokens!,
+          lifetimeSeconds: config.refreshLifetime,
+          cookie: { secure: config.cookieSecure },
+          // Every instance derives the same successor, so a repeated refresh is idempotent on any
+          // of them; a short development SECRET leaves the library's per-process key.
+          ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
+        }
   return { strategy, refresh }
 }

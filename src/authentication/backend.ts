@@ -76,7 +76,7 @@ export class AuthenticationBackend {
     this.name = options.name
     this.transport = options.transport
     this.strategy = options.strategy
-    this.refresh = options.refresh === undefined ? null : new RefreshTokens(options.refresh)
+    this.refresh = options.refresh === undefined ? null : new RefreshTokens(options.refresh, options.strategy)
   }
 
   /**
@@ -102,13 +102,15 @@ export class AuthenticationBackend {
    */
   async logout(token: string, user: UserRecord, options: LogoutOptions = {}): Promise<TransportResponse> {
     const issuer = options.issuer ?? this
-    await issuer.strategy.destroyToken(token, user)
+    // Refresh tokens first: if a store fails in between, the access token still works, so the
+    // client can repeat the logout after its 503.
     const seen = new Set<RefreshTokens>()
     for (const { refresh } of options.backends ?? [this, issuer]) {
       if (refresh === null || seen.has(refresh)) continue
       seen.add(refresh)
       await refresh.revokeByAccessToken(token)
     }
+    await issuer.strategy.destroyToken(token, user)
     return this.logoutResponse(options)
   }
 

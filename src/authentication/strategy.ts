@@ -19,4 +19,12 @@ export interface Strategy {
   writeToken(user: UserRecord): Promise<string>
   /** Ends the token (logout). */
   destroyToken(token: string, user: UserRecord): Promise<void>
+  /**
+   * Optional: a name of a token this strategy issued that is no secret (a JWT's denylist key,
+   * an opaque token's SHA-256), or `null` when it has none. Refresh tokens keep it, so that a
+   * reuse of their family ends the access tokens issued with them (`revokeTokenKey`).
+   */
+  tokenKey?(token: string): string | null
+  /** Ends the token that `tokenKey` named, of user `userId`. */
+  revokeTokenKey?(key: string, userId: string): Promise<void>
 }

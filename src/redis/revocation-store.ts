@@ -8,8 +8,20 @@
  * - `deny:<token key>`: `1`, expiring at the token's own `exp` (`EXAT`), so Redis drops the entry
  *   when the token would have died anyway.
  *
- * `check` is one pipelined round trip (HMGET + EXISTS); `bump` is a MULTI, so two concurrent
- * bumps both count.
+ * - `epoch`: the time (microseconds) this Redis's revocation state began, without expiry.
+ *
+ * Redis may lose what it holds (a restart without persistence, `FLUSHALL`, an eviction policy
+ * that evicts keys without expiry): a lost denial or generation would bring a logged-out token
+ * back. The store fails closed instead: while `epoch` is missing every token is refused, and
+ * the generation it hands to new tokens counts from the epoch (`epoch + per-user count`), so
+ * every token issued before a loss carries a generation below every generation after it and
+ * stays refused. The cost: a loss logs everybody out, once. What it cannot see is a failover
+ * to a replica that lagged behind its primary (the epoch survived, the last writes did not):
+ * only the SQL or MongoDB revocation store, the user database as the source of truth, is
+ * durable against that (docs/revocation-durability.md).
+ *
+ * `check` is one pipelined round trip (GET + HMGET + EXISTS); `bump` is a MULTI, so two
+ * concurrent bumps both count.
  */
 import type { Redis } from 'ioredis'
 import type { RevocationState, RevocationStore } from '../revocation/store.ts'
@@ -37,20 +49,33 @@ export class RedisRevocationStore implements RevocationStore {
   async check(userId: string, tokenKey: string): Promise<RevocationState> {
     const results = await this.#redis
       .pipeline()
+      .get(this.#epochKey())
       .hmget(this.#generationKey(userId), 'g', 'k')
       .exists(this.#denyKey(tokenKey))
       .exec()
-    const [generation, kept] = (unwrap(results?.[0]) as (string | null)[] | null) ?? [null, null]
+    const epoch = unwrap(results?.[0]) as string | null
+    // No epoch: this Redis lost its state, and whatever it says of this token may be a lie.
+    if (epoch === null) return { generation: Number.MAX_SAFE_INTEGER, kept: null, denied: true }
+    const [generation, kept] = (unwrap(results?.[1]) as (string | null)[] | null) ?? [null, null]
     return {
-      generation: generation == null ? 0 : Number(generation),
+      generation: Number(epoch) + (generation == null ? 0 : Number(generation)),
       kept: kept ?? null,
-      denied: Number(unwrap(results?.[1])) > 0,
+      denied: Number(unwrap(results?.[2])) > 0,
     }
   }
 
   async generation(userId: string): Promise<number> {
-    const value = await this.#redis.hget(this.#generationKey(userId), 'g')
-    return value === null ? 0 : Number(value)
+    const results = await this.#redis
+      .pipeline()
+      // Microseconds: a user would need a million bumps per second of the previous epoch's
+      // life to reach the next epoch's first generation.
+      .set(this.#epochKey(), String(Date.now() * 1000), 'NX')
+      .get(this.#epochKey())
+      .hget(this.#generationKey(userId), 'g')
+      .exec()
+    unwrap(results?.[0])
+    const generation = unwrap(results?.[2]) as string | null
+    return Number(unwrap(results?.[1])) + (generation === null ? 0 : Number(generation))
   }
 
   async bump(userId: string, keep: string | null = null): Promise<void> {
@@ -66,6 +91,10 @@ export class RedisRevocationStore implements RevocationStore {
     const key = this.#denyKey(tokenKey)
     if (expiresAt === null) await this.#redis.set(key, '1')
     else if (expiresAt > Date.now() / 1000) await this.#redis.set(key, '1', 'EXAT', expiresAt)
+  }
+
+  #epochKey(): string {
+    return `${this.#prefix}epoch`
   }
 
   #generationKey(userId: string): string {

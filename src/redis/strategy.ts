@@ -9,9 +9,13 @@
  * `fastify_users_user_tokens:<user id>`, expiring with the newest of them. Upstream keeps no
  * such index, so tokens a FastAPI Users process writes into a shared Redis are not in it: they
  * end at logout or by expiry, not by a revocation of all tokens.
+ *
+ * A token exists only as its key, so when Redis loses its data (a restart without persistence,
+ * `FLUSHALL`) every token dies with it: the loss fails closed, and no logout can come undone.
  */
 import type { Redis } from 'ioredis'
 import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
+import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { UserRecord } from '../user.ts'
 import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../authentication/strategy.ts'
@@ -54,7 +58,7 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
     const stored = storedToken(token, this.tokenStorage)
     if (stored === null) return null
-    const userId = await this.#redis.get(this.keyPrefix + stored)
+    const userId = await storeUnavailable(this.#redis.get(this.keyPrefix + stored))
     return userId === null ? null : users.get(userId)
   }
 
@@ -68,17 +72,30 @@ export class RedisStrategy implements Strategy, TokenRevoker {
     transaction.sadd(index, stored)
     // Every token lives `lifetime` from now at most, so the set may expire with the newest one.
     if (this.lifetimeSeconds !== null) transaction.expire(index, this.lifetimeSeconds)
-    await execAll(transaction)
+    await storeUnavailable(execAll(transaction))
     return token
   }
 
   async destroyToken(token: string, user: UserRecord): Promise<void> {
     const stored = storedToken(token, this.tokenStorage)
     if (stored === null) return
-    await execAll(this.#redis.multi().del(this.keyPrefix + stored).srem(this.#indexPrefix + user.id, stored))
+    await this.revokeTokenKey(stored, user.id)
+  }
+
+  /** The token's key when keys hold hashes; `plain` keys are the token itself, a secret. */
+  tokenKey(token: string): string | null {
+    return this.tokenStorage === 'sha256' ? storedToken(token, 'sha256') : null
+  }
+
+  async revokeTokenKey(key: string, userId: string): Promise<void> {
+    await storeUnavailable(execAll(this.#redis.multi().del(this.keyPrefix + key).srem(this.#indexPrefix + userId, key)))
   }
 
   async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
+    await storeUnavailable(this.#revokeAll(userId, options))
+  }
+
+  async #revokeAll(userId: string, options: RevokeOptions): Promise<void> {
     const index = this.#indexPrefix + userId
     const kept = options.except === undefined ? null : storedToken(options.except, this.tokenStorage)
     const members = await this.#redis.smembers(index)

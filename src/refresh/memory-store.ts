@@ -3,7 +3,7 @@
  * restart logs everybody out of their refresh tokens, and other instances cannot refresh a
  * token issued here; use `KyselyRefreshTokenStore` anywhere else.
  */
-import type { RefreshTokenRecord, RefreshTokenStore } from './store.ts'
+import type { FamilyMember, RefreshTokenRecord, RefreshTokenStore } from './store.ts'
 
 /**
  * @example
@@ -13,8 +13,10 @@ import type { RefreshTokenRecord, RefreshTokenStore } from './store.ts'
 export class MemoryRefreshTokenStore implements RefreshTokenStore {
   readonly #rows = new Map<string, RefreshTokenRecord>()
 
-  async create(record: RefreshTokenRecord): Promise<void> {
+  async create(record: RefreshTokenRecord): Promise<boolean> {
+    if (this.#rows.has(record.tokenHash)) return false
     this.#rows.set(record.tokenHash, { ...record })
+    return true
   }
 
   async find(tokenHash: string): Promise<RefreshTokenRecord | null> {
@@ -29,8 +31,13 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     return true
   }
 
-  async deleteFamily(familyId: string): Promise<void> {
+  async deleteFamily(familyId: string): Promise<FamilyMember[]> {
+    const members: FamilyMember[] = []
+    for (const row of this.#rows.values()) {
+      if (row.familyId === familyId) members.push({ userId: row.userId, accessTokenKey: row.accessTokenKey })
+    }
     this.#deleteWhere((row) => row.familyId === familyId)
+    return members
   }
 
   async deleteFamiliesOfAccessToken(accessTokenHash: string): Promise<void> {

@@ -13,6 +13,12 @@ export interface RefreshTokenRecord {
   userId: string
   /** SHA-256 of the access token issued with this refresh token: a logout names its family. */
   accessTokenHash: string
+  /**
+   * That access token in the words of its strategy (`Strategy.tokenKey`: no secret), so that a
+   * reuse of the family can end it; `null` when the strategy cannot name it, or for rows
+   * written before this was kept.
+   */
+  accessTokenKey: string | null
   /** Unix seconds. */
   createdAt: number
   /** Unix seconds; the token is refused from then on. */
@@ -21,15 +27,27 @@ export interface RefreshTokenRecord {
   usedAt: number | null
 }
 
+/** What ending a family found: the access tokens issued with its refresh tokens. */
+export interface FamilyMember {
+  userId: string
+  accessTokenKey: string | null
+}
+
 export interface RefreshTokenStore {
-  create(record: RefreshTokenRecord): Promise<void>
+  /**
+   * Stores a new row, or returns `false` (storing nothing) when a row of that token hash
+   * exists: a rotation's successor is derived from its predecessor, so a repeated rotation
+   * finds it stored by the first.
+   */
+  create(record: RefreshTokenRecord): Promise<boolean>
   find(tokenHash: string): Promise<RefreshTokenRecord | null>
   /**
    * Marks an unused token used, atomically: of two concurrent calls for one token, exactly
    * one returns `true`.
    */
   consume(tokenHash: string, usedAt: number): Promise<boolean>
-  deleteFamily(familyId: string): Promise<void>
+  /** Deletes a family, returning what its rows named. */
+  deleteFamily(familyId: string): Promise<FamilyMember[]>
   /** Deletes the families that issued this access token (normally one). */
   deleteFamiliesOfAccessToken(accessTokenHash: string): Promise<void>
   /** Deletes every family of a user, except those that issued `keepAccessTokenHash`. */

@@ -25,6 +25,16 @@ export interface TokenRevoker {
 }
 
 /**
+ * What refresh tokens need of the strategy that issues their access tokens (a `Strategy`
+ * satisfies it): a name for an access token that is no secret, and a way to end the token by
+ * that name alone, so that a reused refresh token ends the access tokens of its session.
+ */
+export interface AccessTokenNames {
+  tokenKey?(token: string): string | null
+  revokeTokenKey?(key: string, userId: string): Promise<void>
+}
+
+/**
  * Whether `value` can revoke all of a user's tokens.
  *
  * @example

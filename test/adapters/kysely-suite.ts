@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   EmailCaseCollisionError,
   FieldDefinitionError,
+  KyselyRefreshTokenStore,
   kyselyUserDatabase,
   migrate,
   type FieldDefinitions,
@@ -50,6 +51,23 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       expect(await tableNames(database.raw, database.dialect)).toEqual(
         expect.arrayContaining(['accesstoken', 'fastify_users_migrations', 'oauth_account', 'user']),
       )
+    })
+
+    it('upgrades refresh tokens written before migration 5, which then name no access token', async () => {
+      const { raw } = database
+      await (await database.open()).destroy()
+      await sql.raw('ALTER TABLE fastify_users_refresh_token DROP COLUMN access_token_key').execute(raw)
+      await raw.deleteFrom('fastify_users_migrations').where('version', '>=', 5).execute()
+      const now = Math.floor(Date.now() / 1000)
+      await raw.insertInto('fastify_users_refresh_token').values({
+        token_hash: 'h'.repeat(43), family_id: 'f'.repeat(43), user_id: ADMIN.id, access_token_hash: 'a'.repeat(43),
+        created_at: now, expires_at: now + 60, used_at: null,
+      }).execute()
+      const store = await database.open()
+      const refresh = new KyselyRefreshTokenStore({ db: store.db })
+      expect(await refresh.find('h'.repeat(43))).toMatchObject({ userId: ADMIN.id, accessTokenKey: null })
+      expect(await refresh.deleteFamily('f'.repeat(43))).toEqual([{ userId: ADMIN.id, accessTokenKey: null }])
+      await store.destroy()
     })
 
     it('migrates safely when several processes open the database at once', async () => {

@@ -71,6 +71,7 @@ describe.skipIf(server === null)('mongodb session stores', () => {
       familyId: 'family-a',
       userId: 'user-1',
       accessTokenHash: 'access-a',
+      accessTokenKey: 'jti:access-a',
       createdAt: now(),
       expiresAt: now() + 3600,
       usedAt: null,
@@ -80,7 +81,9 @@ describe.skipIf(server === null)('mongodb session stores', () => {
     it('stores a token and finds it by its hash', async () => {
       const store = new MongoRefreshTokenStore({ db })
       const token = record()
-      await store.create(token)
+      expect(await store.create(token)).toBe(true)
+      expect(await store.find(token.tokenHash)).toEqual(token)
+      expect(await store.create({ ...token, familyId: 'family-b' })).toBe(false)
       expect(await store.find(token.tokenHash)).toEqual(token)
       expect(await store.find('unknown')).toBeNull()
       expect(await store.find({ $ne: null } as never)).toBeNull()
@@ -109,7 +112,7 @@ describe.skipIf(server === null)('mongodb session stores', () => {
       expect(await store.find(b.tokenHash)).toEqual(b)
       expect(await store.find(c.tokenHash)).toBeNull()
       expect(await store.find(other.tokenHash)).toEqual(other)
-      await store.deleteFamily('b')
+      expect(await store.deleteFamily('b')).toEqual([{ userId: 'user-1', accessTokenKey: 'jti:access-a' }])
       expect(await store.find(b.tokenHash)).toBeNull()
     })
 

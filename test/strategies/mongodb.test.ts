@@ -31,7 +31,7 @@ describe('sessions on MongoDB', () => {
     jwt = await buildSessionApp({
       store,
       strategy: new JwtStrategy({ secret: SECRET, lifetimeSeconds: 900, revocation: new MongoRevocationStore({ db: store.db }) }),
-      refresh: { store: new MongoRefreshTokenStore({ db: store.db }), lifetimeSeconds: 86400 },
+      refresh: { store: new MongoRefreshTokenStore({ db: store.db }), lifetimeSeconds: 86400, reuseGraceSeconds: 0 },
     })
   })
   afterAll(async () => {
@@ -85,7 +85,7 @@ describe('sessions on MongoDB', () => {
     expect(await jwt.me(await jwt.token(user, password))).toBe(200)
   })
 
-  it('refresh: rotation, and reuse ending the family', async (ctx) => {
+  it('refresh: rotation, and reuse ending the session, access tokens included', async (ctx) => {
     if (!server) return ctx.skip()
     const { user, password } = await jwt.createUser()
     const issued = (await jwt.login(user, password)).json()
@@ -95,5 +95,7 @@ describe('sessions on MongoDB', () => {
     expect(await jwt.me(rotated.json().access_token)).toBe(200)
     expect((await refresh(issued.refresh_token)).statusCode).toBe(401)
     expect((await refresh(rotated.json().refresh_token)).statusCode).toBe(401)
+    expect(await jwt.me(issued.access_token)).toBe(401)
+    expect(await jwt.me(rotated.json().access_token)).toBe(401)
   })
 })

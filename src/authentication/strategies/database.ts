@@ -9,6 +9,7 @@
  */
 import type { AccessTokenDatabase } from '../../db/types.ts'
 import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
+import { storeUnavailable } from '../../revocation/unavailable.ts'
 import type { UserRecord } from '../../user.ts'
 import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../../opaque-token.ts'
 import type { Strategy, UserLookup } from '../strategy.ts'
@@ -41,22 +42,35 @@ export class DatabaseStrategy implements Strategy, TokenRevoker {
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
     const stored = storedToken(token, this.tokenStorage)
     if (stored === null) return null
-    const record = await this.#db.getByToken(stored, this.lifetimeSeconds)
+    const record = await storeUnavailable(this.#db.getByToken(stored, this.lifetimeSeconds))
     return record === null ? null : users.get(record.user_id)
   }
 
   async writeToken(user: UserRecord): Promise<string> {
     const token = newOpaqueToken()
-    await this.#db.create({ token: storedToken(token, this.tokenStorage)!, user_id: user.id, created_at: new Date() })
+    await storeUnavailable(this.#db.create({ token: storedToken(token, this.tokenStorage)!, user_id: user.id, created_at: new Date() }))
     return token
   }
 
   async destroyToken(token: string): Promise<void> {
     const stored = storedToken(token, this.tokenStorage)
-    if (stored !== null) await this.#db.delete(stored)
+    if (stored !== null) await storeUnavailable(this.#db.delete(stored))
+  }
+
+  /** The row's key when rows hold hashes; `plain` rows hold the token itself, which is a secret. */
+  tokenKey(token: string): string | null {
+    return this.tokenStorage === 'sha256' ? storedToken(token, 'sha256') : null
+  }
+
+  async revokeTokenKey(key: string): Promise<void> {
+    await storeUnavailable(this.#db.delete(key))
   }
 
   async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
+    await storeUnavailable(this.#revokeAll(userId, options))
+  }
+
+  async #revokeAll(userId: string, options: RevokeOptions): Promise<void> {
     const stored = options.except === undefined ? null : storedToken(options.except, this.tokenStorage)
     const kept = stored === null ? null : await this.#db.getByToken(stored, this.lifetimeSeconds)
     await this.#db.deleteAllForUser(userId)

@@ -22,6 +22,7 @@ import { jwtGeneration, jwtRevocationClaims, jwtTokenKey } from '../../revocatio
 import { processRevocationStore } from '../../revocation/memory-store.ts'
 import type { RevokeOptions, TokenRevoker } from '../../revocation/revoker.ts'
 import { isRevoked, type RevocationStore } from '../../revocation/store.ts'
+import { storeUnavailable } from '../../revocation/unavailable.ts'
 import type { JWTPayload } from 'jose'
 
 export interface JwtStrategyOptions {
@@ -59,12 +60,12 @@ export class JwtStrategy implements Strategy, TokenRevoker {
     const id = payload === null ? null : parseId(payload.sub)
     if (id === null) return null
     const key = jwtTokenKey(token, payload!)
-    const [user, state] = await Promise.all([users.get(id), this.revocation.check(id, key)])
+    const [user, state] = await Promise.all([users.get(id), storeUnavailable(this.revocation.check(id, key))])
     return user !== null && !isRevoked(state, jwtGeneration(payload!), key) ? user : null
   }
 
   async writeToken(user: UserRecord): Promise<string> {
-    const claims = jwtRevocationClaims(await this.revocation.generation(user.id))
+    const claims = jwtRevocationClaims(await storeUnavailable(this.revocation.generation(user.id)))
     return signJwt({ sub: user.id, ...claims }, this.keys, { audience: this.tokenAudience, lifetimeSeconds: this.lifetimeSeconds })
   }
 
@@ -72,7 +73,18 @@ export class JwtStrategy implements Strategy, TokenRevoker {
   async destroyToken(token: string): Promise<void> {
     const payload = this.#verify(token)
     if (payload === null) return
-    await this.revocation.deny(jwtTokenKey(token, payload), payload.exp ?? null)
+    await storeUnavailable(this.revocation.deny(jwtTokenKey(token, payload), payload.exp ?? null))
+  }
+
+  tokenKey(token: string): string | null {
+    const payload = this.#verify(token)
+    return payload === null ? null : jwtTokenKey(token, payload)
+  }
+
+  /** Denies the key until any token issued by now has expired. */
+  async revokeTokenKey(key: string): Promise<void> {
+    const expiresAt = this.lifetimeSeconds === null ? null : Math.floor(Date.now() / 1000) + this.lifetimeSeconds
+    await storeUnavailable(this.revocation.deny(key, expiresAt))
   }
 
   /** Bumps the user's generation; `except`, a valid token of the user, stays valid. */
@@ -83,9 +95,9 @@ export class JwtStrategy implements Strategy, TokenRevoker {
     const payload = options.except === undefined ? null : this.#verify(options.except)
     if (payload !== null && parseId(payload.sub) === userId) {
       const key = jwtTokenKey(options.except!, payload)
-      if (!isRevoked(await this.revocation.check(userId, key), jwtGeneration(payload), key)) keep = key
+      if (!isRevoked(await storeUnavailable(this.revocation.check(userId, key)), jwtGeneration(payload), key)) keep = key
     }
-    await this.revocation.bump(userId, keep)
+    await storeUnavailable(this.revocation.bump(userId, keep))
   }
 
   /** The payload of a valid token, or `null`. */

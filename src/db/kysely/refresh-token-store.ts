@@ -1,15 +1,16 @@
 /**
  * Refresh tokens in the SQL database the users live in (table `fastify_users_refresh_token`,
- * migration 4 of the Kysely adapter), shared by every instance on that database. `consume` is
- * one conditional UPDATE, so two instances refreshing the same token at once cannot both win.
+ * migrations 4 and 5 of the Kysely adapter), shared by every instance on that database.
+ * `consume` is one conditional UPDATE, so two instances refreshing the same token at once
+ * cannot both win, and `create` one INSERT that skips an existing token hash.
  */
-import type { Kysely } from 'kysely'
-import type { RefreshTokenRecord, RefreshTokenStore } from '../../refresh/store.ts'
+import { MysqlAdapter, type Kysely } from 'kysely'
+import type { FamilyMember, RefreshTokenRecord, RefreshTokenStore } from '../../refresh/store.ts'
 
 export const REFRESH_TOKEN_TABLE = 'fastify_users_refresh_token'
 
 export interface KyselyRefreshTokenStoreOptions {
-  /** The users database (`store.db` of a Kysely user store), migrated to version 4 or later. */
+  /** The users database (`store.db` of a Kysely user store), migrated to version 5 or later. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>
 }
@@ -22,24 +23,29 @@ export interface KyselyRefreshTokenStoreOptions {
 export class KyselyRefreshTokenStore implements RefreshTokenStore {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly #db: Kysely<any>
+  readonly #mysql: boolean
 
   constructor(options: KyselyRefreshTokenStoreOptions) {
     this.#db = options.db.withoutPlugins()
+    this.#mysql = this.#db.getExecutor().adapter instanceof MysqlAdapter
   }
 
-  async create(record: RefreshTokenRecord): Promise<void> {
-    await this.#db
+  async create(record: RefreshTokenRecord): Promise<boolean> {
+    const insert = this.#db
       .insertInto(REFRESH_TOKEN_TABLE)
       .values({
         token_hash: record.tokenHash,
         family_id: record.familyId,
         user_id: record.userId,
         access_token_hash: record.accessTokenHash,
+        access_token_key: record.accessTokenKey,
         created_at: record.createdAt,
         expires_at: record.expiresAt,
         used_at: record.usedAt,
       })
-      .execute()
+    // `INSERT … ON CONFLICT DO NOTHING` on SQLite and PostgreSQL, `INSERT IGNORE` on MySQL.
+    const result = await (this.#mysql ? insert.ignore() : insert.onConflict((oc) => oc.column('token_hash').doNothing())).executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
   }
 
   async find(tokenHash: string): Promise<RefreshTokenRecord | null> {
@@ -50,6 +56,7 @@ export class KyselyRefreshTokenStore implements RefreshTokenStore {
       familyId: String(row.family_id),
       userId: String(row.user_id),
       accessTokenHash: String(row.access_token_hash),
+      accessTokenKey: row.access_token_key == null ? null : String(row.access_token_key),
       createdAt: Number(row.created_at),
       expiresAt: Number(row.expires_at),
       usedAt: row.used_at == null ? null : Number(row.used_at),
@@ -66,8 +73,14 @@ export class KyselyRefreshTokenStore implements RefreshTokenStore {
     return Number(result.numUpdatedRows) === 1
   }
 
-  async deleteFamily(familyId: string): Promise<void> {
+  async deleteFamily(familyId: string): Promise<FamilyMember[]> {
+    const rows = await this.#db
+      .selectFrom(REFRESH_TOKEN_TABLE)
+      .select(['user_id', 'access_token_key'])
+      .where('family_id', '=', familyId)
+      .execute()
     await this.#db.deleteFrom(REFRESH_TOKEN_TABLE).where('family_id', '=', familyId).execute()
+    return rows.map((row) => ({ userId: String(row.user_id), accessTokenKey: row.access_token_key == null ? null : String(row.access_token_key) }))
   }
 
   async deleteFamiliesOfAccessToken(accessTokenHash: string): Promise<void> {

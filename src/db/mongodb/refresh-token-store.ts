@@ -6,7 +6,8 @@
  * on `expires_at` (made by `migrate()`) deletes expired tokens.
  */
 import type { Collection, Db } from 'mongodb'
-import type { RefreshTokenRecord, RefreshTokenStore } from '../../refresh/store.ts'
+import type { FamilyMember, RefreshTokenRecord, RefreshTokenStore } from '../../refresh/store.ts'
+import { duplicateKey } from './duplicate-key.ts'
 
 export const REFRESH_TOKEN_COLLECTION = 'fastify_users_refresh_token'
 
@@ -15,6 +16,8 @@ interface RefreshTokenDocument {
   family_id: string
   user_id: string
   access_token_hash: string
+  /** Absent in documents written before it was kept. */
+  access_token_key?: string | null
   created_at: Date
   expires_at: Date
   used_at: Date | null
@@ -37,12 +40,23 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
     this.#tokens = options.db.collection<RefreshTokenDocument>(REFRESH_TOKEN_COLLECTION)
   }
 
-  async create(record: RefreshTokenRecord): Promise<void> {
+  async create(record: RefreshTokenRecord): Promise<boolean> {
+    try {
+      await this.#insert(record)
+      return true
+    } catch (error) {
+      if (duplicateKey(error) === null) throw error
+      return false
+    }
+  }
+
+  async #insert(record: RefreshTokenRecord): Promise<void> {
     await this.#tokens.insertOne({
       _id: record.tokenHash,
       family_id: record.familyId,
       user_id: record.userId,
       access_token_hash: record.accessTokenHash,
+      access_token_key: record.accessTokenKey,
       created_at: fromSeconds(record.createdAt),
       expires_at: fromSeconds(record.expiresAt),
       used_at: record.usedAt === null ? null : fromSeconds(record.usedAt),
@@ -58,6 +72,7 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
       familyId: document.family_id,
       userId: document.user_id,
       accessTokenHash: document.access_token_hash,
+      accessTokenKey: document.access_token_key ?? null,
       createdAt: toSeconds(document.created_at),
       expiresAt: toSeconds(document.expires_at),
       usedAt: document.used_at === null ? null : toSeconds(document.used_at),
@@ -73,9 +88,13 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
     return result.modifiedCount === 1
   }
 
-  async deleteFamily(familyId: string): Promise<void> {
-    if (typeof familyId !== 'string') return
+  async deleteFamily(familyId: string): Promise<FamilyMember[]> {
+    if (typeof familyId !== 'string') return []
+    const documents = await this.#tokens
+      .find({ family_id: { $eq: familyId } }, { projection: { user_id: 1, access_token_key: 1 } })
+      .toArray()
     await this.#tokens.deleteMany({ family_id: { $eq: familyId } })
+    return documents.map((document) => ({ userId: document.user_id, accessTokenKey: document.access_token_key ?? null }))
   }
 
   async deleteFamiliesOfAccessToken(accessTokenHash: string): Promise<void> {
