@@ -30,7 +30,7 @@ export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
-export { PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
+export { normalizePassword, PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
 export {
   defaultPasswordPolicy,
   MIN_PASSWORD_LENGTH,
@@ -44,6 +44,7 @@ export type { RateLimitStore, WindowCounts } from './security/rate-limit-store.t
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './security/memory-store.ts'
 export { SlidingWindowLimiter, type RateLimitRule, type LimitVerdict } from './security/sliding-window.ts'
 export { LoginThrottle, DEFAULT_LOGIN_BACKOFF } from './security/login-throttle.ts'
+export { MailThrottle, DEFAULT_MAIL_THROTTLE, type MailKind, type MailThrottleOptions } from './security/mail-throttle.ts'
 export { backoffDelay, type BackoffPolicy, type AttemptVerdict } from './security/backoff.ts'
 export { clientAddressKey } from './security/client-address.ts'
 export { isCrossSiteRequest, parseAllowedOrigins, type CrossSiteRequest } from './security/cross-site.ts'

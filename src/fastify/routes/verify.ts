@@ -24,6 +24,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
     }, async (request, reply) => {
       const { email } = request.body as { email: string }
       runAfterResponse(request, 'request-verify-token', async () => {
+        if (!(await context.security.mailAllowed('request-verify-token', email, request))) return
         const user = await manager.getByEmail(email)
         if (user?.is_active && !user.is_verified) await manager.requestVerify(user, request)
       })

@@ -5,6 +5,7 @@
  * passes twice in a row), and far below what a guessing or flooding script needs.
  */
 import type { BackoffPolicy } from '../../security/backoff.ts'
+import type { MailThrottleOptions } from '../../security/mail-throttle.ts'
 import type { RateLimitStore } from '../../security/rate-limit-store.ts'
 import type { RateLimitRule } from '../../security/sliding-window.ts'
 
@@ -30,6 +31,11 @@ export interface SecurityOptions {
   rateLimit?: false | Partial<Record<ProtectedAction, RateLimitRule | false>>
   /** Failed-login throttling per submitted email (see `DEFAULT_LOGIN_BACKOFF`); `false` turns it off. */
   loginThrottle?: false | Partial<BackoffPolicy>
+  /**
+   * Reset-password and verification mails per recipient and per client address (see
+   * `DEFAULT_MAIL_THROTTLE`), silently: the routes answer 202 either way. `false` turns it off.
+   */
+  mailThrottle?: false | MailThrottleOptions
   /**
    * The CSRF check of cookie-authenticated requests: a state-changing request whose `Origin`
    * (or `Sec-Fetch-Site`) shows another site than the server's own host or these origins is

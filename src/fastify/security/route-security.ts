@@ -21,6 +21,7 @@ import { ErrorCode } from '../../errors.ts'
 import { clientAddressKey } from '../../security/client-address.ts'
 import { parseAllowedOrigins } from '../../security/cross-site.ts'
 import { LoginThrottle } from '../../security/login-throttle.ts'
+import { MailThrottle, type MailKind } from '../../security/mail-throttle.ts'
 import { MemoryRateLimitStore } from '../../security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../security/sliding-window.ts'
 import type { Authenticate } from '../guard.ts'
@@ -41,6 +42,8 @@ export interface RouteSecurity {
   guardAuthenticate(authenticate: Authenticate, backends: AuthenticationBackend[]): Authenticate
   /** A password reset succeeded: the account's failed logins are forgotten. */
   passwordReset(email: string): Promise<void>
+  /** Counts a request for a `kind` mail to `email`; false when the mail must not be sent. */
+  mailAllowed(kind: MailKind, email: string, request: FastifyRequest): Promise<boolean>
 }
 
 /** Sends 429 with `Retry-After`. */
@@ -57,6 +60,7 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
   const store = options.store ?? new MemoryRateLimitStore()
   const limiter = new SlidingWindowLimiter(store)
   const throttle = options.loginThrottle === false ? null : new LoginThrottle(store, options.loginThrottle)
+  const mails = options.mailThrottle === false ? null : new MailThrottle(store, options.mailThrottle)
   const allowedOrigins = options.csrf === false ? null : parseAllowedOrigins(options.csrf?.allowedOrigins ?? [])
 
   function addressLimit(action: ProtectedAction): onRequestAsyncHookHandler | null {
@@ -99,6 +103,9 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
     },
     async passwordReset(email) {
       await throttle?.succeeded(email)
+    },
+    async mailAllowed(kind, email, request) {
+      return mails === null || mails.allow(kind, email, request.ip ?? '')
     },
   }
 }
