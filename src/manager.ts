@@ -11,7 +11,7 @@ import { parseId } from './id.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from './jwt/keys.ts'
 import { signJwt } from './jwt/sign.ts'
 import { verifyJwt } from './jwt/verify.ts'
-import { PasswordHelper, type PasswordHasher } from './password.ts'
+import { normalizePassword, PasswordHelper, type PasswordHasher } from './password.ts'
 import { defaultPasswordPolicy, type PasswordPolicy, type PasswordPolicyUser } from './password-policy.ts'
 import { fingerprintMatches, passwordFingerprint, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE } from './tokens.ts'
 import type { RevokeOptions, TokenRevoker } from './revocation/revoker.ts'
@@ -143,6 +143,9 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     const user = await this.db.getByEmail(credentials.username)
     if (!user) {
       await this.passwordHelper.hash(credentials.password)
+      // A known user's wrong password that is not in NFKC form costs two verifications (the
+      // normalised form, then the raw one for a legacy hash): so does an unknown user's.
+      if (normalizePassword(credentials.password) !== credentials.password) await this.passwordHelper.hash(credentials.password)
       return null
     }
     const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(credentials.password, user.hashed_password)
