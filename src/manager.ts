@@ -140,7 +140,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    * hash in an unknown format.
    */
   async authenticate(credentials: Credentials): Promise<U | null> {
-    const user = await this.db.getByEmail(credentials.username)
+    const user = await this.#userOfLogin(credentials.username)
     if (!user) {
       await this.passwordHelper.hash(credentials.password)
       // A known user's wrong password that is not in NFKC form costs two verifications (the
@@ -279,6 +279,17 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    */
   async revokeAllTokens(user: U, options: RevokeOptions = {}): Promise<void> {
     for (const revoker of this.#options.tokenRevokers ?? []) await revoker.revokeAllTokens(user.id, options)
+  }
+
+  /**
+   * The user a login names. Addresses are stored NFKC-normalised (see `normalizeEmail`), so a
+   * username typed in compatibility forms (full-width, as some input methods type it) is looked
+   * up in that form too; the address as typed comes first, for accounts stored before.
+   */
+  async #userOfLogin(username: string): Promise<U | null> {
+    const user = await this.db.getByEmail(username)
+    const normalized = username.normalize('NFKC')
+    return user ?? (normalized === username ? null : this.db.getByEmail(normalized))
   }
 
   #decode(token: string, keys: JwtKeys, audience: string, bad: UsersError): Record<string, unknown> {

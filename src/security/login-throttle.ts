@@ -54,5 +54,6 @@ export class LoginThrottle {
 }
 
 function throttleKey(email: string): string {
-  return `login:${createHash('sha256').update(foldEmail(email)).digest('base64url')}`
+  // NFKC as well, as login looks the address up: `ａlice` must not be a fresh count for `alice`.
+  return `login:${createHash('sha256').update(foldEmail(email.normalize('NFKC'))).digest('base64url')}`
 }

@@ -63,7 +63,7 @@ export class MailThrottle {
     }
     if (this.#perEmail !== null) {
       // Folded as the database compares emails, and hashed: a shared store never holds addresses.
-      const key = createHash('sha256').update(foldEmail(email)).digest('base64url')
+      const key = createHash('sha256').update(foldEmail(email.normalize('NFKC'))).digest('base64url')
       const verdict = await this.#limiter.hit(`mail:${kind}:email:${key}`, this.#perEmail)
       allowed &&= verdict.allowed
     }
