@@ -32,10 +32,12 @@ export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUp
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
 export { normalizePassword, PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
 export {
+  createPasswordPolicy,
   defaultPasswordPolicy,
   MIN_PASSWORD_LENGTH,
   MAX_PASSWORD_LENGTH,
   type PasswordPolicy,
+  type PasswordPolicyOptions,
   type PasswordPolicyUser,
 } from './password-policy.ts'
 export { isCommonPassword } from './common-passwords/index.ts'
