@@ -3,7 +3,7 @@
  * no knowledge of HTTP. Routes call one method each; an error a client caused is thrown as a
  * `UsersError` carrying the wire code of the operation at hand.
  */
-import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError, UsersError } from './errors.ts'
+import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError, UnknownHashError, UsersError } from './errors.ts'
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
@@ -52,6 +52,8 @@ export interface UserCreateInput {
 export interface UserUpdateInput {
   email?: string
   password?: string | null
+  /** The user's password, to re-authenticate a change (`PATCH /users/me`); never stored. */
+  current_password?: string
   is_active?: boolean
   is_superuser?: boolean
   is_verified?: boolean
@@ -161,6 +163,20 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     return (await this.passwordHelper.verifyAndUpdate(credentials.password, current.hashed_password)).verified ? current : null
   }
 
+  /**
+   * Whether `password` is the user's current password (a re-authentication before a sensitive
+   * change). A stored hash in an unknown format matches nothing. The hash is not upgraded here:
+   * the next login does that.
+   */
+  async verifyPassword(user: U, password: string): Promise<boolean> {
+    try {
+      return (await this.passwordHelper.verifyAndUpdate(password, user.hashed_password)).verified
+    } catch (error) {
+      if (error instanceof UnknownHashError) return false
+      throw error
+    }
+  }
+
   /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
   async forgotPassword(user: U, request?: R): Promise<string> {
     const token = await signJwt(
@@ -230,6 +246,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   async update(user: U, input: UserUpdateInput, options: { safe?: boolean; request?: R } = {}): Promise<U> {
     const changes = (options.safe ? withoutPrivileged(input) : { ...input }) as UserUpdateInput
     delete changes.id
+    // A re-authentication, checked by the route; never a field to store.
+    delete changes.current_password
     const data: Record<string, unknown> = {}
     const updated: Record<string, unknown> = {}
     const { password, email, ...rest } = changes

@@ -17,6 +17,7 @@ import {
   type FastifyUsers,
   type FastifyUsersOptions,
   type UserRecord,
+  type UsersRoutesOptions,
 } from '../../src/index.ts'
 import { sqliteUserDatabase, type KyselyUserStore } from '../../src/db/kysely/index.ts'
 import { FAST_HASHING, SECRET, uniqueEmail } from '../support/app.ts'
@@ -26,6 +27,8 @@ export interface SecureAppOptions {
   manager?: Partial<FastifyUsersOptions['manager']>
   /** Fastify's own options (trustProxy, router options, logger). */
   server?: FastifyServerOptions
+  /** Options of the users routes. */
+  usersRoutes?: UsersRoutesOptions
 }
 
 export interface SecureApp {
@@ -54,7 +57,7 @@ export async function buildSecureApp(options: SecureAppOptions = {}): Promise<Se
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes(), { prefix: '/users' })
+  await app.register(users.usersRoutes(options.usersRoutes), { prefix: '/users' })
   await app.ready()
   return {
     app,

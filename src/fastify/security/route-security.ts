@@ -42,6 +42,12 @@ export interface RouteSecurity {
   guardAuthenticate(authenticate: Authenticate, backends: AuthenticationBackend[]): Authenticate
   /** A password reset succeeded: the account's failed logins are forgotten. */
   passwordReset(email: string): Promise<void>
+  /**
+   * A password check outside login (the current password of `PATCH /users/me`), counted by the
+   * login throttle of `email` like a login: refused while the email must wait, else whether
+   * `verify` said yes (a yes forgets the failures).
+   */
+  throttledPasswordCheck(email: string, verify: () => Promise<boolean>): Promise<{ allowed: false; retryAfterSeconds: number } | { allowed: true; verified: boolean }>
   /** Counts a request for a `kind` mail to `email`; false when the mail must not be sent. */
   mailAllowed(kind: MailKind, email: string, request: FastifyRequest): Promise<boolean>
 }
@@ -103,6 +109,14 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
     },
     async passwordReset(email) {
       await throttle?.succeeded(email)
+    },
+    async throttledPasswordCheck(email, verify) {
+      if (throttle === null) return { allowed: true, verified: await verify() }
+      const verdict = await throttle.attempt(email)
+      if (!verdict.allowed) return { allowed: false, retryAfterSeconds: verdict.retryAfterMs / 1000 }
+      const verified = await verify()
+      if (verified) await throttle.succeeded(email)
+      return { allowed: true, verified }
     },
     async mailAllowed(kind, email, request) {
       return mails === null || mails.allow(kind, email, request.ip ?? '')
