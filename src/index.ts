@@ -42,6 +42,7 @@ export {
 } from './password-policy.ts'
 export { isCommonPassword } from './common-passwords/index.ts'
 export { DEFAULT_RATE_LIMITS, type SecurityOptions, type ProtectedAction } from './fastify/security/options.ts'
+export { DEFAULT_MAX_JSON_DEPTH } from './fastify/security/body-parsing.ts'
 export type { RateLimitStore, WindowCounts } from './security/rate-limit-store.ts'
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './security/memory-store.ts'
 export { SlidingWindowLimiter, type RateLimitRule, type LimitVerdict } from './security/sliding-window.ts'

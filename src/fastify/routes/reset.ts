@@ -14,7 +14,7 @@ import { runAfterResponse } from '../after-response.ts'
 export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager } = context
   return async function resetPasswordPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     app.post('/forgot-password', {
       schema: {
         operationId: 'reset:forgot_password',

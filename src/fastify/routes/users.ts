@@ -53,7 +53,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   }
 
   return async function usersPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     const common = { tags: ['users'], security }
 
     app.get('/me', {

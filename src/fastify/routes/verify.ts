@@ -11,7 +11,7 @@ import { EmailBody, ErrorResponse, NullResponse, TokenBody } from '../schemas.ts
 export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager, schemas } = context
   return async function verifyPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     app.post('/request-verify-token', {
       schema: {
         operationId: 'verify:request-token',

@@ -42,6 +42,11 @@ export interface SecurityOptions {
    * refused with 403. `false` turns it off.
    */
   csrf?: false | { allowedOrigins?: string[] }
+  /**
+   * Levels of arrays and objects a JSON body may nest (default 32, `DEFAULT_MAX_JSON_DEPTH`);
+   * a deeper body is a 422 before it is parsed.
+   */
+  maxJsonDepth?: number
 }
 
 /** Per client address, per minute. */

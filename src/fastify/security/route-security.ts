@@ -25,6 +25,7 @@ import { MailThrottle, type MailKind } from '../../security/mail-throttle.ts'
 import { MemoryRateLimitStore } from '../../security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../security/sliding-window.ts'
 import type { Authenticate } from '../guard.ts'
+import { DEFAULT_MAX_JSON_DEPTH } from './body-parsing.ts'
 import { refuseCrossSiteCookies, refuseCrossSiteLogin, usesCookies } from './cross-site-cookies.ts'
 import { rateLimitRule, type ProtectedAction, type SecurityOptions } from './options.ts'
 
@@ -36,6 +37,8 @@ export interface RouteHooks {
 }
 
 export interface RouteSecurity {
+  /** Levels of arrays and objects a JSON body may nest (`security.maxJsonDepth`). */
+  readonly maxJsonDepth: number
   /** The hooks of `action`'s route; `backend` is the login route's own backend. */
   routeHooks(action: ProtectedAction, backend?: AuthenticationBackend): RouteHooks
   /** The authenticator, with cookie authentication refused on cross-site requests. */
@@ -95,7 +98,10 @@ export function createRouteSecurity(options: SecurityOptions = {}): RouteSecurit
     }
   }
 
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH
+  if (!(Number.isInteger(maxJsonDepth) && maxJsonDepth >= 1)) throw new TypeError('security.maxJsonDepth must be a whole number of at least 1')
   return {
+    maxJsonDepth,
     routeHooks(action, backend) {
       const onRequest: onRequestAsyncHookHandler[] = []
       const limit = addressLimit(action)
