@@ -1,6 +1,7 @@
 // Logs in every user of ../shared/fixtures/fastapi-users-mixed.json against a server started
 // on a copy of the fixture database, then checks that every bcrypt and old-parameter argon2id
-// hash was replaced by a current argon2id hash and that the new hashes log in too.
+// hash was replaced by a current argon2id hash and that the new hashes log in too. The NFD
+// spelling of a non-ASCII password logs in as well (fastify-users normalises passwords to NFKC).
 // Usage: BASE_URL=http://127.0.0.1:PORT node .ci/fixture-logins.mjs <fixture.json> <copy.db>
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -36,8 +37,9 @@ async function check(name, fn) {
 for (const user of fixture.users) {
   await check(`${user.email}: ${user.expected_login}`, async () => {
     if (user.password_nfd_rejected) {
+      // FastAPI Users refuses the NFD spelling; fastify-users normalises (deliberate difference 12).
       const nfd = await login(user.email, user.password.normalize('NFD'))
-      assert.deepEqual(nfd, { status: 400, body: { detail: 'LOGIN_BAD_CREDENTIALS' } }, 'NFD spelling must fail')
+      assert.equal(nfd.status, user.is_active ? 200 : 400, 'the NFD spelling logs in too')
     }
     const res = await login(user.email.toLowerCase() === user.email ? user.email : user.email.toLowerCase(), user.password)
     if (user.is_active) {

@@ -10,10 +10,17 @@
  * UTF-8 octets in all. Refused, as email-validator refuses them by default: quoted local parts,
  * IP literals, comments, spaces, control and format characters.
  *
- * Stored form (email-validator's `normalized`): the local part as given, apart from NFC
+ * Stored form (email-validator's `normalized`): the local part as given, apart from Unicode
  * normalisation and RFC 2142 role names (`Postmaster` → `postmaster`); the domain lower-cased,
  * in its Unicode form: `King.Arthur@Camelot.BT` → `King.Arthur@camelot.bt`,
  * `a@XN--BCHER-KVA.de` → `a@bücher.de`.
+ *
+ * One step beyond email-validator: the whole address is NFKC-normalised before it is checked
+ * (email-validator applies NFC to the local part), so that compatibility forms are the address
+ * they look like: `ａlice@example.com` (full-width a) is `alice@example.com`, registers as it and
+ * collides with it, instead of becoming a second account that looks identical to a person.
+ * ASCII addresses are unchanged. Look-alikes from other scripts (Cyrillic `а`, Greek `ο`) are
+ * other characters, and stay other addresses (SECURITY.md, "Look-alike addresses").
  */
 import { domainToASCII, domainToUnicode } from 'node:url'
 
@@ -59,11 +66,12 @@ const ROLE_MAILBOXES = new Set(['info', 'marketing', 'sales', 'support', 'abuse'
  * normalizeEmail('King.Arthur@Camelot.BT') // 'King.Arthur@camelot.bt'
  * normalizeEmail('"Bob" <bob@example.com>') // 'bob@example.com'
  * normalizeEmail('bob@localhost') // null
+ * normalizeEmail('ａlice@example.com') // 'alice@example.com'
  */
 export function normalizeEmail(input: string): string | null {
   if (typeof input !== 'string') return null
   if (input.length > PYDANTIC_MAX_LENGTH && [...input].length > PYDANTIC_MAX_LENGTH) return null
-  const address = (DISPLAY_NAME_FORM.exec(input)?.[1] ?? input).replace(SURROUNDING_WS, '')
+  const address = (DISPLAY_NAME_FORM.exec(input)?.[1] ?? input).replace(SURROUNDING_WS, '').normalize('NFKC')
 
   const at = address.indexOf('@')
   if (at === -1) return null

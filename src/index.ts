@@ -31,20 +31,24 @@ export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
-export { PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
+export { normalizePassword, PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
 export {
+  createPasswordPolicy,
   defaultPasswordPolicy,
   MIN_PASSWORD_LENGTH,
   MAX_PASSWORD_LENGTH,
   type PasswordPolicy,
+  type PasswordPolicyOptions,
   type PasswordPolicyUser,
 } from './password-policy.ts'
 export { isCommonPassword } from './common-passwords/index.ts'
 export { DEFAULT_RATE_LIMITS, type SecurityOptions, type ProtectedAction, type TrustedDevicesOptions } from './fastify/security/options.ts'
+export { DEFAULT_MAX_JSON_DEPTH } from './fastify/security/body-parsing.ts'
 export type { RateLimitStore, WindowCounts } from './security/rate-limit-store.ts'
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './security/memory-store.ts'
 export { SlidingWindowLimiter, type RateLimitRule, type LimitVerdict } from './security/sliding-window.ts'
 export { LoginThrottle, DEFAULT_LOGIN_BACKOFF, DEFAULT_DEVICE_BACKOFF, type LoginThrottleOptions, type LoginAttempt } from './security/login-throttle.ts'
+export { MailThrottle, DEFAULT_MAIL_THROTTLE, type MailKind, type MailThrottleOptions } from './security/mail-throttle.ts'
 export { DeviceProofs, type DeviceProofsOptions } from './security/device-proof.ts'
 export { backoffDelay, type BackoffPolicy, type AttemptVerdict, type AttemptUndo } from './security/backoff.ts'
 export { clientAddressKey } from './security/client-address.ts'

@@ -3,7 +3,7 @@
  * no knowledge of HTTP. Routes call one method each; an error a client caused is thrown as a
  * `UsersError` carrying the wire code of the operation at hand.
  */
-import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError, UsersError } from './errors.ts'
+import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError, UnknownHashError, UsersError } from './errors.ts'
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
@@ -11,7 +11,7 @@ import { parseId } from './id.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from './jwt/keys.ts'
 import { signJwt } from './jwt/sign.ts'
 import { verifyJwt } from './jwt/verify.ts'
-import { PasswordHelper, type PasswordHasher } from './password.ts'
+import { normalizePassword, PasswordHelper, type PasswordHasher } from './password.ts'
 import { defaultPasswordPolicy, type PasswordPolicy, type PasswordPolicyUser } from './password-policy.ts'
 import { fingerprintMatches, passwordFingerprint, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE } from './tokens.ts'
 import type { RevokeOptions, TokenRevoker } from './revocation/revoker.ts'
@@ -68,6 +68,8 @@ export interface UserCreateInput {
 export interface UserUpdateInput {
   email?: string
   password?: string | null
+  /** The user's password, to re-authenticate a change (`PATCH /users/me`); never stored. */
+  current_password?: string
   is_active?: boolean
   is_superuser?: boolean
   is_verified?: boolean
@@ -156,9 +158,12 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    * hash in an unknown format.
    */
   async authenticate(credentials: Credentials): Promise<U | null> {
-    const user = await this.db.getByEmail(credentials.username)
+    const user = await this.#userOfLogin(credentials.username)
     if (!user) {
       await this.passwordHelper.hash(credentials.password)
+      // A known user's wrong password that is not in NFKC form costs two verifications (the
+      // normalised form, then the raw one for a legacy hash): so does an unknown user's.
+      if (normalizePassword(credentials.password) !== credentials.password) await this.passwordHelper.hash(credentials.password)
       return null
     }
     const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(credentials.password, user.hashed_password)
@@ -172,6 +177,20 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     const current = await this.db.get(user.id)
     if (current === null) return null
     return (await this.passwordHelper.verifyAndUpdate(credentials.password, current.hashed_password)).verified ? current : null
+  }
+
+  /**
+   * Whether `password` is the user's current password (a re-authentication before a sensitive
+   * change). A stored hash in an unknown format matches nothing. The hash is not upgraded here:
+   * the next login does that.
+   */
+  async verifyPassword(user: U, password: string): Promise<boolean> {
+    try {
+      return (await this.passwordHelper.verifyAndUpdate(password, user.hashed_password)).verified
+    } catch (error) {
+      if (error instanceof UnknownHashError) return false
+      throw error
+    }
   }
 
   /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
@@ -244,6 +263,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   async update(user: U, input: UserUpdateInput, options: UserUpdateOptions<R> = {}): Promise<U> {
     const changes = (options.safe ? withoutPrivileged(input) : { ...input }) as UserUpdateInput
     delete changes.id
+    // A re-authentication, checked by the route; never a field to store.
+    delete changes.current_password
     const data: Record<string, unknown> = {}
     const updated: Record<string, unknown> = {}
     const { password, email, ...rest } = changes
@@ -296,6 +317,17 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    */
   async revokeAllTokens(user: U, options: RevokeOptions = {}): Promise<void> {
     for (const revoker of this.#options.tokenRevokers ?? []) await revoker.revokeAllTokens(user.id, options)
+  }
+
+  /**
+   * The user a login names. Addresses are stored NFKC-normalised (see `normalizeEmail`), so a
+   * username typed in compatibility forms (full-width, as some input methods type it) is looked
+   * up in that form too; the address as typed comes first, for accounts stored before.
+   */
+  async #userOfLogin(username: string): Promise<U | null> {
+    const user = await this.db.getByEmail(username)
+    const normalized = username.normalize('NFKC')
+    return user ?? (normalized === username ? null : this.db.getByEmail(normalized))
   }
 
   #decode(token: string, keys: JwtKeys, audience: string, bad: UsersError): Record<string, unknown> {

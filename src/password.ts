@@ -11,8 +11,11 @@
  * - A successful verification returns a new argon2id hash whenever the stored one is not an
  *   argon2id hash of the current parameters, so old hashes migrate at login (CONTRACT §9.5).
  *   Bcrypt is never written, so a bcrypt match always comes with a new hash.
- * - Passwords are hashed as their UTF-8 bytes, without Unicode normalisation: that is how
- *   FastAPI Users hashed them, so the NFC spelling it stored keeps working (and NFD does not).
+ * - Passwords are NFKC-normalised, then hashed as their UTF-8 bytes (NIST SP 800-63B 5.1.1.2:
+ *   verifiers SHOULD normalise), so `Café` typed composed or decomposed, or `ﬁ` typed as a
+ *   ligature, is one password. FastAPI Users hashed the raw text: when the typed password is
+ *   not in NFKC form, its raw form is tried too, and a match comes with a new hash of the
+ *   normalised form (CONTRACT, deliberate difference 12).
  * - Bcrypt reads only the first 72 bytes of a password. That is the algorithm's definition and
  *   what passlib and pwdlib verified, so it is kept for verification; the argon2id hash written
  *   after such a login covers the whole password as submitted.
@@ -116,21 +119,28 @@ export class PasswordHelper implements PasswordHasher {
       outputLen: OUTPUT_BYTES,
       salt: randomBytes(SALT_BYTES),
     }
-    return this.#slots.run(() => argon2Hash(utf8(password), options))
+    return this.#slots.run(() => argon2Hash(utf8(normalizePassword(password)), options))
   }
 
   async verifyAndUpdate(password: string, hash: string): Promise<{ verified: boolean; updatedHash: string | null }> {
     // A database may hand back anything, `null` included; that is an unknown format, not a crash.
     if (typeof hash !== 'string') throw new UnknownHashError()
-    const { verified, current } = hash.startsWith('$argon2id$')
-      ? await this.#verifyArgon2id(password, hash)
-      : { verified: await this.#slots.run(() => verifyBcrypt(password, hash)), current: false }
-    const updatedHash = verified && !current ? await this.hash(password) : null
-    return { verified, updatedHash }
+    const normalized = normalizePassword(password)
+    let result = await this.#verify(normalized, hash)
+    // A legacy hash of the raw text (FastAPI Users did not normalise) matches only the raw form,
+    // and is then replaced by a hash of the normalised one.
+    if (!result.verified && normalized !== password) result = { ...(await this.#verify(password, hash)), current: false }
+    const updatedHash = result.verified && !result.current ? await this.hash(password) : null
+    return { verified: result.verified, updatedHash }
   }
 
   generate(): string {
     return randomBytes(32).toString('base64url')
+  }
+
+  async #verify(password: string, hash: string): Promise<{ verified: boolean; current: boolean }> {
+    if (hash.startsWith('$argon2id$')) return this.#verifyArgon2id(password, hash)
+    return { verified: await this.#slots.run(() => verifyBcrypt(password, hash)), current: false }
   }
 
   async #verifyArgon2id(password: string, hash: string): Promise<{ verified: boolean; current: boolean }> {
@@ -193,6 +203,18 @@ function sharedSlots(): HashingSlots {
   const poolSize = Number.isInteger(pool) && pool >= 1 ? Math.min(pool, 1024) : 4
   shared ??= new HashingSlots(Math.max(1, Math.min(availableParallelism(), poolSize)))
   return shared
+}
+
+/**
+ * The form a password is hashed in: NFKC, so that every spelling of the same text is one
+ * password (NIST SP 800-63B 5.1.1.2).
+ *
+ * @example
+ * normalizePassword('Cafe\u0301') === normalizePassword('Caf\u00e9') // true
+ * normalizePassword('\ufb01le') // 'file'
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC')
 }
 
 function utf8(password: string): Buffer {

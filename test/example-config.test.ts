@@ -154,7 +154,7 @@ describe('buildApp', () => {
 
 describe('the example server log', () => {
   it('never shows a token in production, and shows it in development', async () => {
-    const production = await runServer({ NODE_ENV: 'production' })
+    const production = await runServer({ NODE_ENV: 'production', OUTBOX_FILE_IN_PRODUCTION: 'true' })
     expect(production.log).toMatch(/Server listening at/)
     for (const token of production.tokens) expect(production.log).not.toContain(token)
 

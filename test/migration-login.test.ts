@@ -47,13 +47,10 @@ describe('logging in the users of a FastAPI Users database', () => {
     expect(users.filter((u) => u.hashed_password.startsWith('$argon2id$v=19$m=65536,t=3,p=4$')).length).toBeGreaterThanOrEqual(4)
   })
 
-  it('refuses the NFD spelling of a non-ASCII password, and the 72-byte prefix of an argon2id one, without rehashing', async () => {
-    for (const email of ['unicode-bcrypt@example.com', 'unicode-argon2@example.com']) {
-      expect((await login(email, UNICODE_NFD)).json(), email).toEqual({ detail: 'LOGIN_BAD_CREDENTIALS' })
-      expect(await storedHash(user(email))).toBe(user(email).hashed_password)
-    }
+  it('refuses the 72-byte prefix of an argon2id password, without rehashing', async () => {
     const prefix = Buffer.from(LONG_PASSWORD).subarray(0, 72).toString()
     expect((await login('long-argon2@example.com', prefix)).statusCode).toBe(400)
+    expect(await storedHash(user('long-argon2@example.com'))).toBe(user('long-argon2@example.com').hashed_password)
   })
 
   it('logs every active user in, and rehashes each to the OWASP parameters', async () => {
@@ -84,10 +81,11 @@ describe('logging in the users of a FastAPI Users database', () => {
     }
   })
 
-  it('matches a Mixed.Case email in any case, and keeps the NFD spelling and the 72-byte prefix out', async () => {
+  it('matches a Mixed.Case email in any case, lets the NFD spelling in (deliberate difference 12), keeps the 72-byte prefix out', async () => {
     const mixed = user('Mixed.Case@example.com')
     expect((await login('MIXED.CASE@EXAMPLE.COM', mixed.password)).statusCode).toBe(200)
-    expect((await login('unicode-argon2@example.com', UNICODE_NFD)).statusCode).toBe(400)
+    expect((await login('unicode-argon2@example.com', UNICODE_NFD)).statusCode).toBe(200)
+    expect((await login('unicode-bcrypt@example.com', UNICODE_NFD)).statusCode).toBe(200)
     const prefix = Buffer.from(LONG_PASSWORD).subarray(0, 72).toString()
     expect((await login('long-bcrypt@example.com', prefix)).statusCode).toBe(400)
   })

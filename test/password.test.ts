@@ -155,14 +155,36 @@ describe('PasswordHelper: password bytes', () => {
     expect((await passwords.verifyAndUpdate(prefix, own)).verified).toBe(false)
   })
 
-  it('hashes UTF-8 bytes without normalisation: NFC works, NFD does not', async () => {
+  it('normalises to NFKC: the NFC and NFD spellings verify against upstream NFC hashes and its own', async () => {
     const nfd = UNICODE_PASSWORD.normalize('NFD')
     expect(Buffer.from(UNICODE_PASSWORD).toString('hex')).toBe('70c3a4737377c3b672642dc3bc6ec3af636f64652d39')
     expect(nfd).not.toBe(UNICODE_PASSWORD)
-    for (const stored of [UPSTREAM.unicodeArgon2id, UPSTREAM.unicodeBcrypt, await passwords.hash(UNICODE_PASSWORD)]) {
+    for (const stored of [UPSTREAM.unicodeArgon2id, UPSTREAM.unicodeBcrypt, await passwords.hash(UNICODE_PASSWORD), await passwords.hash(nfd)]) {
       expect((await passwords.verifyAndUpdate(UNICODE_PASSWORD, stored)).verified).toBe(true)
-      expect(await passwords.verifyAndUpdate(nfd, stored)).toEqual({ verified: false, updatedHash: null })
+      expect((await passwords.verifyAndUpdate(nfd, stored)).verified).toBe(true)
+      expect((await passwords.verifyAndUpdate('passwordunicode-9', stored)).verified).toBe(false)
     }
+  })
+
+  it('keeps a legacy hash of un-normalised text verifying, and replaces it by a hash of the NFKC form', async () => {
+    const raw = '\ufb01sh-Cafe\u0301-\uff21bc-99' // ligature, decomposed é, fullwidth A
+    const normalized = 'fish-Caf\u00e9-Abc-99'
+    expect(raw.normalize('NFKC')).toBe(normalized)
+    // What FastAPI Users stored: argon2id of the raw UTF-8 bytes, its parameters.
+    const legacy = await argon2Hash(Buffer.from(raw), { algorithm: 2, memoryCost: 1024, timeCost: 1, parallelism: 1 })
+    const { verified, updatedHash } = await passwords.verifyAndUpdate(raw, legacy)
+    expect(verified).toBe(true)
+    expect(updatedHash).toMatch(CURRENT_PHC)
+    for (const spelling of [raw, normalized, raw.normalize('NFD')]) {
+      expect(await passwords.verifyAndUpdate(spelling, updatedHash!), spelling).toEqual({ verified: true, updatedHash: null })
+    }
+    // Only the raw spelling matches the legacy hash: the normalised one was never hashed upstream.
+    expect((await passwords.verifyAndUpdate(normalized, legacy)).verified).toBe(false)
+  })
+
+  it('hashes every spelling of a password alike', async () => {
+    const stored = await passwords.hash('\ufb01le-cabinet-9')
+    expect(await passwords.verifyAndUpdate('file-cabinet-9', stored)).toEqual({ verified: true, updatedHash: null })
   })
 })
 

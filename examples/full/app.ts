@@ -1,7 +1,7 @@
 /**
  * FastAPI Users' "full example", in fastify-users: a bearer JWT backend at /auth/jwt, a cookie
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
- * Swagger UI at /docs and a protected route.
+ * Swagger UI at /docs (unless DOCS=off) and a protected route.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -78,24 +78,26 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     },
   })
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'fastify-users full example', version: '1.0.0' },
-      components: {
-        securitySchemes: {
-          jwt: bearer.transport.securityScheme(),
-          cookie: cookie.transport.securityScheme(),
+  if (config.docs) {
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'fastify-users full example', version: '1.0.0' },
+        components: {
+          securitySchemes: {
+            jwt: bearer.transport.securityScheme(),
+            cookie: cookie.transport.securityScheme(),
+          },
         },
       },
-    },
-  })
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    // Swagger UI's own policy, with the hashes of its inline scripts; upgrading requests to
-    // HTTPS would break it on a plain-HTTP development server.
-    staticCSP: true,
-    transformStaticCSP: (header) => (config.production ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')),
-  })
+    })
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      // Swagger UI's own policy, with the hashes of its inline scripts; upgrading requests to
+      // HTTPS would break it on a plain-HTTP development server.
+      staticCSP: true,
+      transformStaticCSP: (header) => (config.production ? header : header.replace(/\s*upgrade-insecure-requests;?/, '')),
+    })
+  }
 
   await app.register(users.authRoutes(bearer), { prefix: '/auth/jwt' })
   await app.register(users.authRoutes(cookie), { prefix: '/auth/cookie' })

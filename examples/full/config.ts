@@ -16,6 +16,8 @@ export interface Config {
   jwtLifetime: number
   cookieSecure: boolean
   outboxFile: string | null
+  /** DOCS: the OpenAPI document at /docs/json and Swagger UI at /docs (default on; `off` hides both). */
+  docs: boolean
   superuser: { email: string; password: string } | null
   production: boolean
   /** OIDC_ISSUER and friends: an optional OpenID Connect login (see oidc.ts); `null` without OIDC_ISSUER. */
@@ -64,6 +66,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
   }
   const email = superuserEmail === '' ? null : normalizeEmail(superuserEmail)
   if (superuserEmail !== '' && email === null) throw new ConfigError(`SUPERUSER_EMAIL is not a valid address: "${superuserEmail}"`)
+  // The outbox holds live reset and verification tokens in clear: anyone who reads the file can
+  // take over the accounts. Production refuses it unless the deployment says it means it (CI
+  // runs the conformance suite against a production build, which reads its tokens there).
+  if (production && env.OUTBOX_FILE && !boolean(env.OUTBOX_FILE_IN_PRODUCTION, false, 'OUTBOX_FILE_IN_PRODUCTION')) {
+    throw new ConfigError('OUTBOX_FILE writes reset and verification tokens in clear: refused when NODE_ENV=production (set OUTBOX_FILE_IN_PRODUCTION=true only for a test deployment)')
+  }
   const authStrategy = (env.AUTH_STRATEGY || 'jwt') as AuthStrategyName
   if (!['jwt', 'database', 'redis'].includes(authStrategy)) {
     throw new ConfigError(`AUTH_STRATEGY must be jwt, database or redis, not "${authStrategy}"`)
@@ -77,6 +85,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     jwtLifetime: integer(env.JWT_LIFETIME, 3600, 'JWT_LIFETIME'),
     cookieSecure: boolean(env.COOKIE_SECURE, true, 'COOKIE_SECURE'),
     outboxFile: env.OUTBOX_FILE || null,
+    docs: boolean(env.DOCS, true, 'DOCS'),
     superuser: email === null ? null : { email, password: superuserPassword },
     production,
     oidc: readOidcConfig(env, production),

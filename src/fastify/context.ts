@@ -31,10 +31,10 @@ export interface RoutesContext {
 }
 
 /** The settings every route plugin of fastify-users starts with. */
-export function prepareScope(app: FastifyInstance): void {
+export function prepareScope(app: FastifyInstance, context: Pick<RoutesContext, 'security'>): void {
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
-  installBodyRules(app)
+  installBodyRules(app, context.security.maxJsonDepth)
 }
 
 /** Sends a transport's response description. */

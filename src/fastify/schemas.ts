@@ -67,6 +67,8 @@ export function buildUserSchemas(fields: UserFieldSchemas = {}): UserSchemas {
   const updateSelf = Type.Object(
     {
       ...updateBase,
+      // Checked against the stored hash when present (deliberate difference 13); never stored.
+      current_password: Type.Optional(Type.String({ maxLength: 4096 })),
       is_active: nullableFlag(),
       is_superuser: nullableFlag(),
       is_verified: nullableFlag(),

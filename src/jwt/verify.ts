@@ -11,9 +11,17 @@
  *   characters outside the alphabet, so a tampered token could otherwise decode to the right
  *   bytes;
  * - the signature is compared in constant time;
+ * - header and claims must be JSON objects in valid UTF-8 (jose decodes them strictly);
  * - `exp`, `nbf` and `iat`, when present, must be numbers; `exp` must be in the future and
- *   `nbf` in the past (no leeway, as PyJWT in FastAPI Users);
+ *   `nbf` in the past (no leeway by default, as PyJWT in FastAPI Users);
  * - `aud` (a string or an array of strings) must contain one of the accepted audiences.
+ *
+ * And a little stricter than jose, as PyJWT is (test/security/jwt-differential.test.ts shows
+ * that everything jose refuses is refused, and exactly these rules on top):
+ * - `exp`, `nbf` and `iat` must be finite (`1e400` parses to Infinity: a token that never
+ *   expires), and `iat` must not be in the future beyond the tolerance, as PyJWT checks;
+ * - `iss`, `sub` and `jti` must be strings, and an `aud` array must hold only strings
+ *   (RFC 7519's StringOrURI), as PyJWT checks.
  */
 import { constants, createHmac, timingSafeEqual, verify as verifySignature, type KeyObject } from 'node:crypto'
 import type { JWTPayload } from 'jose'
@@ -27,9 +35,12 @@ export interface VerifyOptions {
   requireExp?: boolean
   /** The clock, in seconds; for tests. */
   now?: number
+  /** Seconds of clock skew allowed for `exp`, `nbf` and `iat` (default 0). */
+  clockTolerance?: number
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 const HASHES: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' }
 
@@ -60,7 +71,7 @@ export function verifyJwt(token: string, keys: JwtKeys, options: VerifyOptions):
 function parseJsonObject(segment: string): Record<string, unknown> {
   let value: unknown
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+    value = JSON.parse(UTF8.decode(Buffer.from(segment, 'base64url')))
   } catch {
     throw new InvalidTokenError()
   }
@@ -86,17 +97,22 @@ function signatureMatches(input: string, signature: Buffer, algorithm: JwtAlgori
 
 function checkClaims(payload: JWTPayload, options: VerifyOptions): void {
   const now = options.now ?? Math.floor(Date.now() / 1000)
+  const tolerance = options.clockTolerance ?? 0
   for (const claim of ['exp', 'nbf', 'iat'] as const) {
-    if (payload[claim] !== undefined && typeof payload[claim] !== 'number') throw new InvalidTokenError()
+    if (payload[claim] !== undefined && !Number.isFinite(payload[claim])) throw new InvalidTokenError()
   }
-  if (payload.nbf !== undefined && payload.nbf > now) throw new InvalidTokenError()
+  for (const claim of ['iss', 'sub', 'jti'] as const) {
+    if (payload[claim] !== undefined && typeof payload[claim] !== 'string') throw new InvalidTokenError()
+  }
+  if (payload.nbf !== undefined && payload.nbf > now + tolerance) throw new InvalidTokenError()
+  if (payload.iat !== undefined && payload.iat > now + tolerance) throw new InvalidTokenError()
   if (payload.exp === undefined) {
     if (options.requireExp) throw new InvalidTokenError()
-  } else if (payload.exp <= now) {
+  } else if (payload.exp <= now - tolerance) {
     throw new InvalidTokenError('expired')
   }
   const accepted = typeof options.audience === 'string' ? [options.audience] : options.audience
   const aud = payload.aud
-  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : []
-  if (!audiences.some((a) => typeof a === 'string' && accepted.includes(a))) throw new InvalidTokenError()
+  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) && aud.every((a) => typeof a === 'string') ? aud : []
+  if (!audiences.some((a) => accepted.includes(a))) throw new InvalidTokenError()
 }

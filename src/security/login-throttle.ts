@@ -137,5 +137,6 @@ export class LoginThrottle {
 }
 
 function accountKey(email: string): string {
-  return createHash('sha256').update(foldEmail(email)).digest('base64url')
+  // NFKC as well, as login looks the address up: `ａlice` must not be a fresh count for `alice`.
+  return createHash('sha256').update(foldEmail(email.normalize('NFKC'))).digest('base64url')
 }

@@ -17,6 +17,7 @@ import {
   type FastifyUsers,
   type FastifyUsersOptions,
   type UserRecord,
+  type UsersRoutesOptions,
 } from '../../src/index.ts'
 import { sqliteUserDatabase, type KyselyUserStore } from '../../src/db/kysely/index.ts'
 import { FAST_HASHING, SECRET, uniqueEmail } from '../support/app.ts'
@@ -28,6 +29,8 @@ export interface SecureAppOptions {
   server?: FastifyServerOptions
   /** Wraps the user database the routes see (to make it fail, say). */
   wrapDb?: (db: KyselyUserStore['users']) => KyselyUserStore['users']
+  /** Options of the users routes. */
+  usersRoutes?: UsersRoutesOptions
 }
 
 export interface SecureApp {
@@ -56,7 +59,7 @@ export async function buildSecureApp(options: SecureAppOptions = {}): Promise<Se
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes(), { prefix: '/users' })
+  await app.register(users.usersRoutes(options.usersRoutes), { prefix: '/users' })
   await app.ready()
   return {
     app,

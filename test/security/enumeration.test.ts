@@ -73,6 +73,12 @@ describe('login', () => {
     for (const response of seen) expect(response).toEqual(seen[0])
     expect(seen[0]!.body).toBe('{"detail":"LOGIN_BAD_CREDENTIALS"}')
   })
+
+  it('does two hashes for an unknown email when the password is not in NFKC form, as a known one verifies twice', async () => {
+    hasher.calls = []
+    expect((await t.app.inject(loginRequest(uniqueEmail('nobody'), '\ufb01ne-Cafe\u0301-pass'))).statusCode).toBe(400)
+    expect(hasher.calls).toEqual(['hash', 'hash'])
+  })
 })
 
 describe.each([

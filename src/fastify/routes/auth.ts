@@ -34,7 +34,7 @@ export function authRoutes(
   const security = [{ [backend.name]: [] }]
 
   return async function authPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     await app.register(formbody)
     await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
     const refreshRoute = refreshRouteOf(app, context, backend)

@@ -44,7 +44,7 @@ export function oauthAccountsRoutes(context: RoutesContext, options: OAuthAccoun
   const common = { tags: ['users'], security: context.backends.map((backend) => ({ [backend.name]: [] })) }
 
   return async function oauthAccountsPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     ignoreBodies(app)
 
     app.get('/me/oauth-accounts', {

@@ -46,7 +46,7 @@ export function oauthAssociateRoutes(
   }
 
   return async function oauthAssociatePlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
 
     app.get('/authorize', {
       schema: {

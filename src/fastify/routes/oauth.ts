@@ -65,7 +65,7 @@ export function oauthRoutes(
   const tags = [`auth:${client.name}`]
 
   return async function oauthPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
 
     app.get('/authorize', {
       schema: {

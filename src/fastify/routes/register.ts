@@ -10,7 +10,7 @@ import { ErrorResponse } from '../schemas.ts'
 export function registerRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager, schemas } = context
   return async function registerPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     app.post('/register', {
       schema: {
         operationId: 'register:register',

@@ -14,7 +14,7 @@ import { runAfterResponse } from '../after-response.ts'
 export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager } = context
   return async function resetPasswordPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     app.post('/forgot-password', {
       schema: {
         operationId: 'reset:forgot_password',
@@ -27,6 +27,7 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
     }, async (request, reply) => {
       const { email } = request.body as { email: string }
       runAfterResponse(request, 'forgot-password', async () => {
+        if (!(await context.security.mailAllowed('forgot-password', email, request))) return
         const user = await manager.getByEmail(email)
         if (user?.is_active) await manager.forgotPassword(user, request)
       })

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { NotFoundError } from '../../errors.ts'
+import { ErrorCode, NotFoundError, TooManyRequestsError, UsersError } from '../../errors.ts'
 import type { UserUpdateInput } from '../../manager.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
@@ -17,6 +17,12 @@ import { ignoreBodies } from '../security/body-parsing.ts'
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
   requiresVerification?: boolean
+  /**
+   * `PATCH /me` must carry the user's `current_password` to change the password or the email
+   * (400 `UPDATE_USER_INVALID_PASSWORD` otherwise). Default `false`: FastAPI Users clients never
+   * send it. Whatever this option, a `current_password` that is sent is checked.
+   */
+  requireCurrentPassword?: boolean
 }
 
 declare module 'fastify' {
@@ -31,6 +37,7 @@ const IdParams = Type.Object({ id: Type.String() })
 export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions = {}): FastifyPluginAsync {
   const { manager, schemas } = context
   const verified = options.requiresVerification ?? false
+  const requireCurrentPassword = options.requireCurrentPassword ?? false
   const activeUser = context.currentUser({ active: true, verified })
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
@@ -44,7 +51,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   }
 
   return async function usersPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     const common = { tags: ['users'], security }
 
     app.get('/me', {
@@ -61,11 +68,20 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
       },
       onRequest: activeUser,
-    }, async (request) => manager.update(request.user, request.body as UserUpdateInput, {
-      safe: true,
-      request,
-      sessionToken: request.authentication?.token,
-    }))
+    }, async (request) => {
+      const { current_password: currentPassword, ...changes } = request.body as UserUpdateInput
+      const sensitive = typeof changes.password === 'string' || changes.email !== undefined
+      if (currentPassword === undefined && requireCurrentPassword && sensitive) {
+        throw new UsersError(ErrorCode.UPDATE_USER_INVALID_PASSWORD, 'Current password is required')
+      }
+      if (currentPassword !== undefined) {
+        // Counted as a login attempt: a stolen session must not become a password oracle.
+        const check = await context.security.throttledPasswordCheck(request.user.email, () => manager.verifyPassword(request.user, currentPassword))
+        if (!check.allowed) throw new TooManyRequestsError({ retryAfterSeconds: check.retryAfterSeconds })
+        if (!check.verified) throw new UsersError(ErrorCode.UPDATE_USER_INVALID_PASSWORD, 'Current password is incorrect')
+      }
+      return manager.update(request.user, changes, { safe: true, request, sessionToken: request.authentication?.token })
+    })
 
     app.get('/:id', {
       schema: {

@@ -11,7 +11,7 @@ import { EmailBody, ErrorResponse, NullResponse, TokenBody } from '../schemas.ts
 export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager, schemas } = context
   return async function verifyPlugin(app: FastifyInstance) {
-    prepareScope(app)
+    prepareScope(app, context)
     app.post('/request-verify-token', {
       schema: {
         operationId: 'verify:request-token',
@@ -24,6 +24,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
     }, async (request, reply) => {
       const { email } = request.body as { email: string }
       runAfterResponse(request, 'request-verify-token', async () => {
+        if (!(await context.security.mailAllowed('request-verify-token', email, request))) return
         const user = await manager.getByEmail(email)
         if (user?.is_active && !user.is_verified) await manager.requestVerify(user, request)
       })

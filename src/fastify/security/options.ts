@@ -6,6 +6,7 @@
  */
 import type { KeyMaterial } from '../../jwt/keys.ts'
 import type { BackoffPolicy } from '../../security/backoff.ts'
+import type { MailThrottleOptions } from '../../security/mail-throttle.ts'
 import type { RateLimitStore } from '../../security/rate-limit-store.ts'
 import type { RateLimitRule } from '../../security/sliding-window.ts'
 
@@ -38,11 +39,21 @@ export interface SecurityOptions {
    */
   trustedDevices?: false | TrustedDevicesOptions
   /**
+   * Reset-password and verification mails per recipient and per client address (see
+   * `DEFAULT_MAIL_THROTTLE`), silently: the routes answer 202 either way. `false` turns it off.
+   */
+  mailThrottle?: false | MailThrottleOptions
+  /**
    * The CSRF check of cookie-authenticated requests: a state-changing request whose `Origin`
    * (or `Sec-Fetch-Site`) shows another site than the server's own host or these origins is
    * refused with 403. `false` turns it off.
    */
   csrf?: false | { allowedOrigins?: string[] }
+  /**
+   * Levels of arrays and objects a JSON body may nest (default 32, `DEFAULT_MAX_JSON_DEPTH`);
+   * a deeper body is a 422 before it is parsed.
+   */
+  maxJsonDepth?: number
 }
 
 export interface TrustedDevicesOptions {

@@ -26,9 +26,11 @@ import { clientAddressKey } from '../../security/client-address.ts'
 import { parseAllowedOrigins } from '../../security/cross-site.ts'
 import { DeviceProofs } from '../../security/device-proof.ts'
 import { LoginThrottle, type LoginAttempt } from '../../security/login-throttle.ts'
+import { MailThrottle, type MailKind } from '../../security/mail-throttle.ts'
 import { MemoryRateLimitStore } from '../../security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../security/sliding-window.ts'
 import type { Authenticate } from '../guard.ts'
+import { DEFAULT_MAX_JSON_DEPTH } from './body-parsing.ts'
 import { refuseCrossSiteCookies, refuseCrossSiteLogin } from './cross-site.ts'
 import { deviceCookie, type DeviceCookie } from './device-cookie.ts'
 import { rateLimitRule, type ProtectedAction, type SecurityOptions } from './options.ts'
@@ -41,6 +43,8 @@ export interface RouteHooks {
 }
 
 export interface RouteSecurity {
+  /** Levels of arrays and objects a JSON body may nest (`security.maxJsonDepth`). */
+  readonly maxJsonDepth: number
   /** The hooks of `action`'s route; `backend` is the login route's own backend. */
   routeHooks(action: ProtectedAction, backend?: AuthenticationBackend): RouteHooks
   /** The authenticator, with cookie authentication refused on cross-site requests. */
@@ -51,6 +55,14 @@ export interface RouteSecurity {
   loginSucceeded(request: FastifyRequest): Promise<void>
   /** A password reset succeeded: the account's failed logins are forgotten. */
   passwordReset(email: string): Promise<void>
+  /**
+   * A password check outside login (the current password of `PATCH /users/me`), counted by the
+   * login throttle of `email` like a login: refused while the email must wait, else whether
+   * `verify` said yes (a yes forgets the failures).
+   */
+  throttledPasswordCheck(email: string, verify: () => Promise<boolean>): Promise<{ allowed: false; retryAfterSeconds: number } | { allowed: true; verified: boolean }>
+  /** Counts a request for a `kind` mail to `email`; false when the mail must not be sent. */
+  mailAllowed(kind: MailKind, email: string, request: FastifyRequest): Promise<boolean>
 }
 
 export interface RouteSecurityOptions {
@@ -67,6 +79,7 @@ export interface RouteSecurityOptions {
 export function createRouteSecurity({ security: options = {}, secret }: RouteSecurityOptions): RouteSecurity {
   const store = options.store ?? new MemoryRateLimitStore()
   const limiter = new SlidingWindowLimiter(store)
+  const mails = options.mailThrottle === false ? null : new MailThrottle(store, options.mailThrottle)
   const allowedOrigins = options.csrf === false ? null : parseAllowedOrigins(options.csrf?.allowedOrigins ?? [])
   const devices = options.loginThrottle === false || options.trustedDevices === false ? null : (options.trustedDevices ?? {})
   const proofs = devices === null
@@ -117,7 +130,10 @@ export function createRouteSecurity({ security: options = {}, secret }: RouteSec
     }
   }
 
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH
+  if (!(Number.isInteger(maxJsonDepth) && maxJsonDepth >= 1)) throw new TypeError('security.maxJsonDepth must be a whole number of at least 1')
   return {
+    maxJsonDepth,
     routeHooks(action, backend) {
       const onRequest: onRequestAsyncHookHandler[] = []
       const limit = addressLimit(action)
@@ -141,6 +157,24 @@ export function createRouteSecurity({ security: options = {}, secret }: RouteSec
     },
     async passwordReset(email) {
       await throttle?.forget(email)
+    },
+    async throttledPasswordCheck(email, verify) {
+      if (throttle === null) return { allowed: true, verified: await verify() }
+      const attempt = await throttle.attempt(email)
+      if (!attempt.allowed) return { allowed: false, retryAfterSeconds: attempt.retryAfterMs / 1000 }
+      let verified: boolean
+      try {
+        verified = await verify()
+      } catch (error) {
+        // Only a wrong password counts: a store that failed on the way takes the attempt back.
+        await throttle.abandoned(attempt)
+        throw error
+      }
+      if (verified) await throttle.succeeded(attempt)
+      return { allowed: true, verified }
+    },
+    async mailAllowed(kind, email, request) {
+      return mails === null || mails.allow(kind, email, request.ip ?? '')
     },
   }
 }
