@@ -2,7 +2,8 @@
  * One error handler for every route of fastify-users: FastAPI's error bodies (CONTRACT §3).
  *
  * - a `FastifyUsersError` → its status, headers and `{"detail": …}` (`UsersError`: 400
- *   `{"detail": code}` or `{"detail": {"code", "reason"}}`; `ServiceUnavailableError`: 503);
+ *   `{"detail": code}` or `{"detail": {"code", "reason"}}`; `ServiceUnavailableError`, and any
+ *   error saying that a store is unreachable or timed out: 503);
  * - validation errors, and bodies Fastify could not parse or whose content type it does not
  *   accept, → 422 `{"detail": [{type, loc, msg}]}`, as FastAPI's request validation does;
  * - other client errors keep their status with the reason phrase as detail
@@ -13,6 +14,7 @@ import { STATUS_CODES } from 'node:http'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { FastifyUsersError } from '../errors.ts'
+import { asServiceUnavailable } from '../store-unavailable.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
 
 /** An HTTP error whose body is the reason phrase of its status. */
@@ -41,7 +43,9 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_BODY_TOO_LARGE',
 ])
 
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(thrown: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // A store that no adapter boundary converted (an application's own store, say) still says 503.
+  const error = asServiceUnavailable(thrown) as FastifyError
   if (error instanceof FastifyUsersError) {
     if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, error.message)
     return reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail })

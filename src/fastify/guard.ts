@@ -11,6 +11,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserLookup } from '../authentication/strategy.ts'
+import { asServiceUnavailable } from '../store-unavailable.ts'
 import { sendStatus } from './errors.ts'
 import type { RequestAuthentication, User } from './request.ts'
 
@@ -35,7 +36,13 @@ export function createAuthenticate(backends: AuthenticationBackend[], users: Use
     for (const backend of enabled) {
       const token = backend.transport.readToken(request)
       if (token === null) continue
-      const user = await backend.strategy.readToken(token, users)
+      let user: User | null
+      try {
+        user = await backend.strategy.readToken(token, users)
+      } catch (error) {
+        // Stores of the application's own making reach here unconverted; their outage is a 503 too.
+        throw asServiceUnavailable(error)
+      }
       if (user) return { user, backend, token }
     }
     return null
