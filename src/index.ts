@@ -48,6 +48,8 @@ export { backoffDelay, type BackoffPolicy, type AttemptVerdict } from './securit
 export { clientAddressKey } from './security/client-address.ts'
 export { isCrossSiteRequest, parseAllowedOrigins, type CrossSiteRequest } from './security/cross-site.ts'
 export { normalizeEmail } from './email.ts'
+export { checkHealth, type HealthProbe, type HealthReport, type HealthCheckOptions } from './health.ts'
+export { asServiceUnavailable, isStoreUnavailable } from './store-unavailable.ts'
 export { ensureSuperuser, type EnsureSuperuserResult } from './superuser.ts'
 export { parseId } from './id.ts'
 export {
