@@ -1,7 +1,7 @@
 /**
  * FastAPI Users' "full example", in fastify-users: a bearer JWT backend at /auth/jwt, a cookie
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
- * Swagger UI at /docs and a protected route.
+ * Swagger UI at /docs and a protected route; and health endpoints at /health and /health/ready.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -16,6 +16,8 @@ import {
 } from 'fastify-users'
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
+import { exampleErrorHandler } from './errors.ts'
+import { healthRoutes } from './health.ts'
 import { fileOutbox } from './outbox.ts'
 import { registerOidc } from './oidc.ts'
 import { buildSessions } from './sessions.ts'
@@ -31,11 +33,12 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     },
   })
   securityHeaders(app, { production: config.production })
+  exampleErrorHandler(app)
   const store = given ?? (await openExampleStore(config.databaseUrl))
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh } = buildSessions(config, store, app)
+  const { strategy, refresh, redis } = buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -103,6 +106,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes(), { prefix: '/users' })
   if (config.oidc) await registerOidc(app, users, bearer, { oidc: config.oidc, secret: config.secret, cookieSecure: config.cookieSecure })
+
+  healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })
 
   app.get('/authenticated-route', { onRequest: users.currentUser({ active: true }) }, async (request) => ({
     message: `Hello ${request.user.email}!`,
