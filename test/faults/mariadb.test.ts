@@ -53,7 +53,7 @@ describe.skipIf(!available)('MariaDB faults under load', () => {
     expect(server!.alive(), server!.output.join('')).toBe(true)
     const { unavailable, created } = checkOutcomes(outcomes, { leaks: [...DRIVER_WORDS, `:${mariadb!.port}`, '127.0.0.1'] })
     expect(unavailable).toBeGreaterThan(0)
-    expect(countMariadbRows(mariadb!.port, 'user')).toBe(CLIENTS + 1 + created)
+    expect(await countMariadbRows(mariadb!.port, 'user')).toBe(CLIENTS + 1 + created)
     expect((await call(base, 'GET', '/health/ready')).status).toBe(200)
   }, 240_000)
 

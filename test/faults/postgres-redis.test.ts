@@ -75,7 +75,7 @@ describe.skipIf(!available)('PostgreSQL and Redis faults under load', () => {
     })
     expect(unavailable).toBeGreaterThan(0)
     // Every 201 is a row, and every row of a load registration got its 201.
-    expect(countPostgresRows(bin!, postgres!.port, 'user')).toBe(CLIENTS + 1 + created)
+    expect(await countPostgresRows(bin!, postgres!.port, 'user')).toBe(CLIENTS + 1 + created)
     const health = await call(base, 'GET', '/health/ready')
     expect(health.status).toBe(200)
   }, 240_000)

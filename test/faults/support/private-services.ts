@@ -4,7 +4,7 @@
  * test, and stopped by PID at the end whatever happened. The shared services on the standard
  * ports are never touched.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -35,13 +35,20 @@ export function hasBinary(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0
 }
 
-function run(command: string, args: string[], options: { allowFailure?: boolean } = {}): string {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 })
-  if (result.status !== 0 && !options.allowFailure) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr}${result.stdout}`)
-  }
-  return result.stdout
+/**
+ * Runs a command to its end without blocking the event loop: the load's requests and their
+ * timers go on while a server restarts.
+ */
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { encoding: 'utf8', timeout: 90_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}${stdout}`))
+      else resolve(stdout)
+    })
+  })
 }
+
+const succeeds = (command: string, args: string[]): Promise<boolean> => run(command, args).then(() => true, () => false)
 
 function isAlive(pid: number): boolean {
   try {
@@ -77,11 +84,11 @@ function acceptsConnections(port: number): Promise<boolean> {
  */
 export async function startPrivatePostgres(bin: string): Promise<PrivateService & { restart(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'fu-faults-pg-'))
-  run('chown', ['postgres:postgres', dir])
+  await run('chown', ['postgres:postgres', dir])
   const data = join(dir, 'data')
   const port = await freePort()
-  const asPostgres = (args: string[], options?: { allowFailure?: boolean }) => run('runuser', ['-u', 'postgres', '--', ...args], options)
-  asPostgres([`${bin}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'])
+  const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args])
+  await asPostgres([`${bin}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'])
   const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c max_connections=50`
   const pgCtl = (...args: string[]) => asPostgres([`${bin}/pg_ctl`, '-D', data, '-w', '-t', '60', ...args])
   const postmasterPid = (): number | null => {
@@ -92,27 +99,27 @@ export async function startPrivatePostgres(bin: string): Promise<PrivateService 
     }
   }
   const start = async () => {
-    pgCtl('-l', join(dir, 'server.log'), '-o', serverOptions, 'start')
+    await pgCtl('-l', join(dir, 'server.log'), '-o', serverOptions, 'start')
   }
   await start()
-  run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qc', 'CREATE DATABASE faults'])
+  await run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qc', 'CREATE DATABASE faults'])
   let disposed = false
   return {
     url: `postgres://postgres@127.0.0.1:${port}/faults`,
     port,
     start,
     async stop() {
-      pgCtl('-m', 'fast', 'stop')
+      await pgCtl('-m', 'fast', 'stop')
     },
     async restart() {
-      pgCtl('-m', 'fast', 'restart')
+      await pgCtl('-m', 'fast', 'restart')
     },
     async dispose() {
       if (disposed) return
       disposed = true
       const pid = postmasterPid()
       if (pid !== null && isAlive(pid)) {
-        pgCtl('-m', 'immediate', 'stop')
+        await pgCtl('-m', 'immediate', 'stop').catch(() => {})
         if (isAlive(pid)) process.kill(pid, 'SIGKILL')
       }
       rmSync(dir, { recursive: true, force: true })
@@ -121,8 +128,9 @@ export async function startPrivatePostgres(bin: string): Promise<PrivateService 
 }
 
 /** Counts the rows of a table of the private PostgreSQL database. */
-export function countPostgresRows(bin: string, port: number, table: string): number {
-  return Number(run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'faults', '-tAc', `SELECT count(*) FROM "${table}"`]).trim())
+export async function countPostgresRows(bin: string, port: number, table: string): Promise<number> {
+  const output = await run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'faults', '-tAc', `SELECT count(*) FROM "${table}"`])
+  return Number(output.trim())
 }
 
 /** A child server process that the test starts and stops by PID. */
@@ -156,8 +164,8 @@ function childServer(command: string, args: string[], port: number, log: string[
 export async function startPrivateMariadb(): Promise<PrivateService & { log: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'fu-faults-mariadb-'))
   const data = join(dir, 'data')
-  run('chown', ['mysql:mysql', dir])
-  run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'])
+  await run('chown', ['mysql:mysql', dir])
+  await run('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'])
   const port = await freePort()
   const log: string[] = []
   const server = childServer('mariadbd', [
@@ -167,8 +175,8 @@ export async function startPrivateMariadb(): Promise<PrivateService & { log: str
   ], port, log)
   await server.start()
   // Accepting TCP comes slightly before answering queries.
-  await waitFor('MariaDB answers', () => spawnSync('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-e', 'SELECT 1']).status === 0)
-  run('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-e', 'CREATE DATABASE faults'])
+  await waitFor('MariaDB answers', () => succeeds('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-e', 'SELECT 1']))
+  await run('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-e', 'CREATE DATABASE faults'])
   let disposed = false
   return {
     url: `mysql://root@127.0.0.1:${port}/faults`,
@@ -177,7 +185,7 @@ export async function startPrivateMariadb(): Promise<PrivateService & { log: str
     stop: () => server.stop(),
     async start() {
       await server.start()
-      await waitFor('MariaDB answers', () => spawnSync('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-e', 'SELECT 1']).status === 0)
+      await waitFor('MariaDB answers', () => succeeds('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-e', 'SELECT 1']))
     },
     async dispose() {
       if (disposed) return
@@ -188,8 +196,9 @@ export async function startPrivateMariadb(): Promise<PrivateService & { log: str
   }
 }
 
-export function countMariadbRows(port: number, table: string): number {
-  return Number(run('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-N', '-B', '-e', `SELECT count(*) FROM faults.\`${table}\``]).trim())
+export async function countMariadbRows(port: number, table: string): Promise<number> {
+  const output = await run('mariadb', ['-h', '127.0.0.1', '-P', String(port), '-u', 'root', '-N', '-B', '-e', `SELECT count(*) FROM faults.\`${table}\``])
+  return Number(output.trim())
 }
 
 /** A Redis of its own, without persistence: a restart loses every key, as in a container. */
