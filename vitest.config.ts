@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The fault-injection suite starts servers of its own and takes minutes: `npm run test:faults`.
+    exclude: ['test/faults/**', '**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -54,6 +54,8 @@ export { backoffDelay, type BackoffPolicy, type AttemptVerdict, type AttemptUndo
 export { clientAddressKey } from './security/client-address.ts'
 export { isCrossSiteRequest, parseAllowedOrigins, type CrossSiteRequest } from './security/cross-site.ts'
 export { normalizeEmail } from './email.ts'
+export { checkHealth, type HealthProbe, type HealthReport, type HealthCheckOptions } from './health.ts'
+export { asServiceUnavailable, isStoreUnavailable } from './store-unavailable.ts'
 export { ensureSuperuser, type EnsureSuperuserResult } from './superuser.ts'
 export { parseId } from './id.ts'
 export {

@@ -50,15 +50,19 @@ export async function openDatabase(url: string): Promise<ExampleStore> {
       users,
       accessTokens: accessTokens!,
       ...NO_SESSION_TABLES,
+      ping: async () => void client.prepare('SELECT 1').get(),
       destroy: async () => {
         client.close()
       },
     }
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    const pool = new pg.Pool({ connectionString: url })
-    // A dropped idle connection is reported on the pool; without a listener Node would exit.
+    // Queries and connection attempts fail after a second rather than hold the request.
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 1000, query_timeout: 1000 })
+    // A connection the server drops is reported on its client, checked out or idle (then on the
+    // pool too); without a listener Node would end the process.
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     const db = drizzlePg({ client: pool })
     try {
       await migratePg(db, { migrationsFolder: migrations('pg') })
@@ -67,7 +71,13 @@ export async function openDatabase(url: string): Promise<ExampleStore> {
       throw error
     }
     const { users, accessTokens } = drizzleUserDatabase({ db, tables: pgSchema })
-    return { users, accessTokens: accessTokens!, ...NO_SESSION_TABLES, destroy: () => pool.end() }
+    return {
+      users,
+      accessTokens: accessTokens!,
+      ...NO_SESSION_TABLES,
+      ping: async () => void (await pool.query('SELECT 1')),
+      destroy: () => pool.end(),
+    }
   }
   throw new ConfigError('DATABASE_URL must be sqlite://<path> or postgres://… for the Drizzle example')
 }

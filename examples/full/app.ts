@@ -1,7 +1,8 @@
 /**
  * FastAPI Users' "full example", in fastify-users: a bearer JWT backend at /auth/jwt, a cookie
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
- * Swagger UI at /docs (unless DOCS=off) and a protected route.
+ * Swagger UI at /docs (unless DOCS=off) and a protected route; and health endpoints at /health
+ * and /health/ready.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -16,6 +17,8 @@ import {
 } from 'fastify-users'
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
+import { exampleErrorHandler } from './errors.ts'
+import { healthRoutes } from './health.ts'
 import { fileOutbox } from './outbox.ts'
 import { registerOAuthProviders } from './oauth-providers.ts'
 import { registerOidc } from './oidc.ts'
@@ -32,11 +35,12 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     },
   })
   securityHeaders(app, { production: config.production })
+  exampleErrorHandler(app)
   const store = given ?? (await openExampleStore(config.databaseUrl))
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh } = buildSessions(config, store, app)
+  const { strategy, refresh, redis } = buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -109,6 +113,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await registerOAuthProviders(app, users, bearer, { providers: config.oauthProviders, secret: config.secret, cookieSecure: config.cookieSecure })
   // The account list of `/users/me` where a user can have provider accounts at all.
   if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
+
+  healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })
 
   app.get('/authenticated-route', { onRequest: users.currentUser({ active: true }) }, async (request) => ({
     message: `Hello ${request.user.email}!`,

@@ -18,6 +18,8 @@ export interface ExampleStore {
   revocation: RevocationStore | null
   /** Where refresh tokens are kept; `null`: refresh tokens are not available. */
   refreshTokens: RefreshTokenStore | null
+  /** One round trip to the database, for /health/ready. */
+  ping(): Promise<void>
   destroy(): Promise<void>
 }
 
@@ -36,6 +38,7 @@ export async function openExampleStore(url: string): Promise<ExampleStore> {
       accessTokens: store.accessTokens,
       revocation: new MongoRevocationStore({ db: store.db }),
       refreshTokens: new MongoRefreshTokenStore({ db: store.db }),
+      ping: () => store.ping(),
       destroy: () => store.destroy(),
     }
   }
@@ -45,6 +48,7 @@ export async function openExampleStore(url: string): Promise<ExampleStore> {
     accessTokens: store.accessTokens,
     revocation: new KyselyRevocationStore({ db: store.db, dialect: store.dialect }),
     refreshTokens: new KyselyRefreshTokenStore({ db: store.db }),
+    ping: () => store.ping(),
     destroy: () => store.destroy(),
   }
 }

@@ -23,11 +23,12 @@ export interface Sessions {
   strategy: Strategy
   /** Refresh options for both backends, or `undefined` when REFRESH_LIFETIME is not set. */
   refresh: RefreshOptions | undefined
+  /** The Redis client of REDIS_URL, for /health/ready; `null` without one. */
+  redis: Redis | null
 }
 
 export function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Sessions {
-  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })
-  if (redis !== null) app.addHook('onClose', async () => void (await redis.quit()))
+  const redis = config.redisUrl === null ? null : connectRedis(config, app)
   const lifetimeSeconds = config.jwtLifetime
   let strategy: Strategy
   switch (config.authStrategy) {
@@ -56,5 +57,49 @@ export function buildSessions(config: Config, store: ExampleStore, app: FastifyI
           // of them; a short development SECRET leaves the library's per-process key.
           ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
         }
-  return { strategy, refresh }
+  return { strategy, refresh, redis }
+}
+
+/**
+ * A Redis client that fails fast: a command that Redis does not answer within a second fails
+ * (`commandTimeout`), is retried once at most while reconnecting, and is refused at once while
+ * Redis is down (no offline queue), so requests get a 503 instead of waiting. The client
+ * reconnects on its own; its connection errors go to the log, never to the process.
+ */
+function connectRedis(config: Config, app: FastifyInstance): Redis {
+  const redis = new Redis(config.redisUrl!, {
+    keyPrefix: config.redisKeyPrefix,
+    commandTimeout: 1000,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+  })
+  let down = false
+  redis.on('error', (error: NodeJS.ErrnoException) => {
+    // One line per outage, not one per reconnection attempt.
+    if (!down) app.log.warn(`Redis is unavailable (${error.code ?? error.name}); reconnecting`)
+    down = true
+  })
+  redis.on('ready', () => {
+    if (down) app.log.info('Redis is available again')
+    down = false
+  })
+  // Without an offline queue, the first requests would be refused while the client connects.
+  app.addHook('onReady', () => readyOrTimeout(redis, 5000))
+  app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
+  return redis
+}
+
+async function readyOrTimeout(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs)
+    redis.once('ready', done)
+    function done() {
+      clearTimeout(timer)
+      redis.off('ready', done)
+      resolve()
+    }
+  })
 }

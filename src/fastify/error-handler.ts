@@ -4,7 +4,8 @@
  * `sendError` is the one renderer of a `FastifyUsersError` (its status, headers and
  * `{"detail": …}`); the route plugins' error handler and the `currentUser()` guard, which runs
  * on the application's routes under the application's error handler, both answer through it.
- * The error handler also maps what Fastify itself throws:
+ * A store error that no adapter boundary converted (an application's own store, say) is a 503
+ * too. The error handler also maps what Fastify itself throws:
  * - validation errors, and bodies Fastify could not parse or whose content type it does not
  *   accept, → 422 `{"detail": [{type, loc, msg}]}`, as FastAPI's request validation does;
  * - other client errors keep their status with the reason phrase as detail
@@ -15,6 +16,7 @@ import { STATUS_CODES } from 'node:http'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { FastifyUsersError } from '../errors.ts'
+import { asServiceUnavailable } from '../store-unavailable.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
 
 /**
@@ -47,7 +49,8 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_BODY_TOO_LARGE',
 ])
 
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function errorHandler(thrown: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const error = asServiceUnavailable(thrown) as FastifyError
   if (error instanceof FastifyUsersError) return sendError(request, reply, error)
   if (error.validation) {
     return reply.code(422).send({ detail: error.validation.map((e) => describe(e as ErrorObject, error.validationContext)) })

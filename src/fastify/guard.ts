@@ -13,6 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { Authenticator } from '../authentication/authenticator.ts'
 import { FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
+import { asServiceUnavailable } from '../store-unavailable.ts'
 import { sendError } from './error-handler.ts'
 import type { User } from './request.ts'
 
@@ -53,7 +54,9 @@ export function createCurrentUser(authenticate: Authenticate) {
         }
         request.user = user!
         request.authentication = { backend: found!.backend, token: found!.token }
-      } catch (error) {
+      } catch (thrown) {
+        // Stores of the application's own making reach here unconverted; their outage is a 503 too.
+        const error = asServiceUnavailable(thrown)
         if (error instanceof FastifyUsersError) return sendError(request, reply, error)
         throw error
       }

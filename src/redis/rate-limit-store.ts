@@ -12,10 +12,16 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import type { AttemptUndo, AttemptVerdict, BackoffPolicy } from '../security/backoff.ts'
 import type { RateLimitStore, WindowCounts } from '../security/rate-limit-store.ts'
+import { boundedClient } from './bounded-client.ts'
 
 export interface RedisRateLimitStoreOptions {
   /** Prefix of every key (default `fastify_users_limit:`). */
   keyPrefix?: string
+  /**
+   * Milliseconds a Redis call may take before the request is answered 503 (default 1000;
+   * `null`: no limit). Redis errors are answered 503 either way.
+   */
+  timeoutMs?: number | null
 }
 
 // KEYS: current window, previous window; ARGV: time to live of the current window (ms).
@@ -108,7 +114,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #prefix: string
 
   constructor(redis: Redis | Cluster, options: RedisRateLimitStoreOptions = {}) {
-    this.#redis = redis
+    this.#redis = boundedClient(redis, options.timeoutMs)
     this.#prefix = options.keyPrefix ?? 'fastify_users_limit:'
   }
 

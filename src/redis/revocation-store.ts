@@ -25,11 +25,17 @@
  */
 import type { Redis } from 'ioredis'
 import type { RevocationState, RevocationStore } from '../revocation/store.ts'
+import { boundedClient } from './bounded-client.ts'
 
 export interface RedisRevocationStoreOptions {
   /** An ioredis client; the store never closes it. */
   redis: Redis
   keyPrefix?: string
+  /**
+   * Milliseconds a Redis call may take before the request is answered 503 (default 1000;
+   * `null`: no limit). Redis errors are answered 503 either way.
+   */
+  timeoutMs?: number | null
 }
 
 /**
@@ -42,7 +48,7 @@ export class RedisRevocationStore implements RevocationStore {
   readonly #prefix: string
 
   constructor(options: RedisRevocationStoreOptions) {
-    this.#redis = options.redis
+    this.#redis = boundedClient(options.redis, options.timeoutMs)
     this.#prefix = options.keyPrefix ?? 'fastify_users_revocation:'
   }
 

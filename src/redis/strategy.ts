@@ -19,6 +19,7 @@ import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { UserRecord } from '../user.ts'
 import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../authentication/strategy.ts'
+import { boundedClient } from './bounded-client.ts'
 
 export interface RedisStrategyOptions {
   /** An ioredis client; the strategy never closes it. */
@@ -31,6 +32,11 @@ export interface RedisStrategyOptions {
   userIndexPrefix?: string
   /** `sha256` (default) keys tokens by their hash; `plain` by the token, as FastAPI Users does. */
   tokenStorage?: TokenStorage
+  /**
+   * Milliseconds a Redis call may take before the request is answered 503 (default 1000;
+   * `null`: no limit). Redis errors are answered 503 either way.
+   */
+  timeoutMs?: number | null
 }
 
 /**
@@ -45,7 +51,7 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   readonly #indexPrefix: string
 
   constructor(options: RedisStrategyOptions) {
-    this.#redis = options.redis
+    this.#redis = boundedClient(options.redis, options.timeoutMs)
     this.lifetimeSeconds = options.lifetimeSeconds
     this.keyPrefix = options.keyPrefix ?? 'fastapi_users_token:'
     this.#indexPrefix = options.userIndexPrefix ?? 'fastify_users_user_tokens:'

@@ -5,9 +5,11 @@
  * them in a `DrizzleQueryError` whose message quotes the bound parameters (password hashes,
  * access tokens), so the adapter throws the driver's error, without the values that the driver
  * quotes in it (src/db/sql/driver-error.ts: PostgreSQL's `detail`, "Failing row contains (…)").
+ * A database that is unreachable or too slow is a `ServiceUnavailableError` instead.
  */
 import { DrizzleQueryError } from 'drizzle-orm'
 import { ConfigurationError } from '../../errors.ts'
+import { asServiceUnavailable } from '../../store-unavailable.ts'
 import { withoutQueryValues } from '../sql/driver-error.ts'
 
 /**
@@ -28,7 +30,7 @@ export class DrizzleSchemaError extends ConfigurationError {
 
 /**
  * The driver's own error inside a Drizzle query error (or `error` itself), without the values
- * it quotes.
+ * it quotes; a `ServiceUnavailableError` when it says the database is unavailable.
  *
  * @example
  * ```ts
@@ -36,7 +38,7 @@ export class DrizzleSchemaError extends ConfigurationError {
  * ```
  */
 export function driverError(error: unknown): unknown {
-  return withoutQueryValues(error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error)
+  return asServiceUnavailable(withoutQueryValues(error instanceof DrizzleQueryError && error.cause !== undefined ? error.cause : error))
 }
 
 /**

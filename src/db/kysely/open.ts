@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { reusingStatements } from './sqlite-statements.ts'
 import { createPool } from 'mysql2'
 import type { PoolOptions } from 'mysql2'
@@ -17,6 +17,7 @@ import type { FieldDefinitions, FieldValues } from '../fields.ts'
 import type { AccessTokenDatabase } from '../types.ts'
 import { KyselyAccessTokenDatabase } from './access-token-database.ts'
 import { migrate } from './migrate.ts'
+import { DEFAULT_TIMEOUT_MS, guardedMysqlPool, guardedPostgresPool, listenMysqlErrors, listenPostgresErrors } from './pool-guards.ts'
 import type { AnyKysely, SqlDialect, UserTables } from './schema.ts'
 import { KyselyUserDatabase } from './user-database.ts'
 
@@ -27,6 +28,8 @@ export interface KyselyUserStore<U extends UserRecord = UserRecord> {
   /** The Kysely instance, for the application's own queries on these tables. */
   db: Kysely<UserTables>
   dialect: SqlDialect
+  /** One round trip to the database (`SELECT 1`), for readiness checks (`checkHealth`). */
+  ping(): Promise<void>
   /** Closes the connections the factory opened (a no-op for `kyselyUserDatabase`). */
   destroy(): Promise<void>
 }
@@ -43,6 +46,11 @@ type NoFields = Record<never, never>
 export interface StoreOptions<F extends FieldDefinitions> {
   /** The application's own columns of the `user` table. */
   fields?: F
+  /**
+   * PostgreSQL and MySQL/MariaDB: milliseconds a query, or opening a connection, may take
+   * before the request is answered 503 (default 1000; `null`: no limit). Migrations have none.
+   */
+  timeoutMs?: number | null
 }
 
 export interface SqliteStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
@@ -119,7 +127,9 @@ async function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
 
 /**
  * Opens a PostgreSQL connection pool, migrates the database, and returns the store. The
- * tables live in the first schema of the connection's `search_path`.
+ * tables live in the first schema of the connection's `search_path`. Queries and connection
+ * attempts time out after `timeoutMs`; a database that is down or too slow is a
+ * `ServiceUnavailableError`, and the pool reconnects when it is back (pool-guards.ts).
  *
  * @example
  * ```ts
@@ -129,16 +139,17 @@ async function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
 export async function postgresUserDatabase<F extends FieldDefinitions = NoFields>(
   options: PostgresStoreOptions<F>,
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
-  const pool = new Pool({ ...options.pool, connectionString: options.connectionString })
-  // An idle connection that the server drops (a restart) is reported on the pool; without a
-  // listener Node would crash the process. The pool discards it and reconnects on demand.
-  pool.on('error', () => {})
-  const db = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool }) })
-  return openOwned(db, 'postgres', options.fields)
+  const timeoutMs = requestTimeout(options.timeoutMs)
+  const pool = new Pool({ connectionTimeoutMillis: timeoutMs ?? 0, ...options.pool, connectionString: options.connectionString })
+  listenPostgresErrors(pool)
+  const db = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, timeoutMs) }) })
+  const migrator = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, null) }) })
+  return openOwned(db, 'postgres', options.fields, migrator)
 }
 
 /**
  * Opens a MySQL or MariaDB connection pool, migrates the database, and returns the store.
+ * Timeouts and outages as for PostgreSQL.
  *
  * @example
  * ```ts
@@ -148,9 +159,12 @@ export async function postgresUserDatabase<F extends FieldDefinitions = NoFields
 export async function mysqlUserDatabase<F extends FieldDefinitions = NoFields>(
   options: MysqlStoreOptions<F>,
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
-  const pool = createPool({ ...options.pool, uri: options.uri })
-  const db = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool }) })
-  return openOwned(db, 'mysql', options.fields)
+  const timeoutMs = requestTimeout(options.timeoutMs)
+  const pool = createPool({ ...(timeoutMs === null ? {} : { connectTimeout: timeoutMs }), ...options.pool, uri: options.uri })
+  listenMysqlErrors(pool)
+  const db = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, timeoutMs) }) })
+  const migrator = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, null) }) })
+  return openOwned(db, 'mysql', options.fields, migrator)
 }
 
 /**
@@ -172,13 +186,23 @@ export async function kyselyUserDatabase<F extends FieldDefinitions = NoFields>(
   return buildStore(db, options.dialect, fields, async () => {})
 }
 
+function requestTimeout(timeoutMs: number | null | undefined): number | null {
+  if (timeoutMs === undefined) return DEFAULT_TIMEOUT_MS
+  if (timeoutMs !== null && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
+    throw new TypeError('timeoutMs must be a positive whole number of milliseconds, or null')
+  }
+  return timeoutMs
+}
+
+/** `migrator`: the same connections as `db`, without the request-path timeout. */
 async function openOwned<U extends UserRecord>(
   db: Kysely<UserTables>,
   dialect: SqlDialect,
   fields: FieldDefinitions = {},
+  migrator: Kysely<UserTables> = db,
 ): Promise<KyselyUserStore<U>> {
   try {
-    await migrate(db, dialect, { fields })
+    await migrate(migrator, dialect, { fields })
   } catch (error) {
     await db.destroy()
     throw error
@@ -198,6 +222,7 @@ function buildStore<U extends UserRecord>(
     accessTokens: new KyselyAccessTokenDatabase(any, dialect),
     db,
     dialect,
+    ping: async () => void (await sql`SELECT 1`.execute(db)),
     destroy,
   }
 }

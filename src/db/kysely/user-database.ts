@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type CompiledQuery } from 'kysely'
 import { foldEmail } from '../../email.ts'
+import { isStoreUnavailable } from '../../store-unavailable.ts'
 import type {
   OAuthAccount,
   OAuthAccountCreate,
@@ -92,7 +93,13 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     } catch (error) {
       throw await this.#explainWriteError(error, data.email, id)
     }
-    return (await this.get(id)) ?? mergedRecord<U>({ id }, data)
+    try {
+      return (await this.get(id)) ?? mergedRecord<U>({ id }, data)
+    } catch (error) {
+      // The row is written: an outage right after it must not answer 503 for a user who exists.
+      if (!isStoreUnavailable(error)) throw error
+      return mergedRecord<U>({ id }, data)
+    }
   }
 
   async update(user: U, data: UserUpdateData): Promise<U> {

@@ -23,6 +23,8 @@ export interface MongoUserStore<U extends UserRecord = UserRecord> {
   accessTokens: AccessTokenDatabase
   /** The database, for the application's own queries. */
   db: Db
+  /** One round trip to the server (`ping`), for readiness checks (`checkHealth`). */
+  ping(): Promise<void>
   /** Closes the client the factory opened (a no-op for a client the application passed). */
   destroy(): Promise<void>
 }
@@ -31,6 +33,9 @@ export interface MongoUserStore<U extends UserRecord = UserRecord> {
 export type UserWithFields<F extends FieldDefinitions> = UserRecord & FieldValues<F>
 
 type NoFields = Record<never, never>
+
+/** The request-path timeout when none is given, in ms. */
+const DEFAULT_TIMEOUT_MS = 1000
 
 interface CommonOptions<F extends FieldDefinitions> extends MongoCollectionNames {
   /** The application's own fields of the user documents. */
@@ -43,8 +48,14 @@ export interface MongoUrlStoreOptions<F extends FieldDefinitions> extends Common
   /** `mongodb://…` or `mongodb+srv://…`; the database is its path unless `database` is given. */
   url: string
   database?: string
-  /** Further driver settings (pool size, timeouts, TLS). */
+  /** Further driver settings (pool size, timeouts, TLS); they win over `timeoutMs`. */
   clientOptions?: MongoClientOptions
+  /**
+   * Milliseconds to find a reachable server and to open a connection before a request is
+   * answered 503 (`serverSelectionTimeoutMS`, `connectTimeoutMS`; default 1000, the driver's
+   * is 30 s).
+   */
+  timeoutMs?: number
 }
 
 export interface MongoClientStoreOptions<F extends FieldDefinitions> extends CommonOptions<F> {
@@ -86,7 +97,13 @@ export async function mongoUserDatabase<F extends FieldDefinitions = NoFields>(
       'the MongoDB URL names no database: add it as the path (mongodb://host/app) or pass `database`',
     )
   }
-  const client = new MongoClient(options.url, options.clientOptions)
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (!(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive whole number of milliseconds')
+  const client = new MongoClient(options.url, {
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    ...options.clientOptions,
+  })
   try {
     await client.connect()
     const db = client.db(database)
@@ -147,6 +164,7 @@ function buildStore<U extends UserRecord>(
     users: new MongoUserDatabase<U>(db.collection<UserDocument>(usersName), tokens, documents),
     accessTokens: new MongoAccessTokenDatabase(tokens),
     db,
+    ping: async () => void (await db.command({ ping: 1 })),
     destroy,
   }
 }

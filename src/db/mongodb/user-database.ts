@@ -11,6 +11,7 @@ import type { Collection, Document } from 'mongodb'
 import { UUID } from 'mongodb'
 import { foldEmail } from '../../email.ts'
 import { DuplicateEmailError } from '../../errors.ts'
+import { isStoreUnavailable } from '../../store-unavailable.ts'
 import type {
   OAuthAccount,
   OAuthAccountCreate,
@@ -79,7 +80,13 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
     } catch (error) {
       throw await this.#explainWriteError(error, data.email, id.toHexString())
     }
-    return (await this.get(id.toHexString())) ?? this.#documents.toRecord<U>(document)
+    try {
+      return (await this.get(id.toHexString())) ?? this.#documents.toRecord<U>(document)
+    } catch (error) {
+      // The document is written: an outage right after it must not answer 503 for a user who exists.
+      if (!isStoreUnavailable(error)) throw error
+      return this.#documents.toRecord<U>(document)
+    }
   }
 
   async update(user: U, data: UserUpdateData): Promise<U> {

@@ -14,6 +14,8 @@
  *   and column names stay, so a unique violation still says which index refused it.
  * - SQLite: messages name the constraint only; nothing to remove.
  */
+import { FastifyUsersError } from '../../errors.ts'
+import { asServiceUnavailable } from '../../store-unavailable.ts'
 
 /** Properties whose value quotes the query's values, of the drivers above. */
 const VALUE_PROPERTIES = ['detail', 'parameters', 'sql'] as const
@@ -37,7 +39,7 @@ const QUOTED_VALUES = [
  * ```
  */
 export function withoutQueryValues(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null) return error
+  if (typeof error !== 'object' || error === null || error instanceof FastifyUsersError) return error
   for (const name of VALUE_PROPERTIES) {
     // A property the driver made non-configurable stays; deleteProperty does not throw for it.
     if (name in error) Reflect.deleteProperty(error, name)
@@ -61,7 +63,8 @@ function withoutQuotedValue(message: string): string {
 }
 
 /**
- * Awaits a query, rethrowing its error without the query's values.
+ * Awaits a query, rethrowing its error without the query's values, or as a
+ * `ServiceUnavailableError` when the database is unreachable or did not answer in time.
  *
  * @example
  * ```ts
@@ -72,6 +75,6 @@ export async function runWithoutQueryValues<T>(query: PromiseLike<T>): Promise<T
   try {
     return await query
   } catch (error) {
-    throw withoutQueryValues(error)
+    throw asServiceUnavailable(withoutQueryValues(error))
   }
 }
