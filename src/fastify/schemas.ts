@@ -15,65 +15,56 @@ export interface UserFieldSchemas {
 
 export interface UserSchemas {
   /** What every route returns for a user. */
-  read: TObject
+  read: TObject<ReturnType<typeof readProperties>>
   /** `POST /register`. */
-  create: TObject
+  create: TObject<ReturnType<typeof createProperties>>
   /** `PATCH /users/{id}` (superuser): every field may be set. */
-  update: TObject
+  update: TObject<ReturnType<typeof updateProperties>>
   /** `PATCH /users/me`: the privileged fields are accepted and ignored, `null` included, as upstream. */
-  updateSelf: TObject
+  updateSelf: TObject<ReturnType<typeof updateSelfProperties>>
 }
 
 const emailInput = () => Type.String({ [EMAIL_KEYWORD]: true, maxLength: 640, format: 'email' })
 const nullableFlag = () => Type.Optional(Type.Union([Type.Boolean(), Type.Null()]))
 
+// The models' own properties; the application's fields are spread over them, and their types
+// are the application's to declare (`Register`), so the route bodies are typed by these.
+const readProperties = () => ({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String({ format: 'email' }),
+  is_active: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  is_verified: Type.Boolean(),
+})
+const createProperties = () => ({
+  email: emailInput(),
+  password: Type.String(),
+  is_active: nullableFlag(),
+  is_superuser: nullableFlag(),
+  is_verified: nullableFlag(),
+})
+const updateCommon = () => ({
+  password: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  email: Type.Optional(emailInput()),
+})
+const updateProperties = () => ({
+  ...updateCommon(),
+  is_active: Type.Optional(Type.Boolean()),
+  is_superuser: Type.Optional(Type.Boolean()),
+  is_verified: Type.Optional(Type.Boolean()),
+})
+const updateSelfProperties = () => ({
+  ...updateCommon(),
+  is_active: nullableFlag(),
+  is_superuser: nullableFlag(),
+  is_verified: nullableFlag(),
+})
+
 export function buildUserSchemas(fields: UserFieldSchemas = {}): UserSchemas {
-  const read = Type.Object(
-    {
-      id: Type.String({ format: 'uuid' }),
-      email: Type.String({ format: 'email' }),
-      is_active: Type.Boolean(),
-      is_superuser: Type.Boolean(),
-      is_verified: Type.Boolean(),
-      ...fields.read,
-    },
-    { title: 'UserRead' },
-  )
-  const create = Type.Object(
-    {
-      email: emailInput(),
-      password: Type.String(),
-      is_active: nullableFlag(),
-      is_superuser: nullableFlag(),
-      is_verified: nullableFlag(),
-      ...fields.create,
-    },
-    { title: 'UserCreate' },
-  )
-  const updateBase = {
-    password: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    email: Type.Optional(emailInput()),
-  }
-  const update = Type.Object(
-    {
-      ...updateBase,
-      is_active: Type.Optional(Type.Boolean()),
-      is_superuser: Type.Optional(Type.Boolean()),
-      is_verified: Type.Optional(Type.Boolean()),
-      ...fields.update,
-    },
-    { title: 'UserUpdate' },
-  )
-  const updateSelf = Type.Object(
-    {
-      ...updateBase,
-      is_active: nullableFlag(),
-      is_superuser: nullableFlag(),
-      is_verified: nullableFlag(),
-      ...fields.update,
-    },
-    { title: 'UserUpdate' },
-  )
+  const read = Type.Object({ ...readProperties(), ...fields.read }, { title: 'UserRead' })
+  const create = Type.Object({ ...createProperties(), ...fields.create }, { title: 'UserCreate' })
+  const update = Type.Object({ ...updateProperties(), ...fields.update }, { title: 'UserUpdate' })
+  const updateSelf = Type.Object({ ...updateSelfProperties(), ...fields.update }, { title: 'UserUpdate' })
   return { read, create, update, updateSelf }
 }
 

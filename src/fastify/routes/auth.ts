@@ -5,6 +5,7 @@
  */
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
@@ -33,11 +34,12 @@ export function authRoutes(
   const login = backend.transport.loginResponse('token')
   const security = [{ [backend.name]: [] }]
 
-  return async function authPlugin(app: FastifyInstance) {
-    prepareScope(app)
-    await app.register(formbody)
-    await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
-    const refreshCarrier = refreshCarrierOf(app, context, backend)
+  return async function authPlugin(scope: FastifyInstance) {
+    prepareScope(scope)
+    await scope.register(formbody)
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
+    const refreshCarrier = refreshCarrierOf(scope, context, backend)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
     app.post('/login', {
       schema: {
@@ -64,7 +66,7 @@ export function authRoutes(
         }
       },
     }, async (request, reply) => {
-      const form = request.body as { username: string; password: string }
+      const form = request.body
       let user: User | null
       try {
         user = await manager.authenticate(form)
@@ -99,7 +101,7 @@ export function authRoutes(
       return sendTransportResponse(reply, refreshCarrier === null ? response : refreshCarrier.clear(response))
     })
 
-    registerLogoutAllRoute(app, context, backend, refreshCarrier, { requiresVerification })
-    if (refreshCarrier !== null) registerRefreshRoute(app, context, backend, refreshCarrier, { requiresVerification })
+    registerLogoutAllRoute(scope, context, backend, refreshCarrier, { requiresVerification })
+    if (refreshCarrier !== null) registerRefreshRoute(scope, context, backend, refreshCarrier, { requiresVerification })
   }
 }

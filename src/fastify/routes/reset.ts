@@ -6,6 +6,7 @@
  * usually sends an email) would otherwise make known addresses measurably slower than unknown
  * ones (CONTRACT, deliberate difference 6).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
 import { EmailBody, ErrorResponse, NullResponse, ResetPasswordBody } from '../schemas.ts'
@@ -13,8 +14,9 @@ import { runAfterResponse } from '../after-response.ts'
 
 export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager } = context
-  return async function resetPasswordPlugin(app: FastifyInstance) {
-    prepareScope(app)
+  return async function resetPasswordPlugin(scope: FastifyInstance) {
+    prepareScope(scope)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     app.post('/forgot-password', {
       schema: {
         operationId: 'reset:forgot_password',
@@ -25,7 +27,7 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
       },
       ...context.security.routeHooks('forgot-password'),
     }, async (request, reply) => {
-      const { email } = request.body as { email: string }
+      const { email } = request.body
       runAfterResponse(request, 'forgot-password', async () => {
         const user = await manager.getByEmail(email)
         if (user?.is_active) await manager.forgotPassword(user, request)
@@ -43,7 +45,7 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
       },
       ...context.security.routeHooks('reset-password'),
     }, async (request, reply) => {
-      const { token, password } = request.body as { token: string; password: string }
+      const { token, password } = request.body
       const user = await manager.resetPassword(token, password, request)
       await context.security.passwordReset(user.email)
       return sendNull(reply, 200)

@@ -5,9 +5,9 @@
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
-import type { UserUpdateInput } from '../../manager.ts'
+import { Type, type Static } from 'typebox'
 import { prepareScope, type RoutesContext } from '../context.ts'
 import { sendStatus } from '../errors.ts'
 import type { User } from '../request.ts'
@@ -35,16 +35,17 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
 
-  async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
+  async function loadTarget(request: FastifyRequest<{ Params: Static<typeof IdParams> }>, reply: FastifyReply) {
     await superuser(request, reply)
     if (reply.sent) return reply
-    const user = await manager.get((request.params as { id: string }).id)
+    const user = await manager.get(request.params.id)
     if (!user) return sendStatus(reply, 404)
     request.targetUser = user
   }
 
-  return async function usersPlugin(app: FastifyInstance) {
-    prepareScope(app)
+  return async function usersPlugin(scope: FastifyInstance) {
+    prepareScope(scope)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     const common = { tags: ['users'], security }
 
     app.get('/me', {
@@ -61,7 +62,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
       },
       onRequest: activeUser,
-    }, async (request) => manager.update(request.user, request.body as UserUpdateInput, { safe: true, request }))
+    }, async (request) => manager.update(request.user, request.body, { safe: true, request }))
 
     app.get('/:id', {
       schema: {
@@ -86,12 +87,12 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         },
       },
       onRequest: loadTarget,
-    }, async (request) => manager.update(request.targetUser!, request.body as UserUpdateInput, { safe: false, request }))
+    }, async (request) => manager.update(request.targetUser!, request.body, { safe: false, request }))
 
     // Fastify never reads a GET's body; a DELETE's, it would parse, and answer a malformed one 422.
-    await app.register(async function deleteUserRoute(scope: FastifyInstance) {
-      ignoreBodies(scope)
-      scope.delete('/:id', {
+    await app.register(async function deleteUserRoute(deleteScope: FastifyInstance) {
+      ignoreBodies(deleteScope)
+      deleteScope.delete('/:id', {
         schema: {
           ...common,
           operationId: 'users:delete_user',

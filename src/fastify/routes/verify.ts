@@ -3,6 +3,7 @@
  * 202 `null` at once and works after the response, like forgot-password, so that the answer
  * tells nothing about the address.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { runAfterResponse } from '../after-response.ts'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
@@ -10,8 +11,9 @@ import { EmailBody, ErrorResponse, NullResponse, TokenBody } from '../schemas.ts
 
 export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager, schemas } = context
-  return async function verifyPlugin(app: FastifyInstance) {
-    prepareScope(app)
+  return async function verifyPlugin(scope: FastifyInstance) {
+    prepareScope(scope)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     app.post('/request-verify-token', {
       schema: {
         operationId: 'verify:request-token',
@@ -22,7 +24,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
       },
       ...context.security.routeHooks('request-verify-token'),
     }, async (request, reply) => {
-      const { email } = request.body as { email: string }
+      const { email } = request.body
       runAfterResponse(request, 'request-verify-token', async () => {
         const user = await manager.getByEmail(email)
         if (user?.is_active && !user.is_verified) await manager.requestVerify(user, request)
@@ -40,7 +42,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
       },
       ...context.security.routeHooks('verify'),
     }, async (request) => {
-      const { token } = request.body as { token: string }
+      const { token } = request.body
       return manager.verify(token, request)
     })
   }
