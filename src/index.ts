@@ -17,6 +17,8 @@ export type { OAuthAssociateRoutesOptions } from './fastify/routes/oauth-associa
 export { OAuthAccountSchema, type OAuthRouteOptions } from './fastify/routes/oauth-common.ts'
 export type { OAuthClient, OAuthProfile, OAuthTokens } from './oauth/client.ts'
 export type { UserFieldSchemas, UserSchemas } from './fastify/schemas.ts'
+export { withNamedSchemas } from './fastify/openapi.ts'
+export { notFoundHandler } from './fastify/not-found.ts'
 
 export { AuthenticationBackend, type AuthenticationBackendOptions } from './authentication/backend.ts'
 export type { Strategy, UserLookup } from './authentication/strategy.ts'

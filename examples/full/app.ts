@@ -1,7 +1,8 @@
 /**
  * FastAPI Users' "full example", in fastify-users: a bearer JWT backend at /auth/jwt, a cookie
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
- * Swagger UI at /docs and a protected route.
+ * Swagger UI at /docs, the OpenAPI document at /openapi.json (and /docs/json), a protected route,
+ * and FastAPI's 404 body for any other path.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -13,6 +14,8 @@ import {
   PasswordHelper,
   ensureSuperuser,
   fastifyUsers,
+  notFoundHandler,
+  withNamedSchemas,
 } from 'fastify-users'
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
@@ -87,6 +90,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
         },
       },
     },
+    // UserRead, ErrorModel… as named components, for code generators.
+    transformObject: (documents) => ('openapiObject' in documents ? withNamedSchemas(documents.openapiObject) : documents.swaggerObject),
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
@@ -104,7 +109,14 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.usersRoutes(), { prefix: '/users' })
   if (config.oidc) await registerOidc(app, users, bearer, { oidc: config.oidc, secret: config.secret, cookieSecure: config.cookieSecure })
 
-  app.get('/authenticated-route', { onRequest: users.currentUser({ active: true }) }, async (request) => ({
+  // Where FastAPI serves its document; Swagger UI's /docs/json serves the same.
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.setNotFoundHandler(notFoundHandler)
+
+  app.get('/authenticated-route', {
+    schema: { operationId: 'authenticated_route', security: [{ jwt: [] }, { cookie: [] }] },
+    onRequest: users.currentUser({ active: true }),
+  }, async (request) => ({
     message: `Hello ${request.user.email}!`,
   }))
 

@@ -14,6 +14,7 @@ import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { FastifyUsersError } from '../errors.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
+import { EMAIL_KEYWORD } from './validation.ts'
 
 /** An HTTP error whose body is the reason phrase of its status. */
 export class HttpError extends Error {
@@ -67,7 +68,7 @@ function describe(error: ErrorObject, part = 'body'): { type: string; loc: (stri
   if (error.keyword === 'required') {
     return { type: 'missing', loc: [...loc, String(error.params.missingProperty)], msg: 'Field required' }
   }
-  if (error.keyword === 'emailAddress') {
+  if (error.keyword === EMAIL_KEYWORD) {
     return { type: 'value_error', loc, msg: 'value is not a valid email address' }
   }
   return { type: error.keyword, loc, msg: error.message ?? 'invalid value' }

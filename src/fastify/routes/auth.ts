@@ -9,10 +9,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
+import { BearerTransport } from '../../authentication/transports/bearer.ts'
 import { ErrorCode, UnknownHashError, UsersError } from '../../errors.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse, LoginForm } from '../schemas.ts'
+import { BearerResponse, ErrorResponse, LoginForm, ValidationErrorResponse } from '../schemas.ts'
 import { registerLogoutAllRoute } from './logout-all.ts'
 import { endRefreshTokens, issueTokens, refreshCarrierOf, registerRefreshRoute } from './refresh.ts'
 
@@ -49,9 +50,9 @@ export function authRoutes(
         consumes: ['application/x-www-form-urlencoded'],
         body: LoginForm,
         response: {
-          [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(),
+          [login.statusCode]: login.body === undefined ? Type.Null() : backend.transport instanceof BearerTransport ? BearerResponse : Type.Unknown(),
           400: ErrorResponse,
-          422: ErrorResponse,
+          422: ValidationErrorResponse,
         },
       },
       ...context.security.routeHooks('login', backend),

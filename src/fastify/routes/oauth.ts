@@ -17,7 +17,7 @@ import { ErrorCode, UsersError } from '../../errors.ts'
 import { oauthCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 import { issueTokens } from './refresh.ts'
 
@@ -60,7 +60,7 @@ export function oauthRoutes(
         tags,
         summary: `The ${client.name} authorization URL to send the browser to`,
         querystring: AuthorizeQuery,
-        response: { 200: AuthorizeResponse, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: AuthorizeResponse, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
     }, (request, reply) => router.authorize(app, request, reply))
 
@@ -71,8 +71,8 @@ export function oauthRoutes(
         summary: `Where ${client.name} sends the browser back: log in, creating the user if needed`,
         querystring: CallbackQuery,
         response: router.frontendUrls === null
-          ? { [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(), 400: ErrorResponse, 422: ErrorResponse }
-          : { 302: Type.Null(), 422: ErrorResponse },
+          ? { [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(), 400: ErrorResponse, 422: ValidationErrorResponse }
+          : { 302: Type.Null(), 422: ValidationErrorResponse },
       },
     }, async (request, reply) => {
       const done = await router.callback(app, request, reply, {

@@ -20,7 +20,7 @@ import { refreshCarrier, type RefreshCarrier } from '../../refresh/carrier.ts'
 import type { UserRecord } from '../../user.ts'
 import { sendTransportResponse, type RoutesContext } from '../context.ts'
 import { sendStatus } from '../errors.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 
 const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1 }) })
 
@@ -91,7 +91,7 @@ export function registerRefreshRoute(
       response: {
         [success.statusCode]: success.body === undefined ? Type.Null() : Type.Unknown(),
         401: ErrorResponse,
-        422: ErrorResponse,
+        422: ValidationErrorResponse,
       },
     },
     ...context.security.routeHooks('refresh'),

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { prepareScope, type RoutesContext } from '../context.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 
 export function registerRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager, schemas } = context
@@ -18,7 +18,7 @@ export function registerRoutes(context: RoutesContext): FastifyPluginAsync {
         tags: ['auth'],
         summary: 'Create an account',
         body: schemas.create,
-        response: { 201: schemas.read, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 201: schemas.read, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('register'),
     }, async (request, reply) => {

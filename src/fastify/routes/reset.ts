@@ -9,7 +9,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
-import { EmailBody, ErrorResponse, NullResponse, ResetPasswordBody } from '../schemas.ts'
+import { EmailBody, ErrorResponse, NullResponse, ResetPasswordBody, ValidationErrorResponse } from '../schemas.ts'
 import { runAfterResponse } from '../after-response.ts'
 
 export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync {
@@ -23,7 +23,7 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
         tags: ['auth'],
         summary: 'Send a reset-password token to an address, if it has an active account',
         body: EmailBody,
-        response: { 202: NullResponse, 422: ErrorResponse },
+        response: { 202: NullResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('forgot-password'),
     }, async (request, reply) => {
@@ -41,7 +41,7 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
         tags: ['auth'],
         summary: 'Set a new password with a reset-password token',
         body: ResetPasswordBody,
-        response: { 200: NullResponse, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: NullResponse, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('reset-password'),
     }, async (request, reply) => {

@@ -11,7 +11,7 @@ import { Type, type Static } from 'typebox'
 import { prepareScope, type RoutesContext } from '../context.ts'
 import { sendStatus } from '../errors.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 
 export interface UsersRoutesOptions {
@@ -59,7 +59,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         operationId: 'users:patch_current_user',
         summary: 'Update the current user (privileged fields are ignored)',
         body: schemas.updateSelf,
-        response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+        response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse },
       },
       onRequest: activeUser,
     }, async (request) => manager.update(request.user, request.body, { safe: true, request }))
@@ -83,7 +83,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         params: IdParams,
         body: schemas.update,
         response: {
-          200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
+          200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ValidationErrorResponse,
         },
       },
       onRequest: loadTarget,

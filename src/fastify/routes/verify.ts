@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { runAfterResponse } from '../after-response.ts'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
-import { EmailBody, ErrorResponse, NullResponse, TokenBody } from '../schemas.ts'
+import { EmailBody, ErrorResponse, NullResponse, TokenBody, ValidationErrorResponse } from '../schemas.ts'
 
 export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager, schemas } = context
@@ -20,7 +20,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
         tags: ['auth'],
         summary: 'Send a verification token to an address, if it has an active unverified account',
         body: EmailBody,
-        response: { 202: NullResponse, 422: ErrorResponse },
+        response: { 202: NullResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('request-verify-token'),
     }, async (request, reply) => {
@@ -38,7 +38,7 @@ export function verifyRoutes(context: RoutesContext): FastifyPluginAsync {
         tags: ['auth'],
         summary: 'Verify an address with a verification token',
         body: TokenBody,
-        response: { 200: schemas.read, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: schemas.read, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('verify'),
     }, async (request) => {
