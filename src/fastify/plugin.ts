@@ -79,7 +79,9 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
       : options.manager.onAfterUpdate,
   })
   const security = createRouteSecurity(options.security)
-  const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, manager), options.backends)
+  // Strategies hand the lookup an id they have already parsed: the database, not the manager's
+  // `get`, which would parse it a second time on every authenticated request.
+  const authenticate = security.guardAuthenticate(createAuthenticate(options.backends, options.db), options.backends)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
