@@ -1,6 +1,11 @@
 /**
  * fastify-users: ready-to-use, customizable users management for Fastify, wire-compatible with
  * FastAPI Users.
+ *
+ * The public API: what the README and docs use, and the types their signatures name. The
+ * building blocks behind it (rate limiter, backoff, client address, cross-site check, id
+ * parsing, token audiences) are internal; `api/` records this surface and `npm test` fails when
+ * it changes without `npm run api:update`.
  */
 export { fastifyUsers, type FastifyUsers, type FastifyUsersOptions } from './fastify/plugin.ts'
 export type { CurrentUserOptions } from './fastify/guard.ts'
@@ -12,7 +17,9 @@ export type { OAuthAssociateRoutesOptions } from './fastify/routes/oauth-associa
 export { OAuthAccountSchema, type OAuthRouteOptions } from './fastify/routes/oauth-common.ts'
 export { OAuthAccountLinkSchema, type OAuthAccountsRoutesOptions } from './fastify/routes/oauth-accounts.ts'
 export type { OAuthClient, OAuthProfile, OAuthTokens } from './oauth/client.ts'
-export { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './fastify/schemas.ts'
+export type { UserFieldSchemas, UserSchemas } from './fastify/schemas.ts'
+export { withNamedSchemas } from './fastify/openapi.ts'
+export { notFoundHandler } from './fastify/not-found.ts'
 
 export { AuthenticationBackend, type AuthenticationBackendOptions } from './authentication/backend.ts'
 export type { Strategy, UserLookup } from './authentication/strategy.ts'
@@ -31,7 +38,7 @@ export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
-export { normalizePassword, PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type Argon2Parameters } from './password.ts'
+export { normalizePassword, PasswordHelper, OWASP_ARGON2ID, type PasswordHasher, type PasswordHelperOptions, type Argon2Parameters } from './password.ts'
 export {
   createPasswordPolicy,
   defaultPasswordPolicy,
@@ -46,18 +53,14 @@ export { DEFAULT_RATE_LIMITS, type SecurityOptions, type ProtectedAction, type T
 export { DEFAULT_MAX_JSON_DEPTH } from './fastify/security/body-parsing.ts'
 export type { RateLimitStore, WindowCounts } from './security/rate-limit-store.ts'
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './security/memory-store.ts'
-export { SlidingWindowLimiter, type RateLimitRule, type LimitVerdict } from './security/sliding-window.ts'
-export { LoginThrottle, DEFAULT_LOGIN_BACKOFF, DEFAULT_DEVICE_BACKOFF, type LoginThrottleOptions, type LoginAttempt } from './security/login-throttle.ts'
-export { MailThrottle, DEFAULT_MAIL_THROTTLE, type MailKind, type MailThrottleOptions } from './security/mail-throttle.ts'
-export { DeviceProofs, type DeviceProofsOptions } from './security/device-proof.ts'
-export { backoffDelay, type BackoffPolicy, type AttemptVerdict, type AttemptUndo } from './security/backoff.ts'
-export { clientAddressKey } from './security/client-address.ts'
-export { isCrossSiteRequest, parseAllowedOrigins, type CrossSiteRequest } from './security/cross-site.ts'
+export type { RateLimitRule } from './security/sliding-window.ts'
+export { DEFAULT_LOGIN_BACKOFF, DEFAULT_DEVICE_BACKOFF } from './security/login-throttle.ts'
+export { DEFAULT_MAIL_THROTTLE, type MailKind, type MailThrottleOptions } from './security/mail-throttle.ts'
+export type { BackoffPolicy } from './security/backoff.ts'
 export { normalizeEmail } from './email.ts'
 export { checkHealth, type HealthProbe, type HealthReport, type HealthCheckOptions } from './health.ts'
 export { asServiceUnavailable, isStoreUnavailable } from './store-unavailable.ts'
 export { ensureSuperuser, type EnsureSuperuserResult } from './superuser.ts'
-export { parseId } from './id.ts'
 export {
   ErrorCode,
   FastifyUsersError,
@@ -76,7 +79,6 @@ export {
   UnknownHashError,
   InvalidTokenError,
 } from './errors.ts'
-export { AUTH_AUDIENCE, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE, OAUTH_STATE_AUDIENCE } from './tokens.ts'
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'
 export type { BaseUser, UserRecord, UserCreateData, UserUpdateData, OAuthAccount } from './user.ts'

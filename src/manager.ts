@@ -64,15 +64,18 @@ export interface UserCreateInput {
   [field: string]: unknown
 }
 
-/** A partial update: only the keys present count. */
+/**
+ * A partial update: only the keys present count. A `null` flag is left unchanged, as `null`
+ * in a registration gives the default: `PATCH /users/me` accepts and ignores them.
+ */
 export interface UserUpdateInput {
   email?: string
   password?: string | null
   /** The user's password, to re-authenticate a change (`PATCH /users/me`); never stored. */
   current_password?: string
-  is_active?: boolean
-  is_superuser?: boolean
-  is_verified?: boolean
+  is_active?: boolean | null
+  is_superuser?: boolean | null
+  is_verified?: boolean | null
   [field: string]: unknown
 }
 
@@ -83,6 +86,7 @@ export interface Credentials {
 
 /** Fields a "safe" create or update (a user acting on itself) never takes from the client. */
 const PRIVILEGED_FIELDS = ['id', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts']
+const FLAGS = ['is_active', 'is_superuser', 'is_verified']
 
 export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = unknown> {
   readonly db: UserDatabase<U>
@@ -280,7 +284,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
       if (!caseOnly) data.is_verified = updated.is_verified = false
     }
     for (const [key, value] of Object.entries(rest)) {
-      if (value === undefined || key === 'password') continue
+      if (value === undefined || key === 'password' || (value === null && FLAGS.includes(key))) continue
       data[key] = updated[key] = value
     }
     let result = user

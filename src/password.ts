@@ -63,7 +63,8 @@ export interface Argon2Parameters {
   parallelism: number
 }
 
-export interface PasswordHelperOptions {
+/** argon2id's cost parameters (OWASP_ARGON2ID's where not given), and how many hash at once. */
+export interface PasswordHelperOptions extends Partial<Argon2Parameters> {
   /** Hashes and verifications handed to the libuv pool at once; the others queue (see above). */
   concurrency?: number
 }
@@ -98,9 +99,9 @@ export class PasswordHelper implements PasswordHasher {
   readonly parameters: Readonly<Argon2Parameters>
   readonly #slots: HashingSlots
 
-  constructor(parameters?: Partial<Argon2Parameters>, options: PasswordHelperOptions = {}) {
+  constructor(options: PasswordHelperOptions = {}) {
     // Picked one by one so that no stray option (a `secret`, a `salt`) reaches the hasher.
-    const { memoryCost, timeCost, parallelism } = { ...OWASP_ARGON2ID, ...parameters }
+    const { memoryCost = OWASP_ARGON2ID.memoryCost, timeCost = OWASP_ARGON2ID.timeCost, parallelism = OWASP_ARGON2ID.parallelism } = options
     this.parameters = Object.freeze({ memoryCost, timeCost, parallelism })
     checkParameters(this.parameters)
     if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {

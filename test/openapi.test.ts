@@ -1,10 +1,19 @@
 /**
  * The OpenAPI document @fastify/swagger builds from the routes' schemas: FastAPI Users' route
  * names as operationIds, tags, one security scheme per backend, the status sets of CONTRACT
- * §5.8, and no `hashed_password` anywhere in a response.
+ * §5.8, FastAPI Users' model names as components, and no `hashed_password` anywhere in a
+ * response; and the example's /openapi.json, valid OpenAPI 3, and its 404 body.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import swagger from '@fastify/swagger'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../examples/full/app.ts'
+import { readConfig } from '../examples/full/config.ts'
+import { withNamedSchemas } from '../src/index.ts'
 import { buildTestApp, type TestApp } from './support/app.ts'
 
 interface Operation {
@@ -16,8 +25,21 @@ interface Operation {
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>
-  components: { securitySchemes: Record<string, unknown> }
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, Schema> }
 }
+interface Schema {
+  $ref?: string
+  title?: string
+  properties?: Record<string, unknown>
+}
+
+/** The schema of an operation's JSON request body or response. */
+function jsonSchema(part: { content: Record<string, { schema: Schema }> } | undefined, type = 'application/json'): Schema {
+  const schema = part?.content[type]?.schema
+  if (!schema) throw new Error(`no ${type} schema`)
+  return schema
+}
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` })
 
 // [path, method, operationId, tags, status codes]. The status sets are CONTRACT §5.8's, except:
 // routes without a body or parameters to validate list no 422 (FastAPI lists one for every
@@ -52,6 +74,7 @@ describe('OpenAPI document', () => {
             info: { title: 'test', version: '1.0.0' },
             components: { securitySchemes: { jwt: bearer.transport.securityScheme(), cookie: cookie.transport.securityScheme() } },
           },
+          transformObject: (documents) => ('openapiObject' in documents ? withNamedSchemas(documents.openapiObject) : documents.swaggerObject),
         })
       },
     })
@@ -104,11 +127,77 @@ describe('OpenAPI document', () => {
   })
 
   it('returns the user read model, which cannot carry hashed_password', () => {
-    const userRead = JSON.stringify(operation('/users/me', 'get').responses['200'])
-    for (const field of ['id', 'email', 'is_active', 'is_superuser', 'is_verified']) expect(userRead).toContain(`"${field}"`)
+    expect(jsonSchema(operation('/users/me', 'get').responses['200'] as never)).toEqual(ref('UserRead'))
+    expect(Object.keys(doc.components.schemas.UserRead!.properties!)).toEqual(['id', 'email', 'is_active', 'is_superuser', 'is_verified'])
     for (const [path, method] of OPERATIONS) {
       const responses = JSON.stringify(operation(path, method).responses)
       expect(responses, `${method} ${path}`).not.toMatch(/hashed_password|"password"/)
+    }
+    expect(JSON.stringify(doc.components.schemas.UserRead)).not.toMatch(/hashed_password|"password"/)
+  })
+
+  it("names FastAPI Users' models as components and refers to them", () => {
+    const body = (path: string, method: string, type?: string) => jsonSchema(operation(path, method).requestBody as never, type)
+    const response = (path: string, method: string, status: string) => jsonSchema(operation(path, method).responses[status] as never)
+    expect(body('/auth/register', 'post')).toEqual(ref('UserCreate'))
+    expect(body('/users/me', 'patch')).toEqual(ref('UserUpdate'))
+    expect(body('/users/{id}', 'patch')).toEqual(ref('UserUpdateBySuperuser'))
+    expect(body('/auth/jwt/login', 'post', 'application/x-www-form-urlencoded')).toEqual(ref('OAuth2PasswordRequestForm'))
+    expect(response('/auth/jwt/login', 'post', '200')).toEqual(ref('BearerResponse'))
+    expect(response('/auth/register', 'post', '201')).toEqual(ref('UserRead'))
+    expect(response('/auth/register', 'post', '400')).toEqual(ref('ErrorModel'))
+    expect(response('/auth/register', 'post', '422')).toEqual(ref('HTTPValidationError'))
+    expect(doc.components.schemas.HTTPValidationError!.properties!.detail).toEqual({ type: 'array', items: ref('ValidationError') })
+    for (const name of ['UserRead', 'UserCreate', 'UserUpdate', 'BearerResponse', 'ErrorModel', 'HTTPValidationError', 'ValidationError']) {
+      expect(doc.components.schemas[name]?.title, name).toBe(name)
+    }
+  })
+})
+
+describe("the example's OpenAPI document and 404", () => {
+  let app: FastifyInstance
+  const savedLevel = process.env.LOG_LEVEL
+  beforeAll(async () => {
+    process.env.LOG_LEVEL = 'silent'
+    const dir = mkdtempSync(join(tmpdir(), 'fastify-users-openapi-'))
+    const config = readConfig({ SECRET: 'a-production-secret-of-at-least-32-characters', DATABASE_URL: `sqlite://${join(dir, 'users.db')}` }, () => {})
+    app = await buildApp(config)
+  })
+  afterAll(async () => {
+    await app.close()
+    if (savedLevel === undefined) delete process.env.LOG_LEVEL
+    else process.env.LOG_LEVEL = savedLevel
+  })
+
+  it('serves /openapi.json as FastAPI does, the same document as /docs/json, valid OpenAPI 3', async () => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    const document = res.json() as Document & { openapi: string }
+    expect(document.openapi).toMatch(/^3\./)
+    expect((await app.inject({ method: 'GET', url: '/docs/json' })).json()).toEqual(document)
+    const result = await new Validator().validate(document as never)
+    expect(result.errors).toBeUndefined()
+    expect(result.valid).toBe(true)
+    expect(document.components.schemas.UserRead).toBeDefined()
+  })
+
+  it('gives every operation an operation id, unique in the document', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Document
+    const ids = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => {
+        expect(op.operationId, `${method} ${path}`).toEqual(expect.any(String))
+        return op.operationId
+      }))
+    expect(ids.length).toBeGreaterThan(14)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('answers an unknown path 404 {"detail": "Not Found"}, as FastAPI', async () => {
+    for (const [method, url] of [['GET', '/nowhere'], ['POST', '/auth/nowhere'], ['GET', '/users']] as const) {
+      const res = await app.inject({ method, url })
+      expect(res.statusCode, url).toBe(404)
+      expect(res.json(), url).toEqual({ detail: 'Not Found' })
     }
   })
 })

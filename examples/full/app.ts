@@ -1,8 +1,9 @@
 /**
  * FastAPI Users' "full example", in fastify-users: a bearer JWT backend at /auth/jwt, a cookie
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
- * Swagger UI at /docs (unless DOCS=off) and a protected route; and health endpoints at /health
- * and /health/ready.
+ * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
+ * protected route, health endpoints at /health and /health/ready, and FastAPI's 404 body for any
+ * other path.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -14,6 +15,8 @@ import {
   PasswordHelper,
   ensureSuperuser,
   fastifyUsers,
+  notFoundHandler,
+  withNamedSchemas,
 } from 'fastify-users'
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
@@ -93,6 +96,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           },
         },
       },
+      // UserRead, ErrorModel… as named components, for code generators.
+      transformObject: (documents) => ('openapiObject' in documents ? withNamedSchemas(documents.openapiObject) : documents.swaggerObject),
     })
     await app.register(swaggerUi, {
       routePrefix: '/docs',
@@ -116,7 +121,14 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
 
   healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })
 
-  app.get('/authenticated-route', { onRequest: users.currentUser({ active: true }) }, async (request) => ({
+  // Where FastAPI serves its document; Swagger UI's /docs/json serves the same.
+  if (config.docs) app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.setNotFoundHandler(notFoundHandler)
+
+  app.get('/authenticated-route', {
+    schema: { operationId: 'authenticated_route', security: [{ jwt: [] }, { cookie: [] }] },
+    onRequest: users.currentUser({ active: true }),
+  }, async (request) => ({
     message: `Hello ${request.user.email}!`,
   }))
 

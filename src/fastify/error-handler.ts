@@ -18,6 +18,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { FastifyUsersError } from '../errors.ts'
 import { asServiceUnavailable } from '../store-unavailable.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
+import { EMAIL_KEYWORD } from './validation.ts'
 
 /**
  * Answers `error` as fastify-users answers every refusal. A 5xx is logged with its cause (the
@@ -72,7 +73,7 @@ function describe(error: ErrorObject, part = 'body'): { type: string; loc: (stri
   if (error.keyword === 'required') {
     return { type: 'missing', loc: [...loc, String(error.params.missingProperty)], msg: 'Field required' }
   }
-  if (error.keyword === 'emailAddress') {
+  if (error.keyword === EMAIL_KEYWORD) {
     return { type: 'value_error', loc, msg: 'value is not a valid email address' }
   }
   return { type: error.keyword, loc, msg: error.message ?? 'invalid value' }

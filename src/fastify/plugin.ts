@@ -74,7 +74,9 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
   })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
-  const authenticate = security.guardAuthenticate(authenticator(options.backends, manager), options.backends)
+  // Strategies hand the lookup an id they have already parsed: the database, not the manager's
+  // `get`, which would parse it a second time on every authenticated request.
+  const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
   const context: RoutesContext = {
     manager,
     backends: options.backends,

@@ -1,7 +1,8 @@
 /**
  * TypeBox schemas of the user models (CONTRACT §2.2), composed with the application's own
  * fields. They drive request validation, response serialization and the OpenAPI document at
- * once; the read model has no `hashed_password`, so no response can carry it.
+ * once; the read model has no `hashed_password`, so no response can carry it. Their titles are
+ * FastAPI Users' model names, which `withNamedSchemas` turns into named OpenAPI components.
  */
 import { Type, type TObject, type TProperties } from 'typebox'
 import { EMAIL_KEYWORD } from './validation.ts'
@@ -15,73 +16,64 @@ export interface UserFieldSchemas {
 
 export interface UserSchemas {
   /** What every route returns for a user. */
-  read: TObject
+  read: TObject<ReturnType<typeof readProperties>>
   /** `POST /register`. */
-  create: TObject
-  /** `PATCH /users/{id}` (superuser): every field may be set. */
-  update: TObject
+  create: TObject<ReturnType<typeof createProperties>>
+  /** `PATCH /users/{id}` (superuser): every field may be set, none to `null`. */
+  update: TObject<ReturnType<typeof updateProperties>>
   /** `PATCH /users/me`: the privileged fields are accepted and ignored, `null` included, as upstream. */
-  updateSelf: TObject
+  updateSelf: TObject<ReturnType<typeof updateSelfProperties>>
 }
 
 const emailInput = () => Type.String({ [EMAIL_KEYWORD]: true, maxLength: 640, format: 'email' })
 const nullableFlag = () => Type.Optional(Type.Union([Type.Boolean(), Type.Null()]))
 
+// The models' own properties; the application's fields are spread over them, and their types
+// are the application's to declare (`Register`), so the route bodies are typed by these.
+const readProperties = () => ({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String({ format: 'email' }),
+  is_active: Type.Boolean(),
+  is_superuser: Type.Boolean(),
+  is_verified: Type.Boolean(),
+})
+const createProperties = () => ({
+  email: emailInput(),
+  password: Type.String(),
+  is_active: nullableFlag(),
+  is_superuser: nullableFlag(),
+  is_verified: nullableFlag(),
+})
+const updateCommon = () => ({
+  password: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  email: Type.Optional(emailInput()),
+})
+const updateProperties = () => ({
+  ...updateCommon(),
+  is_active: Type.Optional(Type.Boolean()),
+  is_superuser: Type.Optional(Type.Boolean()),
+  is_verified: Type.Optional(Type.Boolean()),
+})
+const updateSelfProperties = () => ({
+  ...updateCommon(),
+  // Checked against the stored hash when present (deliberate difference 13); never stored.
+  current_password: Type.Optional(Type.String({ maxLength: 4096 })),
+  is_active: nullableFlag(),
+  is_superuser: nullableFlag(),
+  is_verified: nullableFlag(),
+})
+
 export function buildUserSchemas(fields: UserFieldSchemas = {}): UserSchemas {
-  const read = Type.Object(
-    {
-      id: Type.String({ format: 'uuid' }),
-      email: Type.String({ format: 'email' }),
-      is_active: Type.Boolean(),
-      is_superuser: Type.Boolean(),
-      is_verified: Type.Boolean(),
-      ...fields.read,
-    },
-    { title: 'UserRead' },
-  )
-  const create = Type.Object(
-    {
-      email: emailInput(),
-      password: Type.String(),
-      is_active: nullableFlag(),
-      is_superuser: nullableFlag(),
-      is_verified: nullableFlag(),
-      ...fields.create,
-    },
-    { title: 'UserCreate' },
-  )
-  const updateBase = {
-    password: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-    email: Type.Optional(emailInput()),
-  }
-  const update = Type.Object(
-    {
-      ...updateBase,
-      is_active: Type.Optional(Type.Boolean()),
-      is_superuser: Type.Optional(Type.Boolean()),
-      is_verified: Type.Optional(Type.Boolean()),
-      ...fields.update,
-    },
-    { title: 'UserUpdate' },
-  )
-  const updateSelf = Type.Object(
-    {
-      ...updateBase,
-      // Checked against the stored hash when present (deliberate difference 13); never stored.
-      current_password: Type.Optional(Type.String({ maxLength: 4096 })),
-      is_active: nullableFlag(),
-      is_superuser: nullableFlag(),
-      is_verified: nullableFlag(),
-      ...fields.update,
-    },
-    { title: 'UserUpdate' },
-  )
+  const read = Type.Object({ ...readProperties(), ...fields.read }, { title: 'UserRead' })
+  const create = Type.Object({ ...createProperties(), ...fields.create }, { title: 'UserCreate' })
+  const update = Type.Object({ ...updateProperties(), ...fields.update }, { title: 'UserUpdateBySuperuser' })
+  const updateSelf = Type.Object({ ...updateSelfProperties(), ...fields.update }, { title: 'UserUpdate' })
   return { read, create, update, updateSelf }
 }
 
-export const EmailBody = Type.Object({ email: emailInput() })
-export const TokenBody = Type.Object({ token: Type.String() })
-export const ResetPasswordBody = Type.Object({ token: Type.String(), password: Type.String() })
+export const EmailBody = Type.Object({ email: emailInput() }, { title: 'EmailRequest' })
+export const TokenBody = Type.Object({ token: Type.String() }, { title: 'VerifyRequest' })
+export const ResetPasswordBody = Type.Object({ token: Type.String(), password: Type.String() }, { title: 'ResetPasswordRequest' })
 // The maximum lengths only refuse absurd input cheaply, before any lookup or hashing: no stored
 // email is longer than 320 characters, and new passwords stop at 1024 (the password policy).
 export const LoginForm = Type.Object({
@@ -91,7 +83,27 @@ export const LoginForm = Type.Object({
   scope: Type.Optional(Type.String()),
   client_id: Type.Optional(Type.String()),
   client_secret: Type.Optional(Type.String()),
-})
-export const BearerResponse = Type.Object({ access_token: Type.String(), token_type: Type.String() })
-export const ErrorResponse = Type.Object({ detail: Type.Unknown() })
+}, { title: 'OAuth2PasswordRequestForm' })
+/** A bearer login's answer; `refresh_token` only with refresh tokens (fastify-users' addition). */
+export const BearerResponse = Type.Object(
+  { access_token: Type.String(), token_type: Type.String(), refresh_token: Type.Optional(Type.String()) },
+  { title: 'BearerResponse' },
+)
+/** Every error but a 422: an error code, `{"code", "reason"}`, or a status's reason phrase. */
+export const ErrorResponse = Type.Object(
+  { detail: Type.Union([Type.String(), Type.Record(Type.String(), Type.String())]) },
+  { title: 'ErrorModel' },
+)
+/** A 422: FastAPI's request-validation body. */
+export const ValidationErrorResponse = Type.Object(
+  {
+    detail: Type.Array(
+      Type.Object(
+        { loc: Type.Array(Type.Union([Type.String(), Type.Integer()])), msg: Type.String(), type: Type.String() },
+        { title: 'ValidationError' },
+      ),
+    ),
+  },
+  { title: 'HTTPValidationError' },
+)
 export const NullResponse = Type.Null()

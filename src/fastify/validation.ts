@@ -7,14 +7,16 @@
  *   deactivation), and `{"email": null}` not an empty string (CONTRACT, deliberate difference 1);
  * - unknown body keys are dropped, as pydantic ignores them, so no handler ever sees a field
  *   its schema does not declare (no mass assignment);
- * - the `emailAddress` keyword validates an address the way FastAPI Users' `EmailStr` does and
+ * - the `x-email-address` keyword validates an address the way FastAPI Users' `EmailStr` does and
  *   normalizes it in place (domain lower-cased, display-name form reduced to the address).
  */
 import { Ajv } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
 import { normalizeEmail } from '../email.ts'
 
-export const EMAIL_KEYWORD = 'emailAddress'
+// An `x-` name: OpenAPI 3.0 admits only those beside its own keywords, and the route schemas
+// are the OpenAPI document's.
+export const EMAIL_KEYWORD = 'x-email-address'
 
 function createAjv(): Ajv {
   const ajv = new Ajv({
@@ -23,7 +25,7 @@ function createAjv(): Ajv {
     useDefaults: false,
     allErrors: false,
     strict: false,
-    // `format` only documents; `emailAddress` does the checking.
+    // `format` only documents; `x-email-address` does the checking.
     validateFormats: false,
   })
   ajv.addKeyword({

@@ -24,6 +24,8 @@ export interface OAuthCsrfCookieOptions {
   secure?: boolean
   /** Default true. */
   httpOnly?: boolean
+  /** Seconds; default the state token's lifetime, which the cookie must outlive no more than it. */
+  maxAge?: number
   /** Default `lax`: the provider's redirect back is a top-level navigation, which carries it. */
   sameSite?: 'lax' | 'strict' | 'none'
 }
@@ -36,11 +38,11 @@ export class OAuthCsrfCookie {
    * @example
    * const cookie = new OAuthCsrfCookie({ secure: process.env.NODE_ENV === 'production' })
    */
-  constructor(options: OAuthCsrfCookieOptions = {}, lifetimeSeconds = OAUTH_STATE_LIFETIME_SECONDS) {
+  constructor(options: OAuthCsrfCookieOptions = {}) {
     this.name = options.name ?? 'fastapiusersoauthcsrf'
     this.#cookie = new CookieTransport({
       cookieName: this.name,
-      cookieMaxAge: lifetimeSeconds,
+      cookieMaxAge: options.maxAge ?? OAUTH_STATE_LIFETIME_SECONDS,
       cookiePath: options.path ?? '/',
       cookieDomain: options.domain ?? null,
       cookieSecure: options.secure ?? true,

@@ -79,7 +79,7 @@ export class OAuthFlow {
   constructor(options: OAuthFlowOptions) {
     this.client = options.client
     this.states = new OAuthStateTokens(options.stateSecret, { lifetimeSeconds: options.stateLifetimeSeconds })
-    this.cookie = new OAuthCsrfCookie(options.csrfCookie, this.states.lifetimeSeconds)
+    this.cookie = new OAuthCsrfCookie({ ...options.csrfCookie, maxAge: this.states.lifetimeSeconds })
     this.#store = options.stateStore ?? new MemoryOAuthStateStore()
   }
 

@@ -15,7 +15,7 @@ import { hasPassword } from './no-password.ts'
  * account. Calls `onAfterUpdate(user, {}, request)`, as linking does.
  *
  * @example
- * if (!(await unlinkOAuthAccount(manager, request.user, { oauthName: 'github', accountId: '42', request }))) return sendStatus(reply, 404)
+ * if (!(await unlinkOAuthAccount(manager, request.user, { oauthName: 'github', accountId: '42', request }))) throw new NotFoundError()
  */
 export async function unlinkOAuthAccount<U extends UserRecord, R, Res>(
   manager: UserManager<U, R, Res>,

@@ -3,7 +3,7 @@
  * the login and consent at the provider, the callback (CONTRACT §5.6, §9.6, §13.6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { OAUTH_STATE_AUDIENCE } from '../../src/index.ts'
+import { OAUTH_STATE_AUDIENCE } from '../../src/tokens.ts'
 import { oidcNonce, OAuthStateTokens, pkceChallenge, pkceVerifier } from '../../src/oauth/index.ts'
 import { bearerAuth } from '../support/app.ts'
 import { Browser } from '../support/oidc-provider.ts'

@@ -6,6 +6,7 @@
 import { and, eq, gte } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { parseId } from '../../id.ts'
+import { accessTokenRecord, oldestCreation } from '../sql/access-token-record.ts'
 import type { AccessTokenDatabase, AccessTokenRecord } from '../types.ts'
 import type { QueryBuilder } from './dialect.ts'
 import { run } from './errors.ts'
@@ -32,9 +33,8 @@ export class DrizzleAccessTokenDatabase implements AccessTokenDatabase {
   async getByToken(token: string, maxAgeSeconds?: number | null): Promise<AccessTokenRecord | null> {
     const table = this.#table
     const conditions: SQL[] = [eq(table.token, token)]
-    if (maxAgeSeconds !== undefined && maxAgeSeconds !== null) {
-      conditions.push(gte(table.created_at, new Date(Date.now() - maxAgeSeconds * 1000)))
-    }
+    const oldest = oldestCreation(maxAgeSeconds)
+    if (oldest !== null) conditions.push(gte(table.created_at, oldest))
     const rows = await run(
       this.#db
         .select({ token: table.token, user_id: table.user_id, created_at: table.created_at })
@@ -43,11 +43,7 @@ export class DrizzleAccessTokenDatabase implements AccessTokenDatabase {
         .limit(1),
     )
     const row = rows[0]
-    if (row === undefined) return null
-    const createdAt = row['created_at']
-    // A row whose time cannot be read has no age, so it cannot pass for a fresh token.
-    if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) return null
-    return { token, user_id: String(row['user_id']).toLowerCase(), created_at: createdAt }
+    return row === undefined ? null : accessTokenRecord(token, row['user_id'], row['created_at'])
   }
 
   async create(record: AccessTokenRecord): Promise<AccessTokenRecord> {

@@ -3,6 +3,7 @@
  * SQLite `created_at` is text in FastAPI Users' format, so tokens it issued keep working and
  * the age filter compares strings of one width; see src/db/sql/timestamp.ts.
  */
+import { accessTokenRecord, oldestCreation } from '../sql/access-token-record.ts'
 import { runWithoutQueryValues } from '../sql/driver-error.ts'
 import { parseSqlTimestamp } from '../sql/timestamp.ts'
 import type { AccessTokenDatabase, AccessTokenRecord } from '../types.ts'
@@ -28,16 +29,12 @@ export class KyselyAccessTokenDatabase implements AccessTokenDatabase {
       .selectFrom('accesstoken')
       .select(['token', 'user_id', selectTimestamp(this.#dialect, 'created_at', 'created_at')])
       .where('token', '=', token)
-    if (maxAgeSeconds !== undefined && maxAgeSeconds !== null) {
-      const cutoff = new Date(Date.now() - maxAgeSeconds * 1000)
-      query = query.where('created_at', '>=', encodeTimestamp(this.#dialect, cutoff))
-    }
+    const oldest = oldestCreation(maxAgeSeconds)
+    if (oldest !== null) query = query.where('created_at', '>=', encodeTimestamp(this.#dialect, oldest))
     const row = await runWithoutQueryValues(query.executeTakeFirst())
     // Exact comparison: a MySQL table FastAPI Users created compares tokens case-blind.
     if (row === undefined || row['token'] !== token) return null
-    const createdAt = parseSqlTimestamp(row['created_at'])
-    if (createdAt === null) return null
-    return { token, user_id: String(row['user_id']).toLowerCase(), created_at: createdAt }
+    return accessTokenRecord(token, row['user_id'], parseSqlTimestamp(row['created_at']))
   }
 
   async create(record: AccessTokenRecord): Promise<AccessTokenRecord> {

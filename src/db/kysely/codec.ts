@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely'
 import type { AliasedRawBuilder } from 'kysely'
+import { asDate, decodeFieldIn, encodeFieldIn, type FieldStorage } from '../field-codec.ts'
 import type { FieldType } from '../fields.ts'
 import type { SqlDialect } from './schema.ts'
 import { formatSqlTimestamp, parseSqlTimestamp } from '../sql/timestamp.ts'
@@ -87,6 +88,21 @@ export function selectField(
   return sql`${sql.ref(column)}`.as(alias)
 }
 
+/** SQL: booleans as encodeBoolean gives them, timestamps as encodeTimestamp, JSON as text. */
+function sqlStorage(dialect: SqlDialect): FieldStorage {
+  return {
+    boolean: { encode: (value) => encodeBoolean(dialect, Boolean(value)), decode: decodeBoolean },
+    timestamp: { encode: (value) => encodeTimestamp(dialect, asDate(value)), decode: parseSqlTimestamp },
+    json: { encode: (value) => JSON.stringify(value), decode: (value) => (typeof value === 'string' ? JSON.parse(value) : value) },
+  }
+}
+
+const STORAGE: Readonly<Record<SqlDialect, FieldStorage>> = {
+  sqlite: sqlStorage('sqlite'),
+  postgres: sqlStorage('postgres'),
+  mysql: sqlStorage('mysql'),
+}
+
 /**
  * A custom field's JavaScript value as the database takes it. `null` and `undefined` are NULL.
  *
@@ -96,22 +112,12 @@ export function selectField(
  * ```
  */
 export function encodeField(dialect: SqlDialect, type: FieldType, value: unknown): unknown {
-  if (value === null || value === undefined) return null
-  switch (type) {
-    case 'boolean':
-      return encodeBoolean(dialect, Boolean(value))
-    case 'timestamp':
-      return encodeTimestamp(dialect, value instanceof Date ? value : new Date(value as string | number))
-    case 'json':
-      return JSON.stringify(value)
-    default:
-      return value
-  }
+  return encodeFieldIn(STORAGE[dialect], type, value)
 }
 
 /**
  * A stored custom field as its JavaScript value: booleans from 0/1, timestamps as Dates,
- * JSON parsed, integers as numbers.
+ * JSON parsed, integers as numbers. The decoding is the same on every SQL database.
  *
  * @example
  * ```ts
@@ -119,18 +125,5 @@ export function encodeField(dialect: SqlDialect, type: FieldType, value: unknown
  * ```
  */
 export function decodeField(type: FieldType, value: unknown): unknown {
-  if (value === null || value === undefined) return null
-  switch (type) {
-    case 'boolean':
-      return decodeBoolean(value)
-    case 'timestamp':
-      return parseSqlTimestamp(value)
-    case 'json':
-      return typeof value === 'string' ? JSON.parse(value) : value
-    case 'integer':
-    case 'real':
-      return typeof value === 'number' ? value : Number(value)
-    case 'text':
-      return typeof value === 'string' ? value : String(value)
-  }
+  return decodeFieldIn(STORAGE.sqlite, type, value)
 }

@@ -9,6 +9,7 @@
  * A `json` value is stored as what JSON would carry (a Date becomes its ISO string, `undefined`
  * disappears), so that it reads back as it does from the SQL databases.
  */
+import { asDate, decodeFieldIn, encodeFieldIn, type FieldStorage } from '../field-codec.ts'
 import type { FieldNaming, FieldType } from '../fields.ts'
 
 /**
@@ -22,6 +23,13 @@ export const MONGO_FIELD_NAMING: FieldNaming = {
     'oauth_accounts', 'password', 'revision_id']),
 }
 
+/** Native BSON: booleans and dates as such, JSON as the document it is. */
+const BSON_STORAGE: FieldStorage = {
+  boolean: { encode: Boolean, decode: Boolean },
+  timestamp: { encode: asDate, decode: (value) => (value instanceof Date ? value : new Date(String(value))) },
+  json: { encode: (value) => JSON.parse(JSON.stringify(value)) as unknown, decode: (value) => value },
+}
+
 /**
  * A custom field's JavaScript value as the document stores it. `null` and `undefined` are null.
  *
@@ -31,17 +39,7 @@ export const MONGO_FIELD_NAMING: FieldNaming = {
  * ```
  */
 export function encodeField(type: FieldType, value: unknown): unknown {
-  if (value === null || value === undefined) return null
-  switch (type) {
-    case 'boolean':
-      return Boolean(value)
-    case 'timestamp':
-      return value instanceof Date ? value : new Date(value as string | number)
-    case 'json':
-      return JSON.parse(JSON.stringify(value)) as unknown
-    default:
-      return value
-  }
+  return encodeFieldIn(BSON_STORAGE, type, value)
 }
 
 /**
@@ -54,18 +52,5 @@ export function encodeField(type: FieldType, value: unknown): unknown {
  * ```
  */
 export function decodeField(type: FieldType, value: unknown): unknown {
-  if (value === null || value === undefined) return null
-  switch (type) {
-    case 'boolean':
-      return Boolean(value)
-    case 'timestamp':
-      return value instanceof Date ? value : new Date(String(value))
-    case 'integer':
-    case 'real':
-      return typeof value === 'number' ? value : Number(value)
-    case 'text':
-      return typeof value === 'string' ? value : String(value)
-    case 'json':
-      return value
-  }
+  return decodeFieldIn(BSON_STORAGE, type, value)
 }

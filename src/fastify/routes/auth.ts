@@ -5,13 +5,15 @@
  */
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
+import { BearerTransport } from '../../authentication/transports/bearer.ts'
 import { ErrorCode, UnknownHashError, UsersError } from '../../errors.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse, LoginForm } from '../schemas.ts'
+import { BearerResponse, ErrorResponse, LoginForm, ValidationErrorResponse } from '../schemas.ts'
 import { registerLogoutAllRoute } from './logout-all.ts'
 import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
 
@@ -33,11 +35,12 @@ export function authRoutes(
   const login = backend.transport.loginResponse('token')
   const security = [{ [backend.name]: [] }]
 
-  return async function authPlugin(app: FastifyInstance) {
-    prepareScope(app, context)
-    await app.register(formbody)
-    await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
-    const refreshRoute = refreshRouteOf(app, context, backend)
+  return async function authPlugin(scope: FastifyInstance) {
+    prepareScope(scope, context)
+    await scope.register(formbody)
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { files: 0, fields: 10 } })
+    const refreshRoute = refreshRouteOf(scope, context, backend)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
 
     app.post('/login', {
       schema: {
@@ -47,9 +50,9 @@ export function authRoutes(
         consumes: ['application/x-www-form-urlencoded'],
         body: LoginForm,
         response: {
-          [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(),
+          [login.statusCode]: login.body === undefined ? Type.Null() : backend.transport instanceof BearerTransport ? BearerResponse : Type.Unknown(),
           400: ErrorResponse,
-          422: ErrorResponse,
+          422: ValidationErrorResponse,
         },
       },
       ...context.security.routeHooks('login', backend),
@@ -64,7 +67,7 @@ export function authRoutes(
         }
       },
     }, async (request, reply) => {
-      const form = request.body as { username: string; password: string }
+      const form = request.body
       let user: User | null
       try {
         user = await manager.authenticate(form)
@@ -101,7 +104,7 @@ export function authRoutes(
       return sendTransportResponse(reply, await backend.logout(token, request.user, { issuer, backends: context.backends, refreshRoute }))
     })
 
-    registerLogoutAllRoute(app, context, backend, { refreshRoute, requiresVerification })
-    if (refreshRoute !== undefined) registerRefreshRoute(app, context, backend, { refreshRoute, requiresVerification })
+    registerLogoutAllRoute(scope, context, backend, { refreshRoute, requiresVerification })
+    if (refreshRoute !== undefined) registerRefreshRoute(scope, context, backend, { refreshRoute, requiresVerification })
   }
 }

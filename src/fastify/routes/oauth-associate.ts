@@ -16,7 +16,7 @@ import { Type } from 'typebox'
 import { oauthAssociateCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 
 export interface OAuthAssociateRoutesOptions extends OAuthRouteOptions {
@@ -54,7 +54,7 @@ export function oauthAssociateRoutes(
         operationId: `${name}.authorize`,
         summary: `The ${client.name} authorization URL that links an account to the current user`,
         querystring: AuthorizeQuery,
-        response: { 200: AuthorizeResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse },
+        response: { 200: AuthorizeResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse, 502: ErrorResponse },
       },
       onRequest: guard,
     }, (request, reply) => router.authorize(app, request, reply, request.user.id))
@@ -73,8 +73,8 @@ export function oauthAssociateRoutes(
         summary: `Where ${client.name} sends the browser back: link the account to the current user`,
         querystring: CallbackQuery,
         response: router.frontendUrls === null
-          ? { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse }
-          : { 302: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+          ? { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse, 502: ErrorResponse }
+          : { 302: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse },
       },
       onRequest: guard,
     }, async (request, reply) => {

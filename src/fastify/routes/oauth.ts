@@ -24,7 +24,7 @@ import { ErrorCode, UsersError } from '../../errors.ts'
 import { oauthCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 
 export interface OAuthRoutesOptions extends OAuthRouteOptions {
@@ -73,7 +73,7 @@ export function oauthRoutes(
         tags,
         summary: `The ${client.name} authorization URL to send the browser to`,
         querystring: AuthorizeQuery,
-        response: { 200: AuthorizeResponse, 400: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse },
+        response: { 200: AuthorizeResponse, 400: ErrorResponse, 422: ValidationErrorResponse, 502: ErrorResponse },
       },
     }, (request, reply) => router.authorize(app, request, reply))
 
@@ -91,8 +91,8 @@ export function oauthRoutes(
         summary: `Where ${client.name} sends the browser back: log in, creating the user if needed`,
         querystring: CallbackQuery,
         response: router.frontendUrls === null
-          ? { [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(), 400: ErrorResponse, 422: ErrorResponse, 502: ErrorResponse }
-          : { 302: Type.Null(), 422: ErrorResponse },
+          ? { [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(), 400: ErrorResponse, 422: ValidationErrorResponse, 502: ErrorResponse }
+          : { 302: Type.Null(), 422: ValidationErrorResponse },
       },
     }, async (request, reply) => {
       const done = await router.callback(app, request, reply, {

@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
 import { sendTransportResponse, type RoutesContext } from '../context.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 
 const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1 }) })
 
@@ -55,7 +55,7 @@ export function registerRefreshRoute(
       response: {
         [success.statusCode]: success.body === undefined ? Type.Null() : Type.Unknown(),
         401: ErrorResponse,
-        422: ErrorResponse,
+        422: ValidationErrorResponse,
       },
     },
     ...context.security.routeHooks('refresh'),

@@ -2,36 +2,27 @@
  * `POST /forgot-password` and `POST /reset-password` (CONTRACT §5.3).
  *
  * forgot-password answers 202 `null` at once, for every address, and does its work after the
- * response: looking the user up, minting the token and running `onAfterForgotPassword` (which
- * usually sends an email) would otherwise make known addresses measurably slower than unknown
- * ones (CONTRACT, deliberate difference 6).
+ * response (address-request.ts).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
-import { EmailBody, ErrorResponse, NullResponse, ResetPasswordBody } from '../schemas.ts'
-import { runAfterResponse } from '../after-response.ts'
+import { ErrorResponse, NullResponse, ResetPasswordBody, ValidationErrorResponse } from '../schemas.ts'
+import { registerAddressRequestRoute } from './address-request.ts'
 
 export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync {
   const { manager } = context
-  return async function resetPasswordPlugin(app: FastifyInstance) {
-    prepareScope(app, context)
-    app.post('/forgot-password', {
-      schema: {
-        operationId: 'reset:forgot_password',
-        tags: ['auth'],
-        summary: 'Send a reset-password token to an address, if it has an active account',
-        body: EmailBody,
-        response: { 202: NullResponse, 422: ErrorResponse },
+  return async function resetPasswordPlugin(scope: FastifyInstance) {
+    prepareScope(scope, context)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
+    registerAddressRequestRoute(scope, context, {
+      url: '/forgot-password',
+      operationId: 'reset:forgot_password',
+      summary: 'Send a reset-password token to an address, if it has an active account',
+      action: 'forgot-password',
+      work: async (user, request) => {
+        if (user.is_active) await manager.forgotPassword(user, request)
       },
-      ...context.security.routeHooks('forgot-password'),
-    }, async (request, reply) => {
-      const { email } = request.body as { email: string }
-      runAfterResponse(request, 'forgot-password', async () => {
-        if (!(await context.security.mailAllowed('forgot-password', email, request))) return
-        const user = await manager.getByEmail(email)
-        if (user?.is_active) await manager.forgotPassword(user, request)
-      })
-      return sendNull(reply, 202)
     })
 
     app.post('/reset-password', {
@@ -40,11 +31,11 @@ export function resetPasswordRoutes(context: RoutesContext): FastifyPluginAsync 
         tags: ['auth'],
         summary: 'Set a new password with a reset-password token',
         body: ResetPasswordBody,
-        response: { 200: NullResponse, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: NullResponse, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('reset-password'),
     }, async (request, reply) => {
-      const { token, password } = request.body as { token: string; password: string }
+      const { token, password } = request.body
       const user = await manager.resetPassword(token, password, request)
       await context.security.passwordReset(user.email)
       return sendNull(reply, 200)

@@ -5,13 +5,13 @@
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { ErrorCode, NotFoundError, TooManyRequestsError, UsersError } from '../../errors.ts'
-import type { UserUpdateInput } from '../../manager.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 
 export interface UsersRoutesOptions {
@@ -42,16 +42,17 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
 
-  async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
+  async function loadTarget(request: FastifyRequest<{ Params: Static<typeof IdParams> }>, reply: FastifyReply) {
     await superuser(request, reply)
     if (reply.sent) return reply
-    const user = await manager.get((request.params as { id: string }).id)
+    const user = await manager.get(request.params.id)
     if (!user) throw new NotFoundError()
     request.targetUser = user
   }
 
-  return async function usersPlugin(app: FastifyInstance) {
-    prepareScope(app, context)
+  return async function usersPlugin(scope: FastifyInstance) {
+    prepareScope(scope, context)
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     const common = { tags: ['users'], security }
 
     app.get('/me', {
@@ -65,11 +66,11 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         operationId: 'users:patch_current_user',
         summary: 'Update the current user (privileged fields are ignored)',
         body: schemas.updateSelf,
-        response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+        response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse },
       },
       onRequest: activeUser,
     }, async (request) => {
-      const { current_password: currentPassword, ...changes } = request.body as UserUpdateInput
+      const { current_password: currentPassword, ...changes } = request.body
       const sensitive = typeof changes.password === 'string' || changes.email !== undefined
       if (currentPassword === undefined && requireCurrentPassword && sensitive) {
         throw new UsersError(ErrorCode.UPDATE_USER_INVALID_PASSWORD, 'Current password is required')
@@ -102,16 +103,16 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         params: IdParams,
         body: schemas.update,
         response: {
-          200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse,
+          200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ValidationErrorResponse,
         },
       },
       onRequest: loadTarget,
-    }, async (request) => manager.update(request.targetUser!, request.body as UserUpdateInput, { safe: false, request }))
+    }, async (request) => manager.update(request.targetUser!, request.body, { safe: false, request }))
 
     // Fastify never reads a GET's body; a DELETE's, it would parse, and answer a malformed one 422.
-    await app.register(async function deleteUserRoute(scope: FastifyInstance) {
-      ignoreBodies(scope)
-      scope.delete('/:id', {
+    await app.register(async function deleteUserRoute(deleteScope: FastifyInstance) {
+      ignoreBodies(deleteScope)
+      deleteScope.delete('/:id', {
         schema: {
           ...common,
           operationId: 'users:delete_user',

@@ -1,0 +1,50 @@
+/**
+ * The routes that take an email address and answer 202 `null` at once, whatever the address:
+ * forgot-password and request-verify-token. Looking the user up, minting the token and running
+ * the hook (which usually sends a mail) happen after the response, so that the answer's timing
+ * tells nothing about the address (CONTRACT, deliberate difference 6): Fastify writes the
+ * response synchronously, then `setImmediate` starts the work on a later turn of the event
+ * loop. A failure is logged, never shown to the client. The mail throttle counts every request,
+ * known address or not, before the lookup, so that it tells nothing either (deliberate
+ * difference 14).
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { sendNull, type RoutesContext } from '../context.ts'
+import type { User } from '../request.ts'
+import { EmailBody, NullResponse, ValidationErrorResponse } from '../schemas.ts'
+import type { MailKind } from '../../security/mail-throttle.ts'
+
+export interface AddressRequestRoute {
+  url: string
+  operationId: string
+  summary: string
+  /** The rate limit and the mail throttle the route counts against. */
+  action: MailKind
+  /** What is done, after the response, for the user the address belongs to, if any. */
+  work(user: User, request: FastifyRequest): Promise<void>
+}
+
+export function registerAddressRequestRoute(app: FastifyInstance, context: RoutesContext, route: AddressRequestRoute): void {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(route.url, {
+    schema: {
+      operationId: route.operationId,
+      tags: ['auth'],
+      summary: route.summary,
+      body: EmailBody,
+      response: { 202: NullResponse, 422: ValidationErrorResponse },
+    },
+    ...context.security.routeHooks(route.action),
+  }, async (request, reply) => {
+    const { email } = request.body
+    setImmediate(() => {
+      context.security.mailAllowed(route.action, email, request)
+        .then(async (allowed) => {
+          const user = allowed ? await context.manager.getByEmail(email) : null
+          if (user) await route.work(user, request)
+        })
+        .catch((err: unknown) => request.log.error({ err }, `${route.action} failed after the response was sent`))
+    })
+    return sendNull(reply, 202)
+  })
+}
