@@ -60,6 +60,8 @@ export {
   UnknownHashError,
   InvalidTokenError,
 } from './errors.ts'
+export { DatabaseStartupError } from './db/startup-error.ts'
+export { MissingDependencyError } from './optional-dependency.ts'
 export { AUTH_AUDIENCE, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE, OAUTH_STATE_AUDIENCE } from './tokens.ts'
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'

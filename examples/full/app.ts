@@ -35,7 +35,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh } = buildSessions(config, store, app)
+  const { strategy, refresh } = await buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),

@@ -11,8 +11,7 @@ import {
   type RefreshOptions,
   type Strategy,
 } from 'fastify-users'
-import { RedisRevocationStore, RedisStrategy } from 'fastify-users/redis'
-import { Redis } from 'ioredis'
+import { connectRedis, RedisRevocationStore, RedisStrategy } from 'fastify-users/redis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
 
@@ -22,8 +21,15 @@ export interface Sessions {
   refresh: RefreshOptions | undefined
 }
 
-export function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Sessions {
-  const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix })
+export async function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Promise<Sessions> {
+  // Connected before the server listens: an unreachable Redis stops the start in one line.
+  const redis =
+    config.redisUrl === null
+      ? null
+      : await connectRedis(config.redisUrl, {
+          keyPrefix: config.redisKeyPrefix,
+          onError: (error) => app.log.warn(`Redis connection lost (${error.message}); reconnecting`),
+        })
   if (redis !== null) app.addHook('onClose', async () => void (await redis.quit()))
   const lifetimeSeconds = config.jwtLifetime
   let strategy: Strategy
