@@ -9,9 +9,11 @@ import { describe, expect, it } from 'vitest'
 const run = promisify(execFile)
 const TSX = join('node_modules', '.bin', 'tsx')
 
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, ['--conditions=source', `src/cli/${script}.ts`, ...args], { env: { ...process.env, DATABASE_URL: '' } })
+    const { stdout, stderr } = await run(TSX, ['--conditions=source', `src/cli/${script}.ts`, ...args], {
+      env: { ...process.env, DATABASE_URL: '', SUPERUSER_PASSWORD: '', ...env },
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
@@ -23,15 +25,22 @@ describe('command-line tools', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'fastify-users-cli-')), 'users.db')
   const url = `sqlite://${file}`
 
-  it('migrate creates the tables of an empty database', async () => {
-    const result = await cli('migrate', ['--database-url', url])
-    expect(result).toMatchObject({ code: 0, stdout: 'The sqlite database is up to date.\n' })
+  it('migrate creates the tables of an empty database and says so', async () => {
+    const result = await cli('main', ['migrate', '--database-url', url])
+    expect(result).toMatchObject({
+      code: 0,
+      stdout:
+        'Created the tables of the sqlite database to version 4, applying:\n' +
+        '  1 fastapi_users_tables\n  2 email_unique_case_insensitive\n  3 token_revocation\n  4 refresh_tokens\n',
+    })
+    const again = await cli('migrate', ['--database-url', url])
+    expect(again).toMatchObject({ code: 0, stdout: 'Nothing to do: the sqlite database is up to date (version 4).\n' })
     const tables = new Database(file, { readonly: true }).prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
     expect(tables.map((row) => (row as { name: string }).name)).toEqual(expect.arrayContaining(['user', 'oauth_account', 'accesstoken']))
   }, 60_000)
 
   it('create-superuser creates a verified superuser, then promotes without touching the password', async () => {
-    const created = await cli('create-superuser', ['--database-url', url, '--email', 'Root@Example.COM', '--password', 'first password'])
+    const created = await cli('main', ['create-superuser', '--database-url', url, '--email', 'Root@Example.COM', '--password', 'first password'])
     expect(created.code).toBe(0)
     expect(created.stdout).toMatch(/^Created superuser Root@example\.com \(/)
     const db = new Database(file, { readonly: true })
@@ -43,8 +52,52 @@ describe('command-line tools', () => {
     expect(row().hashed_password).toBe(before.hashed_password)
   }, 60_000)
 
-  it('refuses an invalid address or an unknown option with exit code 2', async () => {
-    expect((await cli('create-superuser', ['--email', 'not-an-email', '--password', 'x'])).code).toBe(2)
+  it('create-superuser applies the password policy, with the password from the environment', async () => {
+    const refused = await cli('create-superuser', ['--database-url', url, '--email', 'weak@example.com'], { SUPERUSER_PASSWORD: 'short' })
+    expect(refused).toMatchObject({ code: 1, stderr: 'fastify-users: password refused: Password should be at least 8 characters\n' })
+    const accepted = await cli('create-superuser', ['--database-url', url, '--email', 'strong@example.com'], {
+      SUPERUSER_PASSWORD: 'a long enough passphrase',
+    })
+    expect(accepted.code).toBe(0)
+  }, 60_000)
+
+  it('users lists, shows and deactivates, naming users by email or id', async () => {
+    const listed = await cli('main', ['users', 'list', '--database-url', url])
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toMatch(/^[0-9a-f-]{36} {2}Root@example\.com {2}active, verified, superuser$/m)
+    expect(listed.stdout).toMatch(/^2 users$/m)
+    const id = /^([0-9a-f-]{36}) {2}Root@example\.com/m.exec(listed.stdout)?.[1] ?? ''
+    const shown = await cli('main', ['users', 'show', id, '--database-url', url])
+    expect(JSON.parse(shown.stdout)).toEqual({
+      id,
+      email: 'Root@example.com',
+      is_active: true,
+      is_superuser: true,
+      is_verified: true,
+      password_hash_scheme: 'argon2id',
+    })
+    const deactivated = await cli('main', ['users', 'deactivate', 'root@EXAMPLE.com', '--database-url', url])
+    expect(deactivated.stdout).toBe(`Deactivated: ${id}  Root@example.com  inactive, verified, superuser\n`)
+    expect((await cli('main', ['users', 'show', 'nobody@example.com', '--database-url', url])).code).toBe(1)
+  }, 60_000)
+
+  it('needs a database URL, and never creates one on its own', async () => {
+    const result = await cli('main', ['migrate'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/^fastify-users: no database: pass --database-url URL or set DATABASE_URL/)
+  }, 60_000)
+
+  it('an unreachable database is one line and exit code 1', async () => {
+    const result = await cli('main', ['migrate', '--database-url', 'postgres://app:hunter2hunter2@127.0.0.1:1/users'])
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: 'fastify-users: cannot connect to PostgreSQL at 127.0.0.1:1: connection refused (is the server running on that port?)\n',
+    })
+  }, 60_000)
+
+  it('refuses an invalid address, an unknown option or command with exit code 2', async () => {
+    expect((await cli('create-superuser', ['--email', 'not-an-email', '--password', 'x', '--database-url', url])).code).toBe(2)
     expect((await cli('migrate', ['--bogus'])).code).toBe(2)
+    expect((await cli('main', ['frobnicate'])).code).toBe(2)
   }, 60_000)
 })
