@@ -60,6 +60,16 @@ export {
   UnknownHashError,
   InvalidTokenError,
 } from './errors.ts'
+export { Mailer, type MailerOptions, type MailMessage, type MailTransport } from './mail/mailer.ts'
+export { smtpTransport } from './mail/smtp.ts'
+export {
+  DEFAULT_MAIL_TEMPLATES,
+  type MailContext,
+  type MailKind,
+  type MailTemplate,
+  type MailTemplates,
+  type RenderedMail,
+} from './mail/templates.ts'
 export { DatabaseStartupError } from './db/startup-error.ts'
 export { MissingDependencyError } from './optional-dependency.ts'
 export { AUTH_AUDIENCE, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE, OAUTH_STATE_AUDIENCE } from './tokens.ts'

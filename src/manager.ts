@@ -7,6 +7,7 @@ import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
+import type { Mailer } from './mail/mailer.ts'
 import { parseId } from './id.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from './jwt/keys.ts'
 import { signJwt } from './jwt/sign.ts'
@@ -36,6 +37,11 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
    * everywhere". `fastifyUsers()` fills it from its backends.
    */
   tokenRevokers?: TokenRevoker[]
+  /**
+   * Sends the verification and reset links and the account notices (src/mail/); its mails
+   * follow the hooks of the same moments. None by default: the hooks are then the only way out.
+   */
+  mailer?: Mailer
 }
 
 /** A registration: the create model of CONTRACT §2.2, plus the application's fields. */
@@ -78,7 +84,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     this.#options = options
     this.db = options.db
     this.passwordHelper = options.passwordHelper ?? new PasswordHelper()
-    this.hooks = options
+    this.hooks = options.mailer ? options.mailer.withHooks(options) : options
     this.#resetKeys = importJwtKeys({ secret: options.resetPasswordTokenSecret, algorithm: 'HS256' })
     this.#verifyKeys = importJwtKeys({ secret: options.verificationTokenSecret, algorithm: 'HS256' })
   }
@@ -255,6 +261,9 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
       }
     }
     await this.hooks.onAfterUpdate?.(result, updated as UpdatedFields<U>, options.request)
+    if (updated.email !== undefined && foldEmail(user.email) !== foldEmail(result.email)) {
+      await this.#options.mailer?.emailChanged(result, user.email)
+    }
     return result
   }
 
