@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { requireRedis } from './support/services.ts'
 
 const run = promisify(execFile)
 const TSX = join('node_modules', '.bin', 'tsx')
@@ -99,5 +100,30 @@ describe('command-line tools', () => {
     expect((await cli('create-superuser', ['--email', 'not-an-email', '--password', 'x', '--database-url', url])).code).toBe(2)
     expect((await cli('migrate', ['--bogus'])).code).toBe(2)
     expect((await cli('main', ['frobnicate'])).code).toBe(2)
+  }, 60_000)
+
+  it('doctor reports case-colliding emails and old hashes of a FastAPI Users table, changing nothing', async () => {
+    const legacy = join(mkdtempSync(join(tmpdir(), 'fastify-users-cli-')), 'legacy.db')
+    const db = new Database(legacy)
+    db.exec('CREATE TABLE user (id CHAR(36) PRIMARY KEY, email VARCHAR(320) NOT NULL UNIQUE, hashed_password VARCHAR(1024) NOT NULL, ' +
+      'is_active BOOLEAN NOT NULL, is_superuser BOOLEAN NOT NULL, is_verified BOOLEAN NOT NULL)')
+    const insert = db.prepare('INSERT INTO user VALUES (?, ?, ?, 1, 0, 1)')
+    insert.run('00000000-0000-4000-8000-000000000001', 'Arthur@camelot.bt', '$2b$12$' + 'a'.repeat(53))
+    insert.run('00000000-0000-4000-8000-000000000002', 'arthur@camelot.bt', '$2b$12$' + 'b'.repeat(53))
+    db.close()
+    const redisUrl = (await requireRedis()) ?? ''
+    const result = await cli('main', ['doctor', '--database-url', `sqlite://${legacy}`], { SECRET: 'short', COOKIE_SECURE: 'false', REDIS_URL: redisUrl })
+    expect(result.code).toBe(1)
+    const lines = result.stdout.split('\n')
+    expect(lines).toContain('FAIL  SECRET has 5 characters; use 32 or more (openssl rand -base64 48)')
+    expect(lines).toContain('warn  COOKIE_SECURE is off: the auth cookie would travel over plain HTTP')
+    expect(lines).toContain(
+      'FAIL  1 emails differ only in letter case (fastify-users refuses to open the table until they are merged or renamed): ' +
+        'Arthur@camelot.bt = arthur@camelot.bt',
+    )
+    expect(lines).toContain("warn  hashes in older formats, upgraded at each user's next login: 2 bcrypt")
+    if (redisUrl !== '') expect(lines.filter((line) => /^(warn {2}Redis keeps nothing on disk|ok {4}Redis persists)/.test(line))).toHaveLength(1)
+    const tables = new Database(legacy, { readonly: true }).prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+    expect(tables).toEqual([{ name: 'user' }])
   }, 60_000)
 })

@@ -4,6 +4,7 @@
  * takes the database from `--database-url` or `DATABASE_URL` and never picks one itself.
  */
 import { createSuperuserCommand, CREATE_SUPERUSER_USAGE } from './commands/create-superuser.ts'
+import { doctorCommand, DOCTOR_USAGE } from './commands/doctor.ts'
 import { migrateCommand, MIGRATE_USAGE } from './commands/migrate.ts'
 import { usersCommand, USERS_USAGE } from './commands/users.ts'
 import { runCommand } from './run-command.ts'
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   migrate: migrateCommand,
   'create-superuser': createSuperuserCommand,
   users: usersCommand,
+  doctor: doctorCommand,
 }
 
 const USAGE = [
@@ -21,10 +23,12 @@ const USAGE = [
   '  migrate            create or upgrade the tables (collections) and say what changed',
   '  create-superuser   create a verified superuser, or promote an existing user',
   '  users              list, show, deactivate or verify users',
+  '  doctor             check a deployment\'s settings and database, changing nothing',
   '',
   MIGRATE_USAGE,
   CREATE_SUPERUSER_USAGE,
   USERS_USAGE,
+  DOCTOR_USAGE,
 ].join('\n')
 
 async function main(argv: string[]): Promise<number> {
