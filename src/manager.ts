@@ -25,6 +25,15 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
   resetPasswordTokenSecret: KeyMaterial
   resetPasswordTokenLifetimeSeconds?: number
   resetPasswordTokenAudience?: string
+  /**
+   * How reset tokens fingerprint the password hash they are bound to. `'hmac'` (default): an
+   * HMAC under the reset secret, microseconds per token. `'fastapi-users'`: a password hash of
+   * the stored hash, as FastAPI Users writes it, so that a link mailed by fastify-users still
+   * works if the service rolls back to FastAPI Users (whose pwdlib cannot read the HMAC and
+   * answers 500); costs one password hash per forgot-password, after the response. Either
+   * kind is accepted on reset.
+   */
+  resetTokenFingerprint?: 'hmac' | 'fastapi-users'
   /** HS256 secret of verification tokens. */
   verificationTokenSecret: KeyMaterial
   verificationTokenLifetimeSeconds?: number
@@ -166,8 +175,12 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
 
   /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
   async forgotPassword(user: U, request?: R): Promise<string> {
+    const fingerprint =
+      this.#options.resetTokenFingerprint === 'fastapi-users'
+        ? await this.passwordHelper.hash(user.hashed_password)
+        : passwordFingerprint(user.hashed_password, this.#resetKeys)
     const token = await signJwt(
-      { sub: user.id, password_fgpt: passwordFingerprint(user.hashed_password, this.#resetKeys) },
+      { sub: user.id, password_fgpt: fingerprint },
       this.#resetKeys,
       {
         audience: this.#options.resetPasswordTokenAudience ?? RESET_PASSWORD_AUDIENCE,
