@@ -1,17 +1,18 @@
 /**
  * The published package as a user gets it: `npm pack` (which builds, through `prepare`), the
- * tarball unpacked into a fresh application that has only `fastify` and `pg` besides it, the
+ * tarball unpacked into a fresh application that has only `fastify` and `pg` besides it (and
+ * `drizzle-orm`, to show that the Drizzle subpath on PostgreSQL needs no better-sqlite3), the
  * application type-checked with `tsc --strict` (no `skipLibCheck`, no `@types/pg`), run against
  * PostgreSQL, and the CLI run from the package. The other drivers are absent, so this also
  * shows that they are optional.
  *
  * Offline and fast: instead of `npm install`, which would need the registry, the application's
  * `node_modules` links `fastify`, `pg`, `@types/node` and the package's own dependencies to this
- * checkout's. A linked package resolves its imports from where it really lives, and the
+ * checkout's (and copies drizzle-orm). A linked package resolves its imports from where it really lives, and the
  * unpacked fastify-users from the application's `node_modules`, where no other driver is.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -53,9 +54,22 @@ const login = await app.inject({
 const token: string = login.json().access_token
 const me = await app.inject({ method: 'GET', url: '/users/me', headers: { authorization: 'Bearer ' + token } })
 const stored: UserRecord | null = await store.users.getByEmail('king.arthur@camelot.bt')
-console.log(JSON.stringify({ registered: registered.statusCode, login: login.statusCode, me: me.json().email, stored: stored?.is_active }))
+console.log(JSON.stringify({
+  registered: registered.statusCode,
+  login: login.statusCode,
+  me: me.json().email,
+  stored: stored?.is_active,
+}))
 await app.close()
 await store.destroy()
+`
+
+/** Run, not type-checked: drizzle-orm's own declarations need skipLibCheck. */
+const DRIZZLE = `
+import { pgUserColumns, pgUserIndexes } from 'fastify-users/drizzle'
+import { pgTable, text } from 'drizzle-orm/pg-core'
+const user = pgTable('user', { ...pgUserColumns(), nickname: text('nickname') }, pgUserIndexes)
+console.log(Object.keys(user).includes('nickname'))
 `
 
 const TSCONFIG = {
@@ -92,9 +106,13 @@ describe('the packed package in a PostgreSQL application', () => {
     await run('tar', ['-xzf', join(work, packed!.filename), '-C', unpacked, '--strip-components=1'])
     const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
     for (const name of ['fastify', 'pg', '@types/node', ...Object.keys(manifest.dependencies)]) link(modules, name)
+    // Copied, not linked: a link would resolve drizzle-orm's own imports (better-sqlite3 among
+    // them) from this checkout, where every driver is installed. It has no dependencies.
+    cpSync(join(repoModules, 'drizzle-orm'), join(modules, 'drizzle-orm'), { recursive: true })
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pg-app', private: true, type: 'module' }))
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG))
     writeFileSync(join(app, 'app.ts'), APP)
+    writeFileSync(join(app, 'drizzle.js'), DRIZZLE)
   }, 240_000)
 
   afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -103,6 +121,11 @@ describe('the packed package in a PostgreSQL application', () => {
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'NOTICE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js']))
     expect(files.filter((file) => !file.startsWith('dist/') && !['LICENSE', 'NOTICE', 'README.md', 'package.json'].includes(file))).toEqual([])
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([])
+  })
+
+  it('loads the Drizzle subpath without better-sqlite3', async () => {
+    const { stdout } = await run(process.execPath, [join(app, 'drizzle.js')], { cwd: app })
+    expect(stdout).toBe('true\n')
   })
 
   it('type-checks under --strict without skipLibCheck or @types/pg', async () => {
