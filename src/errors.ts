@@ -338,8 +338,8 @@ export class ConfigurationError extends Error {
   override readonly name: string = 'ConfigurationError'
   readonly code: string
 
-  constructor(code: string, message: string) {
-    super(message)
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options)
     this.code = code
   }
 }

@@ -55,7 +55,7 @@ export type { RateLimitStore, WindowCounts } from './security/rate-limit-store.t
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './security/memory-store.ts'
 export type { RateLimitRule } from './security/sliding-window.ts'
 export { DEFAULT_LOGIN_BACKOFF, DEFAULT_DEVICE_BACKOFF } from './security/login-throttle.ts'
-export { DEFAULT_MAIL_THROTTLE, type MailKind, type MailThrottleOptions } from './security/mail-throttle.ts'
+export { DEFAULT_MAIL_THROTTLE, type MailThrottleOptions } from './security/mail-throttle.ts'
 export type { BackoffPolicy } from './security/backoff.ts'
 export { normalizeEmail } from './email.ts'
 export { checkHealth, type HealthProbe, type HealthReport, type HealthCheckOptions } from './health.ts'
@@ -79,6 +79,18 @@ export {
   UnknownHashError,
   InvalidTokenError,
 } from './errors.ts'
+export { Mailer, type MailerOptions, type MailMessage, type MailTransport } from './mail/mailer.ts'
+export { smtpTransport } from './mail/smtp.ts'
+export {
+  DEFAULT_MAIL_TEMPLATES,
+  type MailContext,
+  type MailKind,
+  type MailTemplate,
+  type MailTemplates,
+  type RenderedMail,
+} from './mail/templates.ts'
+export { DatabaseStartupError } from './db/startup-error.ts'
+export { MissingDependencyError } from './optional-dependency.ts'
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'
 export type { BaseUser, UserRecord, UserCreateData, UserUpdateData, OAuthAccount } from './user.ts'

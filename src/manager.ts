@@ -7,6 +7,7 @@ import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
+import type { Mailer } from './mail/mailer.ts'
 import { parseId } from './id.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from './jwt/keys.ts'
 import { signJwt } from './jwt/sign.ts'
@@ -24,6 +25,15 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
   resetPasswordTokenSecret: KeyMaterial
   resetPasswordTokenLifetimeSeconds?: number
   resetPasswordTokenAudience?: string
+  /**
+   * How reset tokens fingerprint the password hash they are bound to. `'hmac'` (default): an
+   * HMAC under the reset secret, microseconds per token. `'fastapi-users'`: a password hash of
+   * the stored hash, as FastAPI Users writes it, so that a link mailed by fastify-users still
+   * works if the service rolls back to FastAPI Users (whose pwdlib cannot read the HMAC and
+   * answers 500); costs one password hash per forgot-password, after the response. Either
+   * kind is accepted on reset.
+   */
+  resetTokenFingerprint?: 'hmac' | 'fastapi-users'
   /** HS256 secret of verification tokens. */
   verificationTokenSecret: KeyMaterial
   verificationTokenLifetimeSeconds?: number
@@ -43,6 +53,11 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
    * them all, as FastAPI Users does. A superuser's change (`safe: false`) never revokes.
    */
   revokeOtherTokensOnPasswordChange?: boolean
+  /**
+   * Sends the verification and reset links and the account notices (src/mail/); its mails
+   * follow the hooks of the same moments. None by default: the hooks are then the only way out.
+   */
+  mailer?: Mailer
 }
 
 export interface UserUpdateOptions<R = unknown> {
@@ -100,7 +115,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     this.#options = options
     this.db = options.db
     this.passwordHelper = options.passwordHelper ?? new PasswordHelper()
-    this.hooks = options
+    this.hooks = options.mailer ? options.mailer.withHooks(options) : options
     this.#resetKeys = importJwtKeys({ secret: options.resetPasswordTokenSecret, algorithm: 'HS256' })
     this.#verifyKeys = importJwtKeys({ secret: options.verificationTokenSecret, algorithm: 'HS256' })
   }
@@ -199,8 +214,12 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
 
   /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
   async forgotPassword(user: U, request?: R): Promise<string> {
+    const fingerprint =
+      this.#options.resetTokenFingerprint === 'fastapi-users'
+        ? await this.passwordHelper.hash(user.hashed_password)
+        : passwordFingerprint(user.hashed_password, this.#resetKeys)
     const token = await signJwt(
-      { sub: user.id, password_fgpt: passwordFingerprint(user.hashed_password, this.#resetKeys) },
+      { sub: user.id, password_fgpt: fingerprint },
       this.#resetKeys,
       {
         audience: this.#options.resetPasswordTokenAudience ?? RESET_PASSWORD_AUDIENCE,
@@ -300,6 +319,9 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
       await this.revokeAllTokens(result, { except: options.sessionToken })
     }
     await this.hooks.onAfterUpdate?.(result, updated as UpdatedFields<U>, options.request)
+    if (updated.email !== undefined && foldEmail(user.email) !== foldEmail(result.email)) {
+      await this.#options.mailer?.emailChanged(result, user.email)
+    }
     return result
   }
 

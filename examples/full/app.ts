@@ -12,11 +12,13 @@ import {
   AuthenticationBackend,
   BearerTransport,
   CookieTransport,
+  Mailer,
   PasswordHelper,
   ensureSuperuser,
   fastifyUsers,
   notFoundHandler,
   withNamedSchemas,
+  smtpTransport,
 } from 'fastify-users'
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
@@ -43,7 +45,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh, redis } = buildSessions(config, store, app)
+  const { strategy, refresh, redis } = await buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -63,6 +65,20 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     if (!config.production) app.log.info(message)
   }
   const passwordHelper = new PasswordHelper()
+  const mail = config.mail
+  const mailer =
+    mail === null
+      ? null
+      : new Mailer({
+          transport: await smtpTransport(mail.smtpUrl),
+          from: mail.from,
+          appName: 'fastify-users example',
+          links: {
+            verify: (token) => `${mail.appUrl}/verify?token=${encodeURIComponent(token)}`,
+            resetPassword: (token) => `${mail.appUrl}/reset-password?token=${encodeURIComponent(token)}`,
+          },
+          onError: (error, kind) => app.log.warn(`the ${kind} mail could not be sent: ${(error as Error).message}`),
+        })
   const users = fastifyUsers({
     db: store.users,
     backends: [bearer, cookie],
@@ -71,6 +87,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
       resetPasswordTokenSecret: config.secret,
       verificationTokenSecret: config.secret,
       passwordHelper,
+      ...(mailer === null ? {} : { mailer }),
       onAfterRegister: (user) => {
         app.log.info(`User ${user.id} has registered.`)
       },

@@ -37,6 +37,12 @@ export interface Config {
    * the library's defaults when unset. For load tests (`npm run bench`), never `off` in production.
    */
   rateLimit: number | 'off' | null
+  /**
+   * SMTP_URL (`smtp://user:password@host:587`): send the verification and reset links and the
+   * account notices by mail, from MAIL_FROM, with links to APP_URL (the front end); `null`
+   * without SMTP_URL (the outbox file and the log serve in development).
+   */
+  mail: { smtpUrl: string; from: string; appUrl: string } | null
 }
 
 export type AuthStrategyName = 'jwt' | 'database' | 'redis'
@@ -95,6 +101,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
     refreshLifetime: env.REFRESH_LIFETIME ? integer(env.REFRESH_LIFETIME, 0, 'REFRESH_LIFETIME') : null,
     rateLimit: env.RATE_LIMIT === 'off' ? 'off' : env.RATE_LIMIT ? integer(env.RATE_LIMIT, 0, 'RATE_LIMIT') : null,
+    mail: env.SMTP_URL
+      ? {
+          smtpUrl: env.SMTP_URL,
+          from: env.MAIL_FROM || 'fastify-users example <no-reply@localhost>',
+          appUrl: (env.APP_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 8000}`).replace(/\/$/, ''),
+        }
+      : null,
   }
 }
 

@@ -2,11 +2,12 @@
  * The example's database, from DATABASE_URL: SQLite, PostgreSQL or MySQL/MariaDB through the
  * Kysely adapter, MongoDB through the MongoDB adapter. Each brings, besides the users, the
  * shared and durable places where sessions keep their state (JWT logouts, refresh tokens), so
- * several instances on one database behave as one service and no cache loss undoes a logout.
+ * several instances on one database behave as one service and no cache loss undoes a logout. The MongoDB adapter is
+ * imported only for a `mongodb://` URL, so that an application on SQL need not install the
+ * `mongodb` driver.
  */
 import type { AccessTokenDatabase, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
 import { KyselyRefreshTokenStore, KyselyRevocationStore, openUserDatabase } from 'fastify-users/kysely'
-import { isMongoUrl, MongoRefreshTokenStore, MongoRevocationStore, openMongoUserDatabase } from 'fastify-users/mongodb'
 
 export interface ExampleStore {
   users: UserDatabase<User>
@@ -31,7 +32,8 @@ export interface ExampleStore {
  * const store = await openExampleStore('sqlite://./users.db')
  */
 export async function openExampleStore(url: string): Promise<ExampleStore> {
-  if (isMongoUrl(url)) {
+  if (/^mongodb(\+srv)?:\/\//i.test(url)) {
+    const { MongoRefreshTokenStore, MongoRevocationStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
     const store = await openMongoUserDatabase(url)
     return {
       users: store.users,

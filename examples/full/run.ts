@@ -1,11 +1,32 @@
 /**
  * Starts an example server from the environment: reads the configuration, builds the app,
- * listens, closes on SIGINT/SIGTERM, and turns a configuration error into a clear message and
- * exit code 1.
+ * listens, closes on SIGINT/SIGTERM, and turns a configuration or start-up error (a database
+ * or Redis out of reach, a driver not installed, a port in use) into one line and exit code 1.
  */
 import { buildApp } from './app.ts'
 import { ConfigError, readConfig } from './config.ts'
 import type { ExampleStore } from './database.ts'
+
+/** The library's errors of a store that cannot open: their message is the line to print. */
+const STARTUP_ERRORS = new Set([
+  'DatabaseStartupError',
+  'MissingDependencyError',
+  'UnsupportedDatabaseUrlError',
+  'MongoConfigurationError',
+  'MigrationLockError',
+  'EmailCaseCollisionError',
+  'UnsupportedUserIdError',
+  'FieldDefinitionError',
+])
+
+function startupErrorLine(error: unknown): string | null {
+  if (!(error instanceof Error)) return null
+  if (STARTUP_ERRORS.has(error.name)) return error.message
+  const { code, port, address } = error as { code?: unknown; port?: unknown; address?: unknown }
+  if (code === 'EADDRINUSE') return `port ${String(port)} of ${String(address)} is in use: stop the other server or set PORT`
+  if (code === 'EACCES' && port !== undefined) return `no permission to listen on port ${String(port)}: set PORT to 1024 or above`
+  return null
+}
 
 export interface RunOptions {
   /** DATABASE_URL when the environment has none. */
@@ -28,6 +49,11 @@ export async function runServer(options: RunOptions = {}): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Configuration error: ${error.message}`)
+      process.exit(1)
+    }
+    const line = startupErrorLine(error)
+    if (line !== null) {
+      console.error(`Start-up error: ${line}`)
       process.exit(1)
     }
     throw error

@@ -14,8 +14,8 @@ import {
   type RefreshOptions,
   type Strategy,
 } from 'fastify-users'
-import { RedisStrategy } from 'fastify-users/redis'
-import { Redis } from 'ioredis'
+import { connectRedis, RedisStrategy } from 'fastify-users/redis'
+import type { Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
 
@@ -27,8 +27,17 @@ export interface Sessions {
   redis: Redis | null
 }
 
-export function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Sessions {
-  const redis = config.redisUrl === null ? null : connectRedis(config, app)
+export async function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Promise<Sessions> {
+  // Connected before the server listens: an unreachable Redis stops the start in one line.
+  const redis =
+    config.redisUrl === null
+      ? null
+      : await connectRedis(config.redisUrl, {
+          keyPrefix: config.redisKeyPrefix,
+          ...FAIL_FAST,
+          onError: (error) => app.log.warn(`Redis is unavailable (${error.message}); reconnecting`),
+        })
+  if (redis !== null) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   const lifetimeSeconds = config.jwtLifetime
   let strategy: Strategy
   switch (config.authStrategy) {
@@ -66,40 +75,10 @@ export function buildSessions(config: Config, store: ExampleStore, app: FastifyI
  * Redis is down (no offline queue), so requests get a 503 instead of waiting. The client
  * reconnects on its own; its connection errors go to the log, never to the process.
  */
-function connectRedis(config: Config, app: FastifyInstance): Redis {
-  const redis = new Redis(config.redisUrl!, {
-    keyPrefix: config.redisKeyPrefix,
-    commandTimeout: 1000,
-    connectTimeout: 1000,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy: (attempt) => Math.min(attempt * 50, 500),
-  })
-  let down = false
-  redis.on('error', (error: NodeJS.ErrnoException) => {
-    // One line per outage, not one per reconnection attempt.
-    if (!down) app.log.warn(`Redis is unavailable (${error.code ?? error.name}); reconnecting`)
-    down = true
-  })
-  redis.on('ready', () => {
-    if (down) app.log.info('Redis is available again')
-    down = false
-  })
-  // Without an offline queue, the first requests would be refused while the client connects.
-  app.addHook('onReady', () => readyOrTimeout(redis, 5000))
-  app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
-  return redis
-}
-
-async function readyOrTimeout(redis: Redis, timeoutMs: number): Promise<void> {
-  if (redis.status === 'ready') return
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, timeoutMs)
-    redis.once('ready', done)
-    function done() {
-      clearTimeout(timer)
-      redis.off('ready', done)
-      resolve()
-    }
-  })
+const FAIL_FAST = {
+  commandTimeout: 1000,
+  connectTimeout: 1000,
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
 }

@@ -10,6 +10,7 @@
  * const revocation = new RedisRevocationStore({ redis: new Redis(process.env.REDIS_URL!) })
  * ```
  */
+export { connectRedis, type ConnectRedisOptions } from './connect.ts'
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.ts'
 export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation-store.ts'
 export { RedisStrategy, type RedisStrategyOptions } from './strategy.ts'

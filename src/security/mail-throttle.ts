@@ -16,7 +16,7 @@ import type { RateLimitStore } from './rate-limit-store.ts'
 import { SlidingWindowLimiter, type RateLimitRule } from './sliding-window.ts'
 
 /** The mails a request from anyone can cause. */
-export type MailKind = 'forgot-password' | 'request-verify-token'
+export type ThrottledMail = 'forgot-password' | 'request-verify-token'
 
 export interface MailThrottleOptions {
   /** Mails of one kind to one address (default 5 an hour); `false`: no limit. */
@@ -55,7 +55,7 @@ export class MailThrottle {
    * Counts a mail request and says whether its mail may be sent. Both limits count every
    * request, refused ones too, so that a flood cannot wait for one window to let it through.
    */
-  async allow(kind: MailKind, email: string, clientAddress: string): Promise<boolean> {
+  async allow(kind: ThrottledMail, email: string, clientAddress: string): Promise<boolean> {
     let allowed = true
     if (this.#perClient !== null) {
       const verdict = await this.#limiter.hit(`mail:${kind}:ip:${clientAddressKey(clientAddress)}`, this.#perClient)

@@ -59,7 +59,7 @@ describe('the full example with REDIS_URL and a SQL database', () => {
     dir = mkdtempSync(join(tmpdir(), 'fastify-users-durability-'))
     const config = readConfig({ SECRET, REDIS_URL: redis.url, DATABASE_URL: `sqlite://${join(dir, 'users.db')}` }, () => {})
     store = await openExampleStore(config.databaseUrl)
-    const { strategy } = buildSessions(config, store, owner)
+    const { strategy } = await buildSessions(config, store, owner)
     t = await buildSessionApp({ store, strategy })
   })
   afterAll(async () => {

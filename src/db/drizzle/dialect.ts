@@ -6,7 +6,6 @@
  */
 import { is, sql } from 'drizzle-orm'
 import type { Column, SQL, Table } from 'drizzle-orm'
-import { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { PgDatabase, PgTable } from 'drizzle-orm/pg-core'
 import { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { DrizzleSchemaError, driverError } from './errors.ts'
@@ -59,7 +58,9 @@ export interface Dialect {
  */
 export function dialectOf(db: DrizzleDatabase): Dialect {
   if (is(db, PgDatabase)) return { name: 'postgres', sync: false }
-  if (is(db, BaseSQLiteDatabase)) return { name: 'sqlite', sync: is(db, BetterSQLite3Database) }
+  // Drizzle's own (private) flag, rather than `is(db, BetterSQLite3Database)`: importing that class loads
+  // better-sqlite3, which an application on PostgreSQL need not install.
+  if (is(db, BaseSQLiteDatabase)) return { name: 'sqlite', sync: Reflect.get(db, 'resultKind') === 'sync' }
   throw new DrizzleSchemaError('the Drizzle adapter supports SQLite and PostgreSQL databases')
 }
 

@@ -12,7 +12,11 @@ export class UnsupportedDatabaseUrlError extends ConfigurationError {
   readonly scheme: string
 
   /** `scheme` is the URL's scheme without `:`, or `''` when it has none. */
-  constructor(scheme: string, hint = 'use sqlite://, postgres://, postgresql://, mysql:// or mariadb://') {
+  constructor(
+    scheme: string,
+    hint = 'use sqlite://, postgres://, postgresql://, mysql:// or mariadb:// (mongodb:// and mongodb+srv:// ' +
+      'open through fastify-users/mongodb)',
+  ) {
     // Only the scheme is quoted: the rest of a URL may hold a password.
     super('UNSUPPORTED_DATABASE_URL', `unsupported database URL scheme ${JSON.stringify(scheme)}: ${hint}`)
     this.scheme = scheme

@@ -5,14 +5,11 @@
  * the WAL journal, so that readers do not wait for a writer.
  */
 import { resolve } from 'node:path'
-import Database from 'better-sqlite3'
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { importOptional } from '../../optional-dependency.ts'
 import { reusingStatements } from './sqlite-statements.ts'
-import { createPool } from 'mysql2'
-import type { PoolOptions } from 'mysql2'
-import { Pool } from 'pg'
-import type { PoolConfig } from 'pg'
 import type { UserRecord } from '../../user.ts'
+import { DatabaseStartupError, sqlStartupError } from '../startup-error.ts'
 import type { FieldDefinitions, FieldValues } from '../fields.ts'
 import type { AccessTokenDatabase } from '../types.ts'
 import { KyselyAccessTokenDatabase } from './access-token-database.ts'
@@ -61,15 +58,40 @@ export interface SqliteStoreOptions<F extends FieldDefinitions> extends StoreOpt
 export interface PostgresStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
   /** `postgres://user:password@host:5432/database` */
   connectionString: string
-  /** Further `pg.Pool` settings (size, timeouts, TLS). */
-  pool?: Omit<PoolConfig, 'connectionString'>
+  /** Further `pg.Pool` settings (size, timeouts, TLS): see `PostgresPoolSettings`. */
+  pool?: PostgresPoolSettings
 }
 
 export interface MysqlStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
   /** `mysql://user:password@host:3306/database` */
   uri: string
-  /** Further `mysql2` pool settings. */
-  pool?: Omit<PoolOptions, 'uri'>
+  /** Further `mysql2` pool settings: see `MysqlPoolSettings`. */
+  pool?: MysqlPoolSettings
+}
+
+/**
+ * Settings passed to `pg.Pool` as they are. Declared here rather than imported from `pg`, whose
+ * types are a separate package (`@types/pg`) that an application should not need to install.
+ */
+export interface PostgresPoolSettings {
+  /** Connections at most (pg's default: 10). */
+  max?: number
+  idleTimeoutMillis?: number
+  connectionTimeoutMillis?: number
+  /** `true`, or Node's TLS options. */
+  ssl?: boolean | Record<string, unknown>
+  statement_timeout?: number
+  application_name?: string
+  /** Any other `pg.PoolConfig` setting except `connectionString`. */
+  [setting: string]: unknown
+}
+
+/** Settings passed to mysql2's `createPool` as they are (any of its `PoolOptions` but `uri`). */
+export interface MysqlPoolSettings {
+  connectionLimit?: number
+  connectTimeout?: number
+  ssl?: string | Record<string, unknown>
+  [setting: string]: unknown
 }
 
 export interface KyselyStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
@@ -94,17 +116,29 @@ export interface KyselyStoreOptions<F extends FieldDefinitions> extends StoreOpt
 export async function sqliteUserDatabase<F extends FieldDefinitions = NoFields>(
   options: SqliteStoreOptions<F>,
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
-  const database = new Database(options.filename)
+  const { default: Database } = await importOptional('better-sqlite3', 'The SQLite adapter', () => import('better-sqlite3'))
+  let database
+  try {
+    database = new Database(options.filename)
+  } catch (error) {
+    throw sqliteStartupError(options.filename, error)
+  }
   try {
     database.pragma('foreign_keys = ON')
     if (options.filename !== ':memory:' && options.filename !== '') database.pragma('journal_mode = WAL')
   } catch (error) {
     database.close()
-    throw error
+    throw sqliteStartupError(options.filename, error)
   }
   const db = new Kysely<UserTables>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
   if (options.filename === ':memory:' || options.filename === '') return openOwned(db, 'sqlite', options.fields)
   return oneAtATime(resolve(options.filename), () => openOwned(db, 'sqlite', options.fields))
+}
+
+/** A SQLite file that cannot be opened (a missing directory, no permission, not a database). */
+function sqliteStartupError(filename: string, error: unknown): DatabaseStartupError {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new DatabaseStartupError(`cannot open the SQLite database ${JSON.stringify(filename)}: ${reason}`, { cause: error })
 }
 
 const sqliteMigrations = new Map<string, Promise<unknown>>()
@@ -139,12 +173,13 @@ async function oneAtATime<T>(key: string, run: () => Promise<T>): Promise<T> {
 export async function postgresUserDatabase<F extends FieldDefinitions = NoFields>(
   options: PostgresStoreOptions<F>,
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
+  const { Pool } = await importOptional('pg', 'The PostgreSQL adapter', () => import('pg'))
   const timeoutMs = requestTimeout(options.timeoutMs)
   const pool = new Pool({ connectionTimeoutMillis: timeoutMs ?? 0, ...options.pool, connectionString: options.connectionString })
   listenPostgresErrors(pool)
   const db = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, timeoutMs) }) })
   const migrator = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, null) }) })
-  return openOwned(db, 'postgres', options.fields, migrator)
+  return openOwned(db, 'postgres', options.fields, { migrator, url: options.connectionString })
 }
 
 /**
@@ -159,12 +194,13 @@ export async function postgresUserDatabase<F extends FieldDefinitions = NoFields
 export async function mysqlUserDatabase<F extends FieldDefinitions = NoFields>(
   options: MysqlStoreOptions<F>,
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
+  const { createPool } = await importOptional('mysql2', 'The MySQL/MariaDB adapter', () => import('mysql2'))
   const timeoutMs = requestTimeout(options.timeoutMs)
   const pool = createPool({ ...(timeoutMs === null ? {} : { connectTimeout: timeoutMs }), ...options.pool, uri: options.uri })
   listenMysqlErrors(pool)
   const db = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, timeoutMs) }) })
   const migrator = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, null) }) })
-  return openOwned(db, 'mysql', options.fields, migrator)
+  return openOwned(db, 'mysql', options.fields, { migrator, url: options.uri })
 }
 
 /**
@@ -194,18 +230,22 @@ function requestTimeout(timeoutMs: number | null | undefined): number | null {
   return timeoutMs
 }
 
-/** `migrator`: the same connections as `db`, without the request-path timeout. */
+/**
+ * `migrator`: the same connections as `db`, without the request-path timeout; `url`: where a
+ * failure to open is reported (without its password).
+ */
 async function openOwned<U extends UserRecord>(
   db: Kysely<UserTables>,
   dialect: SqlDialect,
   fields: FieldDefinitions = {},
-  migrator: Kysely<UserTables> = db,
+  { migrator = db, url }: { migrator?: Kysely<UserTables>; url?: string } = {},
 ): Promise<KyselyUserStore<U>> {
   try {
     await migrate(migrator, dialect, { fields })
   } catch (error) {
     await db.destroy()
-    throw error
+    if (url === undefined || dialect === 'sqlite') throw error
+    throw sqlStartupError(error, dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB', url) ?? error
   }
   return buildStore(db, dialect, fields, () => db.destroy())
 }

@@ -9,6 +9,7 @@ import { validateFields } from '../fields.ts'
 import type { FieldDefinitions, FieldValues } from '../fields.ts'
 import type { AccessTokenDatabase } from '../types.ts'
 import { MongoAccessTokenDatabase } from './access-token-database.ts'
+import { mongoStartupError } from '../startup-error.ts'
 import { MongoConfigurationError } from './errors.ts'
 import { MONGO_FIELD_NAMING } from './fields.ts'
 import { DEFAULT_ACCESS_TOKENS_COLLECTION, DEFAULT_USERS_COLLECTION, migrate } from './migrate.ts'
@@ -111,7 +112,7 @@ export async function mongoUserDatabase<F extends FieldDefinitions = NoFields>(
     return buildStore(db, options, fields, () => client.close())
   } catch (error) {
     await client.close()
-    throw error
+    throw mongoStartupError(error, options.url) ?? error
   }
 }
 

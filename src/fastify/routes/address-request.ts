@@ -13,14 +13,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { sendNull, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { EmailBody, NullResponse, ValidationErrorResponse } from '../schemas.ts'
-import type { MailKind } from '../../security/mail-throttle.ts'
+import type { ThrottledMail } from '../../security/mail-throttle.ts'
 
 export interface AddressRequestRoute {
   url: string
   operationId: string
   summary: string
   /** The rate limit and the mail throttle the route counts against. */
-  action: MailKind
+  action: ThrottledMail
   /** What is done, after the response, for the user the address belongs to, if any. */
   work(user: User, request: FastifyRequest): Promise<void>
 }

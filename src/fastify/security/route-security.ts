@@ -26,7 +26,7 @@ import { clientAddressKey } from '../../security/client-address.ts'
 import { parseAllowedOrigins } from '../../security/cross-site.ts'
 import { DeviceProofs } from '../../security/device-proof.ts'
 import { LoginThrottle, type LoginAttempt } from '../../security/login-throttle.ts'
-import { MailThrottle, type MailKind } from '../../security/mail-throttle.ts'
+import { MailThrottle, type ThrottledMail } from '../../security/mail-throttle.ts'
 import { MemoryRateLimitStore } from '../../security/memory-store.ts'
 import { SlidingWindowLimiter } from '../../security/sliding-window.ts'
 import type { Authenticate } from '../guard.ts'
@@ -62,7 +62,7 @@ export interface RouteSecurity {
    */
   throttledPasswordCheck(email: string, verify: () => Promise<boolean>): Promise<{ allowed: false; retryAfterSeconds: number } | { allowed: true; verified: boolean }>
   /** Counts a request for a `kind` mail to `email`; false when the mail must not be sent. */
-  mailAllowed(kind: MailKind, email: string, request: FastifyRequest): Promise<boolean>
+  mailAllowed(kind: ThrottledMail, email: string, request: FastifyRequest): Promise<boolean>
 }
 
 export interface RouteSecurityOptions {

@@ -15,7 +15,8 @@
  * `email_verified` (whose `sub` must be the same), else the ID token's own claims. Only
  * `email_verified: true` counts.
  */
-import * as oidc from 'openid-client'
+import type * as OpenIdClient from 'openid-client'
+import { importOptional } from '../../optional-dependency.ts'
 import {
   checkClientName,
   expiresAtFrom,
@@ -51,7 +52,7 @@ export class OpenIdConnectClient implements OAuthClient {
   readonly name: string
   readonly pkce = true
   readonly #options: OpenIdClientOptions
-  #configuration: Promise<oidc.Configuration> | null = null
+  #configuration: Promise<OpenIdClient.Configuration> | null = null
 
   /**
    * @example
@@ -64,6 +65,7 @@ export class OpenIdConnectClient implements OAuthClient {
 
   async authorizationUrl(request: OAuthAuthorizationRequest): Promise<string> {
     const scopes = this.#scopes(request.scopes)
+    const oidc = await loadOpenIdClient()
     const parameters: Record<string, string> = {
       redirect_uri: request.redirectUri,
       scope: scopes.join(' '),
@@ -76,12 +78,13 @@ export class OpenIdConnectClient implements OAuthClient {
   }
 
   async exchangeCode(exchange: OAuthCodeExchange): Promise<OAuthTokens> {
+    const oidc = await loadOpenIdClient()
     const config = await this.#config()
     const currentUrl = new URL(exchange.redirectUri)
     currentUrl.search = exchange.callbackParams.toString()
     // The nonce is expected exactly when it was sent: when the request asked for `openid`.
     const askedOpenId = this.#scopes(exchange.scopes).includes('openid')
-    let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>
+    let response: Awaited<ReturnType<typeof OpenIdClient.authorizationCodeGrant>>
     try {
       response = await oidc.authorizationCodeGrant(config, currentUrl, {
         pkceCodeVerifier: exchange.codeVerifier,
@@ -102,6 +105,7 @@ export class OpenIdConnectClient implements OAuthClient {
   }
 
   async profile(tokens: OAuthTokens): Promise<OAuthProfile> {
+    const oidc = await loadOpenIdClient()
     const config = await this.#config()
     const fromIdToken = tokens.idTokenClaims ?? {}
     const subject = stringOrNull(fromIdToken.sub)
@@ -120,17 +124,9 @@ export class OpenIdConnectClient implements OAuthClient {
     return this.#options.requireIdToken && !scopes.includes('openid') ? ['openid', ...scopes] : scopes
   }
 
-  #config(): Promise<oidc.Configuration> {
+  #config(): Promise<OpenIdClient.Configuration> {
     if (this.#configuration === null) {
-      const { issuer, clientId, clientSecret, tokenEndpointAuthMethod, allowInsecureRequests } = this.#options
-      const authentication = clientSecret === undefined
-        ? oidc.None()
-        : tokenEndpointAuthMethod === 'client_secret_post'
-          ? oidc.ClientSecretPost(clientSecret)
-          : oidc.ClientSecretBasic(clientSecret)
-      this.#configuration = oidc.discovery(new URL(issuer), clientId, undefined, authentication, {
-        execute: allowInsecureRequests ? [oidc.allowInsecureRequests] : [],
-      })
+      this.#configuration = loadOpenIdClient().then((oidc) => this.#discover(oidc))
       // Forget a failed discovery, so that the next request tries again.
       this.#configuration.catch(() => {
         this.#configuration = null
@@ -138,4 +134,21 @@ export class OpenIdConnectClient implements OAuthClient {
     }
     return this.#configuration
   }
+
+  #discover(oidc: typeof OpenIdClient): Promise<OpenIdClient.Configuration> {
+    const { issuer, clientId, clientSecret, tokenEndpointAuthMethod, allowInsecureRequests } = this.#options
+    const authentication = clientSecret === undefined
+      ? oidc.None()
+      : tokenEndpointAuthMethod === 'client_secret_post'
+        ? oidc.ClientSecretPost(clientSecret)
+        : oidc.ClientSecretBasic(clientSecret)
+    return oidc.discovery(new URL(issuer), clientId, undefined, authentication, {
+      execute: allowInsecureRequests ? [oidc.allowInsecureRequests] : [],
+    })
+  }
+}
+
+/** openid-client is an optional peer dependency: only this client needs it. */
+function loadOpenIdClient(): Promise<typeof OpenIdClient> {
+  return importOptional('openid-client', 'OpenIdConnectClient', () => import('openid-client'))
 }
