@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path'
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { ServiceUnavailableError } from '../../errors.ts'
 import { importOptional } from '../../optional-dependency.ts'
 import { reusingStatements } from './sqlite-statements.ts'
 import type { UserRecord } from '../../user.ts'
@@ -245,7 +246,10 @@ async function openOwned<U extends UserRecord>(
   } catch (error) {
     await db.destroy()
     if (url === undefined || dialect === 'sqlite') throw error
-    throw sqlStartupError(error, dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB', url) ?? error
+    // The pool guards turn a refused connection into a 503 for requests; at start-up the
+    // driver's own error says best what went wrong.
+    const cause = error instanceof ServiceUnavailableError ? error.cause : error
+    throw sqlStartupError(cause, dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB', url) ?? error
   }
   return buildStore(db, dialect, fields, () => db.destroy())
 }
