@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify'
 import { checkHealth, type HealthProbe } from 'fastify-users'
 
 export function healthRoutes(app: FastifyInstance, probes: Record<string, HealthProbe>): void {
-  app.get('/health', { logLevel: 'warn' }, async () => ({ status: 'ok' }))
-  app.get('/health/ready', { logLevel: 'warn' }, async (request, reply) => {
+  app.get('/health', { logLevel: 'warn', schema: { operationId: 'health', tags: ['health'] } }, async () => ({ status: 'ok' }))
+  app.get('/health/ready', { logLevel: 'warn', schema: { operationId: 'health_ready', tags: ['health'] } }, async (request, reply) => {
     const report = await checkHealth(probes, {
       timeoutMs: 1000,
       onError: (name, error) => request.log.warn({ err: error }, `readiness: ${name} is unavailable`),

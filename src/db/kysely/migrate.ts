@@ -34,7 +34,7 @@ interface Migration {
 }
 
 /** In order; a version, once released, never changes meaning. */
-const MIGRATIONS: readonly Migration[] = [
+export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'fastapi_users_tables', up: createTables },
   { version: 2, name: 'email_unique_case_insensitive', up: addCaseInsensitiveEmailIndex },
   { version: 3, name: 'token_revocation', up: createRevocationTables },
