@@ -37,7 +37,7 @@ export const DEFAULT_MAIL_THROTTLE: Readonly<{ perEmail: RateLimitRule; perClien
 
 /**
  * @example
- * const mails = new MailThrottle(new MemoryRateLimitStore())
+ * const mails = new MailThrottle({ store: new MemoryRateLimitStore() })
  * if (await mails.allow('forgot-password', 'King.Arthur@camelot.bt', request.ip)) await sendMail()
  */
 export class MailThrottle {
@@ -45,8 +45,8 @@ export class MailThrottle {
   readonly #perEmail: RateLimitRule | null
   readonly #perClient: RateLimitRule | null
 
-  constructor(store: RateLimitStore, options: MailThrottleOptions = {}, now: () => number = Date.now) {
-    this.#limiter = new SlidingWindowLimiter(store, now)
+  constructor({ store, now, ...options }: MailThrottleOptions & { store: RateLimitStore; now?: () => number }) {
+    this.#limiter = new SlidingWindowLimiter({ store, now })
     this.#perEmail = checkedRule('perEmail', options.perEmail ?? DEFAULT_MAIL_THROTTLE.perEmail)
     this.#perClient = checkedRule('perClient', options.perClient ?? DEFAULT_MAIL_THROTTLE.perClient)
   }

@@ -90,7 +90,7 @@ describe('the throttle on each store', () => {
   it.for(['memory', 'redis'])('%s: counts per kind, per folded address and per client', async (name, ctx) => {
     if (name === 'redis' && redis === null) return ctx.skip()
     const store = name === 'memory' ? new MemoryRateLimitStore() : new RedisRateLimitStore(redis!, { keyPrefix: `${uniqueName('mail')}:` })
-    const mails = new MailThrottle(store, { perEmail: { limit: 2, windowSeconds: 60 }, perClient: { limit: 4, windowSeconds: 60 } })
+    const mails = new MailThrottle({ store, perEmail: { limit: 2, windowSeconds: 60 }, perClient: { limit: 4, windowSeconds: 60 } })
     const verdicts = []
     for (const email of ['a@example.com', 'A@example.com', 'a@example.com']) verdicts.push(await mails.allow('forgot-password', email, '192.0.2.1'))
     expect(verdicts).toEqual([true, true, false])
@@ -101,6 +101,6 @@ describe('the throttle on each store', () => {
   })
 
   it('refuses a malformed limit at startup', () => {
-    expect(() => new MailThrottle(new MemoryRateLimitStore(), { perEmail: { limit: 0, windowSeconds: 60 } })).toThrow(TypeError)
+    expect(() => new MailThrottle({ store: new MemoryRateLimitStore(), perEmail: { limit: 0, windowSeconds: 60 } })).toThrow(TypeError)
   })
 })
