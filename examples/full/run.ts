@@ -3,25 +3,15 @@
  * listens, closes on SIGINT/SIGTERM, and turns a configuration or start-up error (a database
  * or Redis out of reach, a driver not installed, a port in use) into one line and exit code 1.
  */
+import { ConfigurationError } from 'fastify-users'
 import { buildApp } from './app.ts'
 import { ConfigError, readConfig } from './config.ts'
 import type { ExampleStore } from './database.ts'
 
-/** The library's errors of a store that cannot open: their message is the line to print. */
-const STARTUP_ERRORS = new Set([
-  'DatabaseStartupError',
-  'MissingDependencyError',
-  'UnsupportedDatabaseUrlError',
-  'MongoConfigurationError',
-  'MigrationLockError',
-  'EmailCaseCollisionError',
-  'UnsupportedUserIdError',
-  'FieldDefinitionError',
-])
-
 function startupErrorLine(error: unknown): string | null {
   if (!(error instanceof Error)) return null
-  if (STARTUP_ERRORS.has(error.name)) return error.message
+  // Every start-up error of the library is a ConfigurationError whose message is the line to print.
+  if (error instanceof ConfigurationError) return error.message
   const { code, port, address } = error as { code?: unknown; port?: unknown; address?: unknown }
   if (code === 'EADDRINUSE') return `port ${String(port)} of ${String(address)} is in use: stop the other server or set PORT`
   if (code === 'EACCES' && port !== undefined) return `no permission to listen on port ${String(port)}: set PORT to 1024 or above`

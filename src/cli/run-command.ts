@@ -3,19 +3,8 @@
  * failures (a database out of reach, a driver not installed, a bad URL) are the library's own
  * errors whose message is that line; anything else is a bug, printed with its stack.
  */
-import { InvalidPasswordError } from '../errors.ts'
+import { ConfigurationError, InvalidPasswordError } from '../errors.ts'
 import { UsageError } from './open-store.ts'
-
-const ONE_LINE_ERRORS = new Set([
-  'DatabaseStartupError',
-  'MissingDependencyError',
-  'UnsupportedDatabaseUrlError',
-  'MongoConfigurationError',
-  'MigrationLockError',
-  'EmailCaseCollisionError',
-  'UnsupportedUserIdError',
-  'FieldDefinitionError',
-])
 
 /** Exit codes: 0 done, 1 failed, 2 misused (unknown option, missing argument). */
 export async function runCommand(command: (argv: string[]) => Promise<number>, argv: string[]): Promise<number> {
@@ -30,7 +19,7 @@ export async function runCommand(command: (argv: string[]) => Promise<number>, a
       console.error(`fastify-users: password refused: ${error.message}`)
       return 1
     }
-    if (error instanceof Error && ONE_LINE_ERRORS.has(error.name)) {
+    if (error instanceof ConfigurationError) {
       console.error(`fastify-users: ${error.message}`)
       return 1
     }
