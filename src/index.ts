@@ -27,6 +27,19 @@ export { MemoryRevocationStore } from './revocation/memory-store.ts'
 export type { RefreshTokenStore, RefreshTokenRecord } from './refresh/store.ts'
 export type { RefreshOptions, RefreshCookieOptions } from './refresh/refresh-tokens.ts'
 export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
+export type { TwoFactorStore, TwoFactorRecord } from './two-factor/store.ts'
+export { MemoryTwoFactorStore } from './two-factor/memory-store.ts'
+export {
+  TwoFactor,
+  DEFAULT_TWO_FACTOR_BACKOFF,
+  TWO_FACTOR_CHALLENGE_AUDIENCE,
+  type TwoFactorOptions,
+  type TwoFactorEnrolment,
+  type TwoFactorStatus,
+  type TwoFactorChallenge,
+} from './two-factor/two-factor.ts'
+export { TwoFactorError, TwoFactorErrorCode } from './two-factor/errors.ts'
+export { TwoFactorKeyError } from './two-factor/keys.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'

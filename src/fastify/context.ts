@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { TransportResponse } from '../authentication/transport.ts'
 import type { UserManager } from '../manager.ts'
+import type { TwoFactor } from '../two-factor/two-factor.ts'
 import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
@@ -28,6 +29,8 @@ export interface RoutesContext {
    * (the first registration's), for the logins made elsewhere: the OAuth callback.
    */
   refreshRoutes: Map<AuthenticationBackend, string>
+  /** TOTP two-factor (the `twoFactor` option), or `null`. */
+  twoFactor: TwoFactor | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

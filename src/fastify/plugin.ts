@@ -22,6 +22,8 @@ import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './sch
 import type { SecurityOptions } from './security/options.ts'
 import { createRouteSecurity } from './security/route-security.ts'
 import { backendRevokers } from '../authentication/revokers.ts'
+import { TwoFactor, type TwoFactorOptions } from '../two-factor/two-factor.ts'
+import { twoFactorRoutes } from './routes/two-factor.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -33,6 +35,11 @@ export interface FastifyUsersOptions {
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
   security?: SecurityOptions
+  /**
+   * Opt-in TOTP two-factor (src/two-factor/): logins of users who turned it on answer a
+   * challenge, completed at each backend's `/2fa/verify`; `twoFactorRoutes()` manages it.
+   */
+  twoFactor?: TwoFactorOptions
 }
 
 export interface FastifyUsers {
@@ -54,6 +61,8 @@ export interface FastifyUsers {
   oauthRoutes(client: OAuthClient, backend: AuthenticationBackend, options: OAuthRoutesOptions): FastifyPluginAsync
   /** Linking a provider account to the current user: `GET /authorize`, `GET /callback`. */
   oauthAssociateRoutes(client: OAuthClient, options: OAuthAssociateRoutesOptions): FastifyPluginAsync
+  /** The current user's two-factor: `GET /`, `POST /enrol|/confirm|/disable|/recovery-codes`. Needs `twoFactor`. */
+  twoFactorRoutes(): FastifyPluginAsync
 }
 
 /**
@@ -80,6 +89,9 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     currentUser: createCurrentUser(authenticate),
     security,
     refreshRoutes: new Map(),
+    twoFactor: options.twoFactor === undefined
+      ? null
+      : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, manager.passwordHelper),
   }
   return {
     manager,
@@ -92,6 +104,10 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     usersRoutes: (routeOptions) => usersRoutes(context, routeOptions),
     oauthRoutes: (client, backend, routeOptions) => oauthRoutes(context, client, ownBackend(options.backends, backend), routeOptions),
     oauthAssociateRoutes: (client, routeOptions) => oauthAssociateRoutes(context, client, routeOptions),
+    twoFactorRoutes: () => {
+      if (context.twoFactor === null) throw new TypeError('twoFactorRoutes() needs the twoFactor option of fastifyUsers()')
+      return twoFactorRoutes(context, context.twoFactor)
+    },
   }
 }
 

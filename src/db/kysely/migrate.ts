@@ -23,6 +23,7 @@ import { createTables } from './migrations/001-tables.ts'
 import { addCaseInsensitiveEmailIndex } from './migrations/002-email-unique-ci.ts'
 import { createRevocationTables } from './migrations/003-token-revocation.ts'
 import { createRefreshTokenTable } from './migrations/004-refresh-tokens.ts'
+import { createTwoFactorTable } from './migrations/007-two-factor.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -38,6 +39,8 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'email_unique_case_insensitive', up: addCaseInsensitiveEmailIndex },
   { version: 3, name: 'token_revocation', up: createRevocationTables },
   { version: 4, name: 'refresh_tokens', up: createRefreshTokenTable },
+  // 5 and 6 belong to other branches (admin, ...): versions are applied by number, not in a row.
+  { version: 7, name: 'two_factor', up: createTwoFactorTable },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60

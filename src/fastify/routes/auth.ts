@@ -14,6 +14,7 @@ import type { User } from '../request.ts'
 import { ErrorResponse, LoginForm } from '../schemas.ts'
 import { registerLogoutAllRoute } from './logout-all.ts'
 import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
+import { CHALLENGE_RESPONSE, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
 
 export interface AuthRoutesOptions {
   /** Refuse unverified users at login (400 `LOGIN_USER_NOT_VERIFIED`) and logout (403). */
@@ -48,6 +49,7 @@ export function authRoutes(
         body: LoginForm,
         response: {
           [login.statusCode]: login.body === undefined ? Type.Null() : Type.Unknown(),
+          ...(context.twoFactor === null ? {} : CHALLENGE_RESPONSE),
           400: ErrorResponse,
           422: ErrorResponse,
         },
@@ -80,8 +82,9 @@ export function authRoutes(
       // The right password, even for an unverified user: the failures are forgotten.
       await context.security.loginSucceeded(request)
       if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-      const response = await backend.login(user, { refreshRoute })
-      await manager.hooks.onAfterLogin?.(user, request, reply)
+      const response = await startSession(context, backend, user, { refreshRoute })
+      // A challenged login is not one yet: the hook runs when the second factor completes it.
+      if (!response.challenged) await manager.hooks.onAfterLogin?.(user, request, reply)
       return sendTransportResponse(reply, response)
     })
 
@@ -103,5 +106,6 @@ export function authRoutes(
 
     registerLogoutAllRoute(app, context, backend, { refreshRoute, requiresVerification })
     if (refreshRoute !== undefined) registerRefreshRoute(app, context, backend, { refreshRoute, requiresVerification })
+    if (context.twoFactor !== null) registerTwoFactorVerifyRoute(app, context, backend, { refreshRoute, requiresVerification })
   }
 }
