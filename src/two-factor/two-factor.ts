@@ -165,11 +165,10 @@ export class TwoFactor {
   /** The challenge a login of a two-factor user answers instead of a session. */
   async challenge(user: UserRecord, backendName: string): Promise<TwoFactorChallenge> {
     const record = await this.#store.get(user.id)
-    const claims = { sub: user.id, backend: backendName, gen: record?.generation ?? -1 }
-    const token = await signJwt(claims, this.#keys.challenges, {
-      audience: TWO_FACTOR_CHALLENGE_AUDIENCE,
-      lifetimeSeconds: this.challengeLifetimeSeconds,
-    })
+    // The expiry follows this object's clock (`now`), which also reads it back.
+    const exp = Math.floor(this.#now() / 1000) + this.challengeLifetimeSeconds
+    const claims = { sub: user.id, backend: backendName, gen: record?.generation ?? -1, exp }
+    const token = await signJwt(claims, this.#keys.challenges, { audience: TWO_FACTOR_CHALLENGE_AUDIENCE, lifetimeSeconds: null })
     return { challenge_token: token, expires_in: this.challengeLifetimeSeconds }
   }
 
@@ -211,7 +210,11 @@ export class TwoFactor {
   #readChallenge(token: string, backendName: string): { sub: string; gen: number } {
     let claims
     try {
-      claims = verifyJwt(token, this.#keys.challenges, { audience: TWO_FACTOR_CHALLENGE_AUDIENCE, requireExp: true })
+      claims = verifyJwt(token, this.#keys.challenges, {
+        audience: TWO_FACTOR_CHALLENGE_AUDIENCE,
+        requireExp: true,
+        now: Math.floor(this.#now() / 1000),
+      })
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new TwoFactorError(TwoFactorErrorCode.TWO_FACTOR_BAD_CHALLENGE)
       throw error

@@ -68,6 +68,8 @@ export interface TestAppOptions {
   requiresVerification?: boolean
   manager?: Partial<FastifyUsersOptions['manager']>
   fields?: FastifyUsersOptions['fields']
+  /** The `twoFactor` option; its routes are then registered at /auth/2fa. */
+  twoFactor?: FastifyUsersOptions['twoFactor']
   /** Custom columns of the SQLite store (ignored when `store` is given). */
   storeFields?: FieldDefinitions
   /** An already opened store to serve instead of a fresh SQLite file; `close()` destroys it. */
@@ -97,6 +99,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: store.users,
     backends: [bearer, cookie],
     fields: options.fields,
+    twoFactor: options.twoFactor,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
@@ -122,6 +125,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes({ requiresVerification }), { prefix: '/users' })
+  if (options.twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
   await options.extend?.(app, users, { bearer, cookie })
   await app.ready()
 
