@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
+import { PasswordHelper } from '../password.ts'
 import type { RoutesContext } from './context.ts'
 import { authenticator } from '../authentication/authenticator.ts'
 import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
@@ -74,10 +75,17 @@ export interface FastifyUsers {
  */
 export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   checkBackendNames(options.backends)
+  const passwordHelper = options.manager.passwordHelper ?? new PasswordHelper()
+  const twoFactor = options.twoFactor === undefined
+    ? null
+    : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, passwordHelper)
+  const tokenRevokers = options.manager.tokenRevokers ?? backendRevokers(options.backends)
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
+    passwordHelper,
     db: options.db,
-    tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
+    // A deleted user's two-factor record goes with the user.
+    tokenRevokers: twoFactor === null ? tokenRevokers : [...tokenRevokers, twoFactor],
   })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   const authenticate = security.guardAuthenticate(authenticator(options.backends, manager), options.backends)
@@ -89,9 +97,7 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     currentUser: createCurrentUser(authenticate),
     security,
     refreshRoutes: new Map(),
-    twoFactor: options.twoFactor === undefined
-      ? null
-      : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, manager.passwordHelper),
+    twoFactor,
   }
   return {
     manager,

@@ -19,6 +19,7 @@ import { InvalidTokenError, TooManyRequestsError } from '../errors.ts'
 import { signJwt } from '../jwt/sign.ts'
 import { verifyJwt } from '../jwt/verify.ts'
 import type { PasswordHasher } from '../password.ts'
+import type { RevokeOptions } from '../revocation/revoker.ts'
 import type { BackoffPolicy } from '../security/backoff.ts'
 import { MemoryRateLimitStore } from '../security/memory-store.ts'
 import type { RateLimitStore } from '../security/rate-limit-store.ts'
@@ -194,6 +195,14 @@ export class TwoFactor {
       return hash !== null && (await this.#store.useRecoveryCode(user.id, record.generation, hash)) ? 0 : null
     })
     return user
+  }
+
+  /**
+   * Forgets a deleted user's two-factor record. It is one of the manager's `tokenRevokers`,
+   * whose `userDeleted` call is the one moment the core tells that a user is gone.
+   */
+  async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
+    if (options.userDeleted === true) await this.#store.delete(userId)
   }
 
   /** Runs one code check under the per-user throttle: a `null` result is a wrong code. */

@@ -39,9 +39,10 @@ describe('two-factor off (the default)', () => {
 describe('two-factor on', () => {
   let t: TestApp
   const clock = { now: 1_800_000_000_000 }
+  const store = new MemoryTwoFactorStore()
   beforeAll(async () => {
     t = await buildTestApp({
-      twoFactor: { store: new MemoryTwoFactorStore(), encryptionKey: KEY, issuer: 'Example', now: () => clock.now },
+      twoFactor: { store, encryptionKey: KEY, issuer: 'Example', now: () => clock.now },
     })
   })
   afterAll(() => t.close())
@@ -166,6 +167,13 @@ describe('two-factor on', () => {
     const res = await login(user.email, password)
     expect(res.statusCode).toBe(200)
     expect(res.json().token_type).toBe('bearer')
+  })
+
+  it('forgets the two-factor record of a deleted user', async () => {
+    const { user } = await enrolledUser()
+    expect(await store.get(user.id)).not.toBeNull()
+    await t.users.manager.delete(user)
+    expect(await store.get(user.id)).toBeNull()
   })
 
   it('guards the management routes', async () => {
