@@ -11,6 +11,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import pg from 'pg'
 import {
+  KyselyMagicLinkStore,
   KyselyTwoFactorStore,
   mysqlUserDatabase,
   postgresUserDatabase,
@@ -107,6 +108,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       users: store.users,
       accessTokens: store.accessTokens,
       twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
+      magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

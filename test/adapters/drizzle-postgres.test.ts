@@ -21,6 +21,8 @@ import {
   pgAccessTokenTable,
   pgOAuthAccountTable,
   pgTwoFactorTable,
+  pgMagicLinkTable,
+  DrizzleMagicLinkStore,
   pgUserColumns,
   pgUserIndexes,
 } from '../../src/db/drizzle/index.ts'
@@ -44,7 +46,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -99,7 +101,8 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const database = openDrizzle(url)
     const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
     const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
-    return { users, accessTokens, twoFactor, destroy: database.close }
+    const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
+    return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
   })
 
   describe('the example migrations', () => {

@@ -27,6 +27,8 @@ import {
   sqliteUserIndexes,
   DrizzleTwoFactorStore,
   sqliteTwoFactorTable,
+  sqliteMagicLinkTable,
+  DrizzleMagicLinkStore,
 } from '../../src/db/drizzle/index.ts'
 import { DuplicateEmailError } from '../../src/errors.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-sqlite.ts'
@@ -47,7 +49,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -100,7 +102,8 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   const database = await openDatabase(schema)
   const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
   const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
-  return { users, accessTokens, twoFactor, destroy: database.close }
+  const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
+  return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

@@ -7,6 +7,7 @@
 import { MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Db, type Document } from 'mongodb'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  MongoMagicLinkStore,
   MongoTwoFactorStore,
   EmailCaseCollisionError,
   FieldDefinitionError,
@@ -38,6 +39,7 @@ function freshStore(target: MongoTestServer) {
       users: store.users,
       accessTokens: store.accessTokens,
       twoFactor: new MongoTwoFactorStore({ db: store.db }),
+      magicLinks: new MongoMagicLinkStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

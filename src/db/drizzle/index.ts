@@ -24,4 +24,12 @@ export type { DrizzleStoreOptions, DrizzleUser, DrizzleUserStore } from './store
 export type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserTable } from './tables.ts'
 export { DrizzleUserDatabase } from './user-database.ts'
 export { DrizzleTwoFactorStore, type DrizzleTwoFactorStoreOptions } from './two-factor-store.ts'
-export { pgTwoFactorTable, sqliteTwoFactorTable, type TwoFactorTable } from './two-factor-table.ts'
+export {
+  pgMagicLinkTable,
+  pgTwoFactorTable,
+  sqliteMagicLinkTable,
+  sqliteTwoFactorTable,
+  type MagicLinkTable,
+  type TwoFactorTable,
+} from './account-tables.ts'
+export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'

@@ -9,7 +9,7 @@ import { formatRecoveryCodeList, parseRecoveryCodeList } from '../../two-factor/
 import type { TwoFactorRecord, TwoFactorStore } from '../../two-factor/store.ts'
 import { checkTable, dialectOf, type DrizzleDatabase, type QueryBuilder } from './dialect.ts'
 import { run } from './errors.ts'
-import type { TwoFactorTable } from './two-factor-table.ts'
+import type { TwoFactorTable } from './account-tables.ts'
 
 export interface DrizzleTwoFactorStoreOptions {
   db: DrizzleDatabase

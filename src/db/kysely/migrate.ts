@@ -24,6 +24,7 @@ import { addCaseInsensitiveEmailIndex } from './migrations/002-email-unique-ci.t
 import { createRevocationTables } from './migrations/003-token-revocation.ts'
 import { createRefreshTokenTable } from './migrations/004-refresh-tokens.ts'
 import { createTwoFactorTable } from './migrations/007-two-factor.ts'
+import { createMagicLinkTable } from './migrations/008-magic-links.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -41,6 +42,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'refresh_tokens', up: createRefreshTokenTable },
   // 5 and 6 belong to other branches (admin, ...): versions are applied by number, not in a row.
   { version: 7, name: 'two_factor', up: createTwoFactorTable },
+  { version: 8, name: 'magic_links', up: createMagicLinkTable },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60
