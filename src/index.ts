@@ -40,6 +40,10 @@ export {
 } from './two-factor/two-factor.ts'
 export { TwoFactorError, TwoFactorErrorCode } from './two-factor/errors.ts'
 export { TwoFactorKeyError } from './two-factor/keys.ts'
+export type { MagicLinkStore } from './magic-link/store.ts'
+export { MemoryMagicLinkStore } from './magic-link/memory-store.ts'
+export { MagicLinks, MAGIC_LINK_AUDIENCE, type MagicLinkOptions, type MagicLinkMessage } from './magic-link/magic-links.ts'
+export { MagicLinkError, MAGIC_LINK_BAD_TOKEN } from './magic-link/errors.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'

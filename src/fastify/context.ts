@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { TransportResponse } from '../authentication/transport.ts'
 import type { UserManager } from '../manager.ts'
+import type { MagicLinks } from '../magic-link/magic-links.ts'
 import type { TwoFactor } from '../two-factor/two-factor.ts'
 import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
@@ -31,6 +32,8 @@ export interface RoutesContext {
   refreshRoutes: Map<AuthenticationBackend, string>
   /** TOTP two-factor (the `twoFactor` option), or `null`. */
   twoFactor: TwoFactor | null
+  /** Magic links (the `magicLink` option), or `null`. */
+  magicLinks: MagicLinks<User> | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

@@ -25,6 +25,8 @@ import { createRouteSecurity } from './security/route-security.ts'
 import { backendRevokers } from '../authentication/revokers.ts'
 import { TwoFactor, type TwoFactorOptions } from '../two-factor/two-factor.ts'
 import { twoFactorRoutes } from './routes/two-factor.ts'
+import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
+import { magicLinkRoutes } from './routes/magic-link.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -41,6 +43,11 @@ export interface FastifyUsersOptions {
    * challenge, completed at each backend's `/2fa/verify`; `twoFactorRoutes()` manages it.
    */
   twoFactor?: TwoFactorOptions
+  /**
+   * Opt-in magic links (src/magic-link/): `magicLinkRoutes()` mails them, and each backend's
+   * `/magic-link/login` logs their user in.
+   */
+  magicLink?: MagicLinkOptions<User, FastifyRequest>
 }
 
 export interface FastifyUsers {
@@ -64,6 +71,8 @@ export interface FastifyUsers {
   oauthAssociateRoutes(client: OAuthClient, options: OAuthAssociateRoutesOptions): FastifyPluginAsync
   /** The current user's two-factor: `GET /`, `POST /enrol|/confirm|/disable|/recovery-codes`. Needs `twoFactor`. */
   twoFactorRoutes(): FastifyPluginAsync
+  /** `POST /magic-link`. Needs `magicLink`. */
+  magicLinkRoutes(): FastifyPluginAsync
 }
 
 /**
@@ -98,6 +107,9 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     security,
     refreshRoutes: new Map(),
     twoFactor,
+    magicLinks: options.magicLink === undefined
+      ? null
+      : new MagicLinks<User, FastifyRequest>(options.magicLink, manager, options.manager.verificationTokenSecret),
   }
   return {
     manager,
@@ -113,6 +125,10 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     twoFactorRoutes: () => {
       if (context.twoFactor === null) throw new TypeError('twoFactorRoutes() needs the twoFactor option of fastifyUsers()')
       return twoFactorRoutes(context, context.twoFactor)
+    },
+    magicLinkRoutes: () => {
+      if (context.magicLinks === null) throw new TypeError('magicLinkRoutes() needs the magicLink option of fastifyUsers()')
+      return magicLinkRoutes(context, context.magicLinks)
     },
   }
 }

@@ -70,6 +70,8 @@ export interface TestAppOptions {
   fields?: FastifyUsersOptions['fields']
   /** The `twoFactor` option; its routes are then registered at /auth/2fa. */
   twoFactor?: FastifyUsersOptions['twoFactor']
+  /** The `magicLink` option; its request route is then registered at /auth. */
+  magicLink?: FastifyUsersOptions['magicLink']
   /** Custom columns of the SQLite store (ignored when `store` is given). */
   storeFields?: FieldDefinitions
   /** An already opened store to serve instead of a fresh SQLite file; `close()` destroys it. */
@@ -100,6 +102,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     backends: [bearer, cookie],
     fields: options.fields,
     twoFactor: options.twoFactor,
+    magicLink: options.magicLink,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
@@ -126,6 +129,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes({ requiresVerification }), { prefix: '/users' })
   if (options.twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
+  if (options.magicLink !== undefined) await app.register(users.magicLinkRoutes(), { prefix: '/auth' })
   await options.extend?.(app, users, { bearer, cookie })
   await app.ready()
 

@@ -14,6 +14,7 @@ import type { User } from '../request.ts'
 import { ErrorResponse, LoginForm } from '../schemas.ts'
 import { registerLogoutAllRoute } from './logout-all.ts'
 import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
+import { registerMagicLinkLoginRoute } from './magic-link.ts'
 import { CHALLENGE_RESPONSE, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
 
 export interface AuthRoutesOptions {
@@ -107,5 +108,6 @@ export function authRoutes(
     registerLogoutAllRoute(app, context, backend, { refreshRoute, requiresVerification })
     if (refreshRoute !== undefined) registerRefreshRoute(app, context, backend, { refreshRoute, requiresVerification })
     if (context.twoFactor !== null) registerTwoFactorVerifyRoute(app, context, backend, { refreshRoute, requiresVerification })
+    if (context.magicLinks !== null) registerMagicLinkLoginRoute(app, context, backend, { refreshRoute, requiresVerification })
   }
 }

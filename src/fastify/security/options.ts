@@ -15,7 +15,7 @@ import type { RateLimitRule } from '../../security/sliding-window.ts'
  */
 export type ProtectedAction =
   | 'login' | 'register' | 'forgot-password' | 'reset-password' | 'request-verify-token' | 'verify' | 'refresh'
-  | 'two-factor'
+  | 'two-factor' | 'magic-link'
 
 export interface SecurityOptions {
   /**
@@ -79,6 +79,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ProtectedAction, RateLimitRule
   'refresh': { limit: 600, windowSeconds: 60 },
   // The second step of a login; wrong codes are also throttled per user (src/two-factor/).
   'two-factor': { limit: 300, windowSeconds: 60 },
+  // Requests and uses of magic links together, as forgot-password and reset-password are.
+  'magic-link': { limit: 300, windowSeconds: 60 },
 })
 
 /** The rule of `action`, or null when it is not limited. */
