@@ -44,6 +44,8 @@ export type { MagicLinkStore } from './magic-link/store.ts'
 export { MemoryMagicLinkStore } from './magic-link/memory-store.ts'
 export { MagicLinks, MAGIC_LINK_AUDIENCE, type MagicLinkOptions, type MagicLinkMessage } from './magic-link/magic-links.ts'
 export { MagicLinkError, MAGIC_LINK_BAD_TOKEN } from './magic-link/errors.ts'
+export { EmailChanges, EMAIL_CHANGE_AUDIENCE, type EmailChangeOptions, type EmailChangeMessage } from './email-change/email-change.ts'
+export { EmailChangeError, EMAIL_CHANGE_BAD_TOKEN } from './email-change/errors.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { TransportResponse } from '../authentication/transport.ts'
 import type { UserManager } from '../manager.ts'
+import type { EmailChanges } from '../email-change/email-change.ts'
 import type { MagicLinks } from '../magic-link/magic-links.ts'
 import type { TwoFactor } from '../two-factor/two-factor.ts'
 import { errorHandler } from './error-handler.ts'
@@ -34,6 +35,8 @@ export interface RoutesContext {
   twoFactor: TwoFactor | null
   /** Magic links (the `magicLink` option), or `null`. */
   magicLinks: MagicLinks<User> | null
+  /** Verified email change (the `emailChange` option), or `null`. */
+  emailChanges: EmailChanges<User, FastifyRequest> | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

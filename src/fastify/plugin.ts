@@ -27,6 +27,8 @@ import { TwoFactor, type TwoFactorOptions } from '../two-factor/two-factor.ts'
 import { twoFactorRoutes } from './routes/two-factor.ts'
 import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
 import { magicLinkRoutes } from './routes/magic-link.ts'
+import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
+import { emailChangeRoutes } from './routes/email-change.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -48,6 +50,11 @@ export interface FastifyUsersOptions {
    * `/magic-link/login` logs their user in.
    */
   magicLink?: MagicLinkOptions<User, FastifyRequest>
+  /**
+   * Opt-in verified email change (src/email-change/): `PATCH /users/me` mails a token to the
+   * new address instead of changing it; `emailChangeRoutes()` takes the token back.
+   */
+  emailChange?: EmailChangeOptions<User, FastifyRequest>
 }
 
 export interface FastifyUsers {
@@ -73,6 +80,8 @@ export interface FastifyUsers {
   twoFactorRoutes(): FastifyPluginAsync
   /** `POST /magic-link`. Needs `magicLink`. */
   magicLinkRoutes(): FastifyPluginAsync
+  /** `POST /email-change/confirm`. Needs `emailChange`. */
+  emailChangeRoutes(): FastifyPluginAsync
 }
 
 /**
@@ -110,6 +119,9 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     magicLinks: options.magicLink === undefined
       ? null
       : new MagicLinks<User, FastifyRequest>(options.magicLink, manager, options.manager.verificationTokenSecret),
+    emailChanges: options.emailChange === undefined
+      ? null
+      : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
   }
   return {
     manager,
@@ -129,6 +141,10 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     magicLinkRoutes: () => {
       if (context.magicLinks === null) throw new TypeError('magicLinkRoutes() needs the magicLink option of fastifyUsers()')
       return magicLinkRoutes(context, context.magicLinks)
+    },
+    emailChangeRoutes: () => {
+      if (context.emailChanges === null) throw new TypeError('emailChangeRoutes() needs the emailChange option of fastifyUsers()')
+      return emailChangeRoutes(context, context.emailChanges)
     },
   }
 }

@@ -72,6 +72,8 @@ export interface TestAppOptions {
   twoFactor?: FastifyUsersOptions['twoFactor']
   /** The `magicLink` option; its request route is then registered at /auth. */
   magicLink?: FastifyUsersOptions['magicLink']
+  /** The `emailChange` option; its confirm route is then registered at /auth. */
+  emailChange?: FastifyUsersOptions['emailChange']
   /** Custom columns of the SQLite store (ignored when `store` is given). */
   storeFields?: FieldDefinitions
   /** An already opened store to serve instead of a fresh SQLite file; `close()` destroys it. */
@@ -103,6 +105,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     fields: options.fields,
     twoFactor: options.twoFactor,
     magicLink: options.magicLink,
+    emailChange: options.emailChange,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
@@ -130,6 +133,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.register(users.usersRoutes({ requiresVerification }), { prefix: '/users' })
   if (options.twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
   if (options.magicLink !== undefined) await app.register(users.magicLinkRoutes(), { prefix: '/auth' })
+  if (options.emailChange !== undefined) await app.register(users.emailChangeRoutes(), { prefix: '/auth' })
   await options.extend?.(app, users, { bearer, cookie })
   await app.ready()
 

@@ -13,6 +13,7 @@ import { prepareScope, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
+import { updateCurrentUser } from './email-change.ts'
 
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
@@ -61,11 +62,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         response: { 200: schemas.read, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
       },
       onRequest: activeUser,
-    }, async (request) => manager.update(request.user, request.body as UserUpdateInput, {
-      safe: true,
-      request,
-      sessionToken: request.authentication?.token,
-    }))
+    }, async (request) => updateCurrentUser(context, request))
 
     app.get('/:id', {
       schema: {
