@@ -1,11 +1,13 @@
 /**
- * Two-factor in the OpenAPI document: its routes with their status sets, the login's 202
- * challenge, and named schemas; and none of it without the option.
+ * The opt-in account features in the OpenAPI document: two-factor's routes with their status
+ * sets, the login's 202 challenge, magic links and email change, with named schemas; and none
+ * of it without the options.
  */
 import swagger from '@fastify/swagger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MemoryTwoFactorStore } from '../../src/two-factor/memory-store.ts'
-import { buildTestApp, type TestApp, type TestAppOptions } from '../support/app.ts'
+import { MemoryMagicLinkStore } from '../src/magic-link/memory-store.ts'
+import { MemoryTwoFactorStore } from '../src/two-factor/memory-store.ts'
+import { buildTestApp, type TestApp, type TestAppOptions } from './support/app.ts'
 
 interface Operation {
   operationId?: string
@@ -30,11 +32,15 @@ async function documentOf(options: TestAppOptions): Promise<{ t: TestApp; doc: D
   return { t, doc: t.app.swagger() as unknown as Document }
 }
 
-describe('OpenAPI document with two-factor', () => {
+describe('OpenAPI document with the account features', () => {
   let t: TestApp
   let doc: Document
   beforeAll(async () => {
-    ;({ t, doc } = await documentOf({ twoFactor: { store: new MemoryTwoFactorStore(), encryptionKey: 'openapi-two-factor-key-of-32-bytes-or-more', issuer: 'x' } }))
+    ;({ t, doc } = await documentOf({
+      twoFactor: { store: new MemoryTwoFactorStore(), encryptionKey: 'openapi-two-factor-key-of-32-bytes-or-more', issuer: 'x' },
+      magicLink: { store: new MemoryMagicLinkStore(), send: () => {} },
+      emailChange: { send: () => {} },
+    }))
   })
   afterAll(() => t.close())
 
@@ -47,6 +53,23 @@ describe('OpenAPI document with two-factor', () => {
       expect(verify.requestBody!.content['application/json']!.schema.title).toBe('TwoFactorVerify')
       expect(Object.keys(verify.responses).sort()).toEqual([backend === 'jwt' ? '200' : '204', '400', '422', '429'])
     }
+  })
+
+  it('describes magic links and email change with named schemas', () => {
+    const request = doc.paths['/auth/magic-link']!['post']!
+    expect(request.operationId).toBe('magic-link:request')
+    expect(request.requestBody!.content['application/json']!.schema.title).toBe('MagicLinkRequest')
+    expect(Object.keys(request.responses).sort()).toEqual(['202', '422'])
+    for (const backend of ['jwt', 'cookie']) {
+      const login = doc.paths[`/auth/${backend}/magic-link/login`]!['post']!
+      expect(login.operationId).toBe(`auth:${backend}.magic_link_login`)
+      expect(login.requestBody!.content['application/json']!.schema.title).toBe('MagicLinkLogin')
+      expect(login.responses['202']!.content!['application/json']!.schema.title).toBe('TwoFactorChallenge')
+    }
+    const confirm = doc.paths['/auth/email-change/confirm']!['post']!
+    expect(confirm.operationId).toBe('email-change:confirm')
+    expect(confirm.requestBody!.content['application/json']!.schema.title).toBe('EmailChangeConfirm')
+    expect(confirm.responses['200']!.content!['application/json']!.schema.title).toBe('UserRead')
   })
 
   it('describes the management routes with named schemas, guarded', () => {
@@ -67,11 +90,11 @@ describe('OpenAPI document with two-factor', () => {
   })
 })
 
-describe('OpenAPI document without two-factor', () => {
-  it('has no two-factor route and no 202 login', async () => {
+describe('OpenAPI document without the options', () => {
+  it('has no account-feature route and no 202 login', async () => {
     const { t, doc } = await documentOf({})
     try {
-      expect(Object.keys(doc.paths).filter((path) => path.includes('2fa'))).toEqual([])
+      expect(Object.keys(doc.paths).filter((path) => /2fa|magic-link|email-change/.test(path))).toEqual([])
       expect(Object.keys(doc.paths['/auth/jwt/login']!['post']!.responses)).not.toContain('202')
     } finally {
       await t.close()
