@@ -35,6 +35,25 @@ export { MemoryRevocationStore } from './revocation/memory-store.ts'
 export type { RefreshTokenStore, RefreshTokenRecord } from './refresh/store.ts'
 export type { RefreshOptions, RefreshCookieOptions } from './refresh/refresh-tokens.ts'
 export { MemoryRefreshTokenStore } from './refresh/memory-store.ts'
+export type { TwoFactorStore, TwoFactorRecord } from './two-factor/store.ts'
+export { MemoryTwoFactorStore } from './two-factor/memory-store.ts'
+export {
+  TwoFactor,
+  DEFAULT_TWO_FACTOR_BACKOFF,
+  TWO_FACTOR_CHALLENGE_AUDIENCE,
+  type TwoFactorOptions,
+  type TwoFactorEnrolment,
+  type TwoFactorStatus,
+  type TwoFactorChallenge,
+} from './two-factor/two-factor.ts'
+export { TwoFactorError, TwoFactorErrorCode } from './two-factor/errors.ts'
+export { TwoFactorKeyError } from './two-factor/keys.ts'
+export type { MagicLinkStore } from './magic-link/store.ts'
+export { MemoryMagicLinkStore } from './magic-link/memory-store.ts'
+export { MagicLinks, MAGIC_LINK_AUDIENCE, type MagicLinkOptions, type MagicLinkMessage } from './magic-link/magic-links.ts'
+export { MagicLinkError, MAGIC_LINK_BAD_TOKEN } from './magic-link/errors.ts'
+export { EmailChanges, EMAIL_CHANGE_AUDIENCE, type EmailChangeOptions, type EmailChangeMessage } from './email-change/email-change.ts'
+export { EmailChangeError, EMAIL_CHANGE_BAD_TOKEN } from './email-change/errors.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
+import { PasswordHelper } from '../password.ts'
 import type { RoutesContext } from './context.ts'
 import { authenticator } from '../authentication/authenticator.ts'
 import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
@@ -23,6 +24,12 @@ import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './sch
 import type { SecurityOptions } from './security/options.ts'
 import { createRouteSecurity } from './security/route-security.ts'
 import { backendRevokers } from '../authentication/revokers.ts'
+import { TwoFactor, type TwoFactorOptions } from '../two-factor/two-factor.ts'
+import { twoFactorRoutes } from './routes/two-factor.ts'
+import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
+import { magicLinkRoutes } from './routes/magic-link.ts'
+import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
+import { emailChangeRoutes } from './routes/email-change.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -34,6 +41,21 @@ export interface FastifyUsersOptions {
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
   security?: SecurityOptions
+  /**
+   * Opt-in TOTP two-factor (src/two-factor/): logins of users who turned it on answer a
+   * challenge, completed at each backend's `/2fa/verify`; `twoFactorRoutes()` manages it.
+   */
+  twoFactor?: TwoFactorOptions
+  /**
+   * Opt-in magic links (src/magic-link/): `magicLinkRoutes()` mails them, and each backend's
+   * `/magic-link/login` logs their user in.
+   */
+  magicLink?: MagicLinkOptions<User, FastifyRequest>
+  /**
+   * Opt-in verified email change (src/email-change/): `PATCH /users/me` mails a token to the
+   * new address instead of changing it; `emailChangeRoutes()` takes the token back.
+   */
+  emailChange?: EmailChangeOptions<User, FastifyRequest>
 }
 
 export interface FastifyUsers {
@@ -57,6 +79,12 @@ export interface FastifyUsers {
   oauthAssociateRoutes(client: OAuthClient, options: OAuthAssociateRoutesOptions): FastifyPluginAsync
   /** The current user's provider accounts: `GET /me/oauth-accounts`, `DELETE /me/oauth-accounts/{provider}/{account_id}`. */
   oauthAccountsRoutes(options?: OAuthAccountsRoutesOptions): FastifyPluginAsync
+  /** The current user's two-factor: `GET /`, `POST /enrol|/confirm|/disable|/recovery-codes`. Needs `twoFactor`. */
+  twoFactorRoutes(): FastifyPluginAsync
+  /** `POST /magic-link`. Needs `magicLink`. */
+  magicLinkRoutes(): FastifyPluginAsync
+  /** `POST /email-change/confirm`. Needs `emailChange`. */
+  emailChangeRoutes(): FastifyPluginAsync
 }
 
 /**
@@ -68,10 +96,17 @@ export interface FastifyUsers {
  */
 export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   checkBackendNames(options.backends)
+  const passwordHelper = options.manager.passwordHelper ?? new PasswordHelper()
+  const twoFactor = options.twoFactor === undefined
+    ? null
+    : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, passwordHelper)
+  const tokenRevokers = options.manager.tokenRevokers ?? backendRevokers(options.backends)
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
+    passwordHelper,
     db: options.db,
-    tokenRevokers: options.manager.tokenRevokers ?? backendRevokers(options.backends),
+    // A deleted user's two-factor record goes with the user.
+    tokenRevokers: twoFactor === null ? tokenRevokers : [...tokenRevokers, twoFactor],
   })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
@@ -85,6 +120,13 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     currentUser: createCurrentUser(authenticate),
     security,
     refreshRoutes: new Map(),
+    twoFactor,
+    magicLinks: options.magicLink === undefined
+      ? null
+      : new MagicLinks<User, FastifyRequest>(options.magicLink, manager, options.manager.verificationTokenSecret),
+    emailChanges: options.emailChange === undefined
+      ? null
+      : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
   }
   return {
     manager,
@@ -98,6 +140,18 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     oauthRoutes: (client, backend, routeOptions) => oauthRoutes(context, client, ownBackend(options.backends, backend), routeOptions),
     oauthAssociateRoutes: (client, routeOptions) => oauthAssociateRoutes(context, client, routeOptions),
     oauthAccountsRoutes: (routeOptions) => oauthAccountsRoutes(context, routeOptions),
+    twoFactorRoutes: () => {
+      if (context.twoFactor === null) throw new TypeError('twoFactorRoutes() needs the twoFactor option of fastifyUsers()')
+      return twoFactorRoutes(context, context.twoFactor)
+    },
+    magicLinkRoutes: () => {
+      if (context.magicLinks === null) throw new TypeError('magicLinkRoutes() needs the magicLink option of fastifyUsers()')
+      return magicLinkRoutes(context, context.magicLinks)
+    },
+    emailChangeRoutes: () => {
+      if (context.emailChanges === null) throw new TypeError('emailChangeRoutes() needs the emailChange option of fastifyUsers()')
+      return emailChangeRoutes(context, context.emailChanges)
+    },
   }
 }
 

@@ -11,6 +11,8 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import pg from 'pg'
 import {
+  KyselyMagicLinkStore,
+  KyselyTwoFactorStore,
   mysqlUserDatabase,
   postgresUserDatabase,
   sqliteUserDatabase,
@@ -105,6 +107,8 @@ export function freshStore(factory: TestDatabaseFactory) {
     return {
       users: store.users,
       accessTokens: store.accessTokens,
+      twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
+      magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

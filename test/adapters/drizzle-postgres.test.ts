@@ -15,7 +15,17 @@ import { boolean, doublePrecision, integer, jsonb, pgTable, text, timestamp } fr
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { drizzleUserDatabase, pgAccessTokenTable, pgOAuthAccountTable, pgUserColumns, pgUserIndexes } from '../../src/db/drizzle/index.ts'
+import {
+  DrizzleTwoFactorStore,
+  drizzleUserDatabase,
+  pgAccessTokenTable,
+  pgOAuthAccountTable,
+  pgTwoFactorTable,
+  pgMagicLinkTable,
+  DrizzleMagicLinkStore,
+  pgUserColumns,
+  pgUserIndexes,
+} from '../../src/db/drizzle/index.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-pg.ts'
 import { requirePostgres, uniqueName } from '../support/services.ts'
 import { postgresTestDatabase } from './databases.ts'
@@ -36,7 +46,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user) }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -90,7 +100,9 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     await resetDatabase(url, schema)
     const database = openDrizzle(url)
     const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
-    return { users, accessTokens, destroy: database.close }
+    const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
+    const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
+    return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
   })
 
   describe('the example migrations', () => {

@@ -25,6 +25,10 @@ import {
   sqliteOAuthAccountTable,
   sqliteUserColumns,
   sqliteUserIndexes,
+  DrizzleTwoFactorStore,
+  sqliteTwoFactorTable,
+  sqliteMagicLinkTable,
+  DrizzleMagicLinkStore,
 } from '../../src/db/drizzle/index.ts'
 import { DuplicateEmailError } from '../../src/errors.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-sqlite.ts'
@@ -45,7 +49,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user) }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -97,7 +101,9 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   expect(Object.keys(fields ?? {})).toEqual(Object.keys(SUITE_FIELDS))
   const database = await openDatabase(schema)
   const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
-  return { users, accessTokens, destroy: database.close }
+  const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
+  const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
+  return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

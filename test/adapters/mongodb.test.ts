@@ -7,6 +7,8 @@
 import { MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Db, type Document } from 'mongodb'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  MongoMagicLinkStore,
+  MongoTwoFactorStore,
   EmailCaseCollisionError,
   FieldDefinitionError,
   MongoConfigurationError,
@@ -36,6 +38,8 @@ function freshStore(target: MongoTestServer) {
     return {
       users: store.users,
       accessTokens: store.accessTokens,
+      twoFactor: new MongoTwoFactorStore({ db: store.db }),
+      magicLinks: new MongoMagicLinkStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

@@ -12,15 +12,23 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
+import type { MagicLinkStore } from '../../src/magic-link/store.ts'
+import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
+import { magicLinkStoreTests } from './suite-magic-link.ts'
+import { twoFactorStoreTests } from './suite-two-factor.ts'
 import { userTests } from './suite-users.ts'
 
 /** What the suite needs of a store. */
 export interface SuiteStore {
   users: UserDatabase
   accessTokens: AccessTokenDatabase
+  /** The adapter's two-factor store on the same database. */
+  twoFactor: TwoFactorStore
+  /** The adapter's used-magic-link store on the same database. */
+  magicLinks: MagicLinkStore
   destroy(): Promise<void>
 }
 
@@ -72,6 +80,8 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     userTests(current, options)
     oauthAccountTests(current)
     accessTokenTests(current)
+    twoFactorStoreTests(() => current().twoFactor)
+    magicLinkStoreTests(() => current().magicLinks)
   })
 }
 

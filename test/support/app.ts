@@ -68,6 +68,12 @@ export interface TestAppOptions {
   requiresVerification?: boolean
   manager?: Partial<FastifyUsersOptions['manager']>
   fields?: FastifyUsersOptions['fields']
+  /** The `twoFactor` option; its routes are then registered at /auth/2fa. */
+  twoFactor?: FastifyUsersOptions['twoFactor']
+  /** The `magicLink` option; its request route is then registered at /auth. */
+  magicLink?: FastifyUsersOptions['magicLink']
+  /** The `emailChange` option; its confirm route is then registered at /auth. */
+  emailChange?: FastifyUsersOptions['emailChange']
   /** Custom columns of the SQLite store (ignored when `store` is given). */
   storeFields?: FieldDefinitions
   /** An already opened store to serve instead of a fresh SQLite file; `close()` destroys it. */
@@ -97,6 +103,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: store.users,
     backends: [bearer, cookie],
     fields: options.fields,
+    twoFactor: options.twoFactor,
+    magicLink: options.magicLink,
+    emailChange: options.emailChange,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
@@ -122,6 +131,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes({ requiresVerification }), { prefix: '/users' })
+  if (options.twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
+  if (options.magicLink !== undefined) await app.register(users.magicLinkRoutes(), { prefix: '/auth' })
+  if (options.emailChange !== undefined) await app.register(users.emailChangeRoutes(), { prefix: '/auth' })
   await options.extend?.(app, users, { bearer, cookie })
   await app.ready()
 

@@ -23,3 +23,13 @@ export { drizzleUserDatabase } from './store.ts'
 export type { DrizzleStoreOptions, DrizzleUser, DrizzleUserStore } from './store.ts'
 export type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserTable } from './tables.ts'
 export { DrizzleUserDatabase } from './user-database.ts'
+export { DrizzleTwoFactorStore, type DrizzleTwoFactorStoreOptions } from './two-factor-store.ts'
+export {
+  pgMagicLinkTable,
+  pgTwoFactorTable,
+  sqliteMagicLinkTable,
+  sqliteTwoFactorTable,
+  type MagicLinkTable,
+  type TwoFactorTable,
+} from './account-tables.ts'
+export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'

@@ -3,7 +3,8 @@
  * once): refuse a users collection whose ids are not UUIDs, give every user its `email_key`
  * (the ASCII-folded email, for a collection FastAPI Users wrote), refuse emails that collide in
  * letter case, then create the indexes of the users, the access tokens, and fastify-users' own
- * collections (JWT revocation, refresh tokens), whose expired entries TTL indexes delete.
+ * collections (JWT revocation, refresh tokens, used magic links), whose expired entries TTL
+ * indexes delete.
  * Beanie's own indexes, if present, stay; fastify-users creates none of them (see index.ts for
  * why the email index is on `email_key`).
  */
@@ -13,6 +14,7 @@ import { foldEmail } from '../../email.ts'
 import { EmailCaseCollisionError } from '../errors.ts'
 import { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 import { uuidString } from './ids.ts'
+import { MAGIC_LINK_COLLECTION } from './magic-link-store.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
 import { DENYLIST_COLLECTION } from './revocation-store.ts'
 
@@ -53,6 +55,7 @@ const REFRESH_TOKEN_INDEXES: IndexSpec[] = [
   { key: { access_token_hash: 1 }, name: 'ix_access_token_hash' },
   { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
 ]
+const MAGIC_LINK_INDEXES: IndexSpec[] = [{ key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 }]
 const BATCH = 1000
 /** Where the users are, in the words of an `EmailCaseCollisionError`. */
 const USERS_HOLDER = 'the users collection'
@@ -81,6 +84,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await ensureIndexes(db.collection(names.accessTokensCollection ?? DEFAULT_ACCESS_TOKENS_COLLECTION), TOKEN_INDEXES)
   await ensureIndexes(db.collection(DENYLIST_COLLECTION), DENYLIST_INDEXES)
   await ensureIndexes(db.collection(REFRESH_TOKEN_COLLECTION), REFRESH_TOKEN_INDEXES)
+  await ensureIndexes(db.collection(MAGIC_LINK_COLLECTION), MAGIC_LINK_INDEXES)
 }
 
 /**

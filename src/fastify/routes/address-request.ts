@@ -2,14 +2,13 @@
  * The routes that take an email address and answer 202 `null` at once, whatever the address:
  * forgot-password and request-verify-token. Looking the user up, minting the token and running
  * the hook (which usually sends a mail) happen after the response, so that the answer's timing
- * tells nothing about the address (CONTRACT, deliberate difference 6): Fastify writes the
- * response synchronously, then `setImmediate` starts the work on a later turn of the event
- * loop. A failure is logged, never shown to the client. The mail throttle counts every request,
- * known address or not, before the lookup, so that it tells nothing either (deliberate
- * difference 14).
+ * tells nothing about the address (CONTRACT, deliberate difference 6; see after-response.ts).
+ * The mail throttle counts every request, known address or not, before the lookup, so that it
+ * tells nothing either (deliberate difference 14).
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { runAfterResponse } from '../after-response.ts'
 import { sendNull, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { EmailBody, NullResponse, ValidationErrorResponse } from '../schemas.ts'
@@ -37,13 +36,10 @@ export function registerAddressRequestRoute(app: FastifyInstance, context: Route
     ...context.security.routeHooks(route.action),
   }, async (request, reply) => {
     const { email } = request.body
-    setImmediate(() => {
-      context.security.mailAllowed(route.action, email, request)
-        .then(async (allowed) => {
-          const user = allowed ? await context.manager.getByEmail(email) : null
-          if (user) await route.work(user, request)
-        })
-        .catch((err: unknown) => request.log.error({ err }, `${route.action} failed after the response was sent`))
+    runAfterResponse(request, route.action, async () => {
+      if (!(await context.security.mailAllowed(route.action, email, request))) return
+      const user = await context.manager.getByEmail(email)
+      if (user) await route.work(user, request)
     })
     return sendNull(reply, 202)
   })

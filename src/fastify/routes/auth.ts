@@ -16,6 +16,8 @@ import type { User } from '../request.ts'
 import { BearerResponse, ErrorResponse, LoginForm, ValidationErrorResponse } from '../schemas.ts'
 import { registerLogoutAllRoute } from './logout-all.ts'
 import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
+import { registerMagicLinkLoginRoute } from './magic-link.ts'
+import { CHALLENGE_RESPONSE, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
 
 export interface AuthRoutesOptions {
   /** Refuse unverified users at login (400 `LOGIN_USER_NOT_VERIFIED`) and logout (403). */
@@ -51,6 +53,7 @@ export function authRoutes(
         body: LoginForm,
         response: {
           [login.statusCode]: login.body === undefined ? Type.Null() : backend.transport instanceof BearerTransport ? BearerResponse : Type.Unknown(),
+          ...(context.twoFactor === null ? {} : CHALLENGE_RESPONSE),
           400: ErrorResponse,
           422: ValidationErrorResponse,
         },
@@ -83,8 +86,9 @@ export function authRoutes(
       // The right password, even for an unverified user: the failures are forgotten.
       await context.security.loginSucceeded(request)
       if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-      const response = await backend.login(user, { refreshRoute })
-      await manager.hooks.onAfterLogin?.(user, request, reply)
+      const response = await startSession(context, backend, user, { refreshRoute })
+      // A challenged login is not one yet: the hook runs when the second factor completes it.
+      if (!response.challenged) await manager.hooks.onAfterLogin?.(user, request, reply)
       return sendTransportResponse(reply, response)
     })
 
@@ -106,5 +110,7 @@ export function authRoutes(
 
     registerLogoutAllRoute(scope, context, backend, { refreshRoute, requiresVerification })
     if (refreshRoute !== undefined) registerRefreshRoute(scope, context, backend, { refreshRoute, requiresVerification })
+    if (context.twoFactor !== null) registerTwoFactorVerifyRoute(scope, context, backend, { refreshRoute, requiresVerification })
+    if (context.magicLinks !== null) registerMagicLinkLoginRoute(scope, context, backend, { refreshRoute, requiresVerification })
   }
 }

@@ -175,8 +175,10 @@ export class OAuthRouter {
   }
 
   /** In redirect mode, sends the browser back to the front end: the state's choice if still allowed, else the default. */
-  redirectBack(reply: FastifyReply, redirectTo: string | null): FastifyReply {
-    return reply.redirect(this.#frontendTarget(redirectTo), 302)
+  redirectBack(reply: FastifyReply, redirectTo: string | null, fragment?: URLSearchParams): FastifyReply {
+    // A fragment never reaches a server, a log or a Referer: the place for a two-factor challenge.
+    const target = fragment === undefined ? this.#frontendTarget(redirectTo) : `${this.#frontendTarget(redirectTo).split('#')[0]}#${fragment}`
+    return reply.redirect(target, 302)
   }
 
   /** The callback URL: the configured one, or this router's `/callback` as the request reached it. */

@@ -25,6 +25,7 @@ import { oauthCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
+import { startSession } from './two-factor-login.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 
 export interface OAuthRoutesOptions extends OAuthRouteOptions {
@@ -107,7 +108,12 @@ export function oauthRoutes(
       if (done === null) return reply
       const { linked: user, redirectTo } = done
       // As a password login does: a backend with refresh tokens adds one for its auth routes' `/refresh`.
-      const response = await backend.login(user, { refreshRoute: context.refreshRoutes.get(backend) })
+      const response = await startSession(context, backend, user, { refreshRoute: context.refreshRoutes.get(backend) })
+      if (response.challenged) {
+        if (router.frontendUrls === null) return sendTransportResponse(reply, response)
+        const { challenge_token: challenge } = response.body as { challenge_token: string }
+        return router.redirectBack(reply, redirectTo, new URLSearchParams({ two_factor_challenge: challenge }))
+      }
       await manager.hooks.onAfterLogin?.(user, request, reply)
       if (router.frontendUrls === null) return sendTransportResponse(reply, response)
       if (response.setCookies) reply.header('set-cookie', response.setCookies)

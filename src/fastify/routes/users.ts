@@ -13,6 +13,7 @@ import { prepareScope, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
+import { updateCurrentUser } from './email-change.ts'
 
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
@@ -81,7 +82,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         if (!check.allowed) throw new TooManyRequestsError({ retryAfterSeconds: check.retryAfterSeconds })
         if (!check.verified) throw new UsersError(ErrorCode.UPDATE_USER_INVALID_PASSWORD, 'Current password is incorrect')
       }
-      return manager.update(request.user, changes, { safe: true, request, sessionToken: request.authentication?.token })
+      return updateCurrentUser(context, request, changes)
     })
 
     app.get('/:id', {

@@ -16,6 +16,7 @@ import type { RateLimitRule } from '../../security/sliding-window.ts'
  */
 export type ProtectedAction =
   | 'login' | 'register' | 'forgot-password' | 'reset-password' | 'request-verify-token' | 'verify' | 'refresh'
+  | 'two-factor' | 'magic-link'
 
 export interface SecurityOptions {
   /**
@@ -87,6 +88,10 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ProtectedAction, RateLimitRule
   'verify': { limit: 300, windowSeconds: 60 },
   // As generous as login: a client refreshes every few minutes, and only a script comes near.
   'refresh': { limit: 600, windowSeconds: 60 },
+  // The second step of a login; wrong codes are also throttled per user (src/two-factor/).
+  'two-factor': { limit: 300, windowSeconds: 60 },
+  // Requests and uses of magic links together, as forgot-password and reset-password are.
+  'magic-link': { limit: 300, windowSeconds: 60 },
 })
 
 /** The rule of `action`, or null when it is not limited. */
