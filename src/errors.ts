@@ -241,3 +241,15 @@ export class ConfigurationError extends Error {
     this.code = code
   }
 }
+
+/**
+ * 422: a `GET /users` cursor that this server did not hand out, or one of another sort order.
+ * The body has the shape of a validation error, as FastAPI would answer a bad query parameter.
+ */
+export class InvalidCursorError extends FastifyUsersError {
+  override readonly name = 'InvalidCursorError'
+
+  constructor() {
+    super(422, [{ type: 'cursor_invalid', loc: ['query', 'cursor'], msg: 'Invalid cursor' }], { code: 'LIST_USERS_INVALID_CURSOR' })
+  }
+}

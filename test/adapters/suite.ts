@@ -14,6 +14,7 @@ import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
+import { listingTests } from './suite-listing.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
 import { userTests } from './suite-users.ts'
 
@@ -72,6 +73,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     userTests(current, options)
     oauthAccountTests(current)
     accessTokenTests(current)
+    listingTests(current)
   })
 }
 

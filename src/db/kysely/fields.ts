@@ -16,7 +16,7 @@ import type { SqlDialect } from './schema.ts'
 export const SQL_FIELD_NAMING: FieldNaming = {
   pattern: /^[a-z_][a-z0-9_]{0,62}$/,
   rule: 'a lower-case SQL identifier ([a-z_][a-z0-9_]*)',
-  taken: new Set(['id', 'email', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'email_ci', 'oauth_accounts', 'password']),
+  taken: new Set(['id', 'email', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'email_ci', 'created_at', 'oauth_accounts', 'password']),
 }
 
 /**

@@ -23,6 +23,7 @@ import { createTables } from './migrations/001-tables.ts'
 import { addCaseInsensitiveEmailIndex } from './migrations/002-email-unique-ci.ts'
 import { createRevocationTables } from './migrations/003-token-revocation.ts'
 import { createRefreshTokenTable } from './migrations/004-refresh-tokens.ts'
+import { addUserCreatedAt } from './migrations/006-user-created-at.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -38,6 +39,8 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'email_unique_case_insensitive', up: addCaseInsensitiveEmailIndex },
   { version: 3, name: 'token_revocation', up: createRevocationTables },
   { version: 4, name: 'refresh_tokens', up: createRefreshTokenTable },
+  // Version 5 belongs to another change; the runner applies any missing version, in order.
+  { version: 6, name: 'user_created_at', up: addUserCreatedAt },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60

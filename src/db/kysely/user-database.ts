@@ -23,8 +23,11 @@ import { OAUTH_ACCOUNT_COLUMNS, toOAuthAccount, toOAuthAccountRow } from '../sql
 import { uuid7 } from '../sql/uuid7.ts'
 import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
+import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { encodeTimestamp } from './codec.ts'
 import { emailKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
+import { listUsers } from './user-listing.ts'
 import { normalizeUuid, UserRowMapper } from './user-row.ts'
 
 /** Stands for the id in the compiled lookup; no UUID can equal it. */
@@ -34,7 +37,7 @@ const ID_PLACEHOLDER = '\u0000user-id'
  * The users of one SQL database. Obtain it from a store factory (`sqliteUserDatabase` and the
  * like), which also runs the migrations this class relies on.
  */
-export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U> {
   readonly #db: AnyKysely
   readonly #dialect: SqlDialect
   readonly #rows: UserRowMapper
@@ -88,7 +91,8 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
   async create(data: UserCreateData): Promise<U> {
     const id = randomUUID()
     try {
-      await runWithoutQueryValues(this.#db.insertInto('user').values({ ...this.#rows.toRow(data), id }).execute())
+      const created_at = encodeTimestamp(this.#dialect, new Date())
+      await runWithoutQueryValues(this.#db.insertInto('user').values({ ...this.#rows.toRow(data), id, created_at }).execute())
     } catch (error) {
       throw await this.#explainWriteError(error, data.email, id)
     }
@@ -174,6 +178,11 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
       this.#db.selectFrom('oauth_account').select(OAUTH_ACCOUNT_COLUMNS).where('id', '=', id).executeTakeFirst(),
     )
     return toOAuthAccount(stored ?? { ...account, ...row })
+  }
+
+  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  listUsers(query: UserListQuery): Promise<UserListPage<U>> {
+    return listUsers<U>(this.#db, this.#dialect, this.#rows, query)
   }
 
   #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
