@@ -21,12 +21,14 @@ import type {
 } from '../../user.ts'
 import { mergedRecord } from '../merged-record.ts'
 import type { UserDatabase } from '../types.ts'
+import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
 import { duplicateKey } from './duplicate-key.ts'
 import { uuidValue } from './ids.ts'
 import { accountFields, embeddedAccounts, newAccountDocument, toOAuthAccount } from './oauth-account-document.ts'
 import { updateEmbeddedAccount } from './oauth-account-update.ts'
 import { withoutDocumentValues } from './server-error.ts'
 import type { UserCollection, UserDocumentMapper } from './user-document.ts'
+import { listUsers } from './user-listing.ts'
 
 /** Indexes whose refusal means "this email is taken": ours, and Beanie's if it made them. */
 const EMAIL_INDEXES = new Set(['ux_email_key', 'email_1', 'case_insensitive_email_index'])
@@ -35,7 +37,7 @@ const EMAIL_INDEXES = new Set(['ux_email_key', 'email_1', 'case_insensitive_emai
  * The users of one MongoDB collection. Obtain it from `mongoUserDatabase`, which also creates
  * the indexes this class relies on.
  */
-export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U> {
   readonly #users: UserCollection
   readonly #accessTokens: Collection
   readonly #documents: UserDocumentMapper
@@ -144,6 +146,11 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
   async updateOAuthAccount(account: OAuthAccount, data: OAuthAccountUpdate): Promise<OAuthAccount> {
     const stored = await updateEmbeddedAccount(this.#users, account.id, accountFields(data))
     return stored === null ? toOAuthAccount({ ...account, ...accountFields(data) }) : toOAuthAccount(stored)
+  }
+
+  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  listUsers(query: UserListQuery): Promise<UserListPage<U>> {
+    return listUsers<U>(this.#users, this.#documents, query)
   }
 
   /**
