@@ -22,11 +22,13 @@ import { OAUTH_ACCOUNT_COLUMNS, toOAuthAccount, toOAuthAccountRow } from '../sql
 import { uuid7 } from '../sql/uuid7.ts'
 import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
+import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
 import { atomically, emailKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
 import { DrizzleSchemaError, driverError, run } from './errors.ts'
 import type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable } from './tables.ts'
 import { UserColumns } from './user-columns.ts'
+import { listUsers } from './user-listing.ts'
 
 /**
  * The users of one Drizzle database. Obtain it from `drizzleUserDatabase`, which checks the
@@ -38,7 +40,7 @@ import { UserColumns } from './user-columns.ts'
  * const arthur = await users.getByEmail('king.arthur@camelot.bt')
  * ```
  */
-export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U> {
   readonly #db: QueryBuilder
   readonly #dialect: Dialect
   readonly #user: UserColumns
@@ -89,7 +91,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
 
   async create(data: UserCreateData): Promise<U> {
     const id = randomUUID()
-    const row = { ...this.#user.toRow(data), id }
+    const row = { ...this.#user.toRow(data), id, ...(this.#user.createdAt === null ? {} : { created_at: new Date() }) }
     let stored
     try {
       stored = await this.#db.insert(this.#user.table).values(row).returning()
@@ -176,6 +178,11 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     }
     const rows = await run(this.#db.select(this.#oauthColumns(oauth)).from(oauth).where(eq(oauth.id, id)).limit(1))
     return toOAuthAccount(rows[0] ?? { ...account, ...row })
+  }
+
+  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  listUsers(query: UserListQuery): Promise<UserListPage<U>> {
+    return listUsers<U>(this.#db, this.#dialect, this.#user, query)
   }
 
   #oauthTable(): OAuthAccountTable {
