@@ -4,7 +4,7 @@
  * position only starts a page elsewhere; a cursor of another sort, or anything unreadable, is
  * refused rather than read as a position it is not.
  */
-import { InvalidCursorError } from './errors.ts'
+import { InvalidListQueryError } from './errors.ts'
 import type { SortOrder, UserListPosition, UserSortKey } from './db/user-listing.ts'
 
 interface CursorContent {
@@ -26,15 +26,15 @@ export function encodeUserCursor(sort: UserSortKey, order: SortOrder, position: 
   return Buffer.from(JSON.stringify(content)).toString('base64url')
 }
 
-/** @throws InvalidCursorError for a cursor that is not one of this sort and order. */
+/** @throws InvalidListQueryError for a cursor that is not one of this sort and order. */
 export function decodeUserCursor(cursor: string, sort: UserSortKey, order: SortOrder): UserListPosition {
   let content: unknown
   try {
     content = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
-    throw new InvalidCursorError()
+    throw new InvalidListQueryError('cursor')
   }
   const { s, o, k, t } = (content ?? {}) as Partial<CursorContent>
-  if (s !== sort || o !== order || (k !== null && typeof k !== 'string') || typeof t !== 'string') throw new InvalidCursorError()
+  if (s !== sort || o !== order || (k !== null && typeof k !== 'string') || typeof t !== 'string') throw new InvalidListQueryError('cursor')
   return { key: k, tie: t }
 }

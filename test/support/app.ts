@@ -23,6 +23,7 @@ import {
   type UserRecord,
 } from '../../src/index.ts'
 import { sqliteUserDatabase, type FieldDefinitions, type KyselyUserStore } from '../../src/db/kysely/index.ts'
+import type { UsersRoutesOptions } from '../../src/fastify/routes/users.ts'
 
 export const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123'
 export const FAST_HASHING = new PasswordHelper({ memoryCost: 1024, timeCost: 1, parallelism: 1 })
@@ -76,6 +77,8 @@ export interface TestAppOptions {
   logger?: FastifyServerOptions['logger']
   /** Runs before the routes are registered (e.g. @fastify/swagger, which must see them). */
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
+  /** Further options of the users routes (`list`). */
+  usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
   extend?: (app: FastifyInstance, users: FastifyUsers, backends: TestBackends) => void | Promise<void>
 }
@@ -121,7 +124,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes({ requiresVerification }), { prefix: '/users' })
+  await app.register(users.usersRoutes({ requiresVerification, ...options.usersRoutes }), { prefix: '/users' })
   await options.extend?.(app, users, { bearer, cookie })
   await app.ready()
 

@@ -13,10 +13,16 @@ import { prepareScope, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
+import { userListRoute } from './users-list.ts'
 
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
   requiresVerification?: boolean
+  /**
+   * Adds `GET /` (`GET /users`): superusers list and search users (routes/users-list.ts). Off
+   * by default: FastAPI Users has no such route. Needs a user database with `listUsers`.
+   */
+  list?: boolean
 }
 
 declare module 'fastify' {
@@ -34,6 +40,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const activeUser = context.currentUser({ active: true, verified })
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
+  const listRoute = options.list === true ? userListRoute(context, superuser) : null
 
   async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
     await superuser(request, reply)
@@ -46,6 +53,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   return async function usersPlugin(app: FastifyInstance) {
     prepareScope(app)
     const common = { tags: ['users'], security }
+    listRoute?.(app, common)
 
     app.get('/me', {
       schema: { ...common, operationId: 'users:current_user', summary: 'The current user', response: { 200: schemas.read, 401: ErrorResponse, 403: ErrorResponse } },
