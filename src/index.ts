@@ -68,8 +68,20 @@ export {
   DuplicateEmailError,
   UnknownHashError,
   InvalidTokenError,
+  InvalidListQueryError,
 } from './errors.ts'
 export { AUTH_AUDIENCE, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE, OAUTH_STATE_AUDIENCE } from './tokens.ts'
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'
+export { isUserListing } from './db/user-listing.ts'
+export type {
+  SortOrder,
+  UserListEntry,
+  UserListFilter,
+  UserListing,
+  UserListPage,
+  UserListPosition,
+  UserListQuery,
+  UserSortKey,
+} from './db/user-listing.ts'
 export type { BaseUser, UserRecord, UserCreateData, UserUpdateData, OAuthAccount } from './user.ts'

@@ -73,3 +73,47 @@ export function isUserListing<U extends UserRecord>(db: object): db is UserListi
   return typeof (db as Partial<UserListing<U>>).listUsers === 'function'
 }
 
+
+/**
+ * A part of a page by creation time that one index range scan reads: the users of unknown
+ * time (after an id), or those of known time (from a position). A condition mixing both with
+ * OR would make the databases scan instead of seek, so a page that crosses from one part to the
+ * other is read in two queries, in the order `creationTimeSegments` gives.
+ */
+export type CreationTimeSegment =
+  | { kind: 'all' }
+  | { kind: 'unknown'; afterId?: string }
+  | { kind: 'known'; from?: { at: Date; id: string } }
+
+/**
+ * The segments a page by creation time reads, in order, until it has its users: unknown times
+ * come first ascending and last descending.
+ *
+ * @example
+ * ```ts
+ * creationTimeSegments('desc', { key: '2026-01-01T00:00:00.000Z', tie: id })
+ * // [{ kind: 'known', from: { at: Date, id } }, { kind: 'unknown' }]
+ * ```
+ */
+export function creationTimeSegments(order: SortOrder, after: UserListPosition | null | undefined): CreationTimeSegment[] {
+  if (!after) return [{ kind: 'all' }]
+  if (after.key === null) {
+    const unknown: CreationTimeSegment = { kind: 'unknown', afterId: after.tie }
+    return order === 'asc' ? [unknown, { kind: 'known' }] : [unknown]
+  }
+  const known: CreationTimeSegment = { kind: 'known', from: { at: new Date(after.key), id: after.tie } }
+  return order === 'asc' ? [known] : [known, { kind: 'unknown' }]
+}
+
+/**
+ * Reads `limit + 1` rows (one more tells whether a page follows) from the segments in order,
+ * each query asking only for what the page still lacks.
+ */
+export async function readSegments<S, R>(segments: S[], limit: number, read: (segment: S, count: number) => Promise<R[]>): Promise<R[]> {
+  const rows: R[] = []
+  for (const segment of segments) {
+    if (rows.length > limit) break
+    rows.push(...(await read(segment, limit + 1 - rows.length)))
+  }
+  return rows
+}

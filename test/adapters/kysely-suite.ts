@@ -4,6 +4,7 @@
  * columns, run concurrently, and the adoption of an application's own Kysely instance.
  */
 import { CamelCasePlugin, sql } from 'kysely'
+import type { UserListPosition } from '../../src/db/user-listing.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   EmailCaseCollisionError,
@@ -78,6 +79,21 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       )
       const listed = await store.users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })
       expect(listed.entries.map((entry) => entry.created_at)).toEqual([null, null, null])
+      // Pages cross from the unknown times to the known ones and back, a user at a time.
+      const newer = [await store.users.create(newUser('new1@example.com')), await store.users.create(newUser('new2@example.com'))]
+      const walk = async (order: 'asc' | 'desc') => {
+        const ids: string[] = []
+        let after: UserListPosition | null = null
+        do {
+          const page = await store.users.listUsers({ sort: 'created_at', order, limit: 1, after })
+          ids.push(...page.entries.map((entry) => entry.user.id))
+          after = page.next
+        } while (after !== null && ids.length < 10)
+        return ids
+      }
+      const legacyIds = [ADMIN.id, MIXED.id, INACTIVE.id].sort()
+      expect(await walk('asc')).toEqual([...legacyIds, ...newer.map((user) => user.id)])
+      expect(await walk('desc')).toEqual([...newer.map((user) => user.id)].reverse().concat([...legacyIds].reverse()))
 
       expect(await store.users.get(ADMIN.id)).toEqual({ ...ADMIN })
       expect(await store.users.get(INACTIVE.id)).toEqual({ ...INACTIVE, first_name: null })

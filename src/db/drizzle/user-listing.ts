@@ -4,12 +4,13 @@
  * (`(created_at, id)`, which the column helpers declare). A table without the `created_at`
  * column lists by email only.
  */
-import { and, eq, gt, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { Column, SQL } from 'drizzle-orm'
 import { foldEmail } from '../../email.ts'
 import type { UserRecord } from '../../user.ts'
 import { likeLiteral } from '../sql/like-pattern.ts'
-import type { UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
+import { creationTimeSegments, readSegments } from '../user-listing.ts'
+import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
 import { emailKey } from './dialect.ts'
 import type { Dialect, QueryBuilder } from './dialect.ts'
 import { DrizzleSchemaError, run } from './errors.ts'
@@ -40,25 +41,22 @@ export async function listUsers<U extends UserRecord>(
   const key = emailKey(dialect, table.email)
   const desc = query.order === 'desc'
   const direction = sql.raw(desc ? 'desc' : 'asc')
-  const conditions = [filterCondition(dialect, columns, query)]
-  if (query.after) conditions.push(afterPosition(dialect, columns, query, query.after))
-  let order: SQL[]
+  const filter = filterCondition(dialect, columns, query)
+  const read = (condition: SQL | undefined, order: SQL[], count: number) =>
+    run(db.select(all).from(table).where(and(filter, condition)).orderBy(...order).limit(count))
+  let found: Array<Record<string, unknown>>
   if (query.sort === 'email') {
-    order = [sql`${key} ${direction}`]
+    const after = query.after ? (desc ? lt : gt)(key, query.after.key ?? '') : undefined
+    found = await read(after, [sql`${key} ${direction}`], query.limit + 1)
   } else {
     // Unknown times first in ascending order, last in descending, as the index holds them.
     const nulls = sql.raw(dialect.name === 'postgres' ? (desc ? ' nulls last' : ' nulls first') : '')
-    order = [sql`${createdAt} ${direction}${nulls}`, sql`${table.id} ${direction}`]
+    const order = [sql`${createdAt} ${direction}${nulls}`, sql`${table.id} ${direction}`]
+    found = await readSegments(creationTimeSegments(query.order, query.after), query.limit, (segment, count) =>
+      read(segmentCondition(columns, desc, segment), order, count),
+    )
   }
   // One row more than asked tells whether another page follows.
-  const found = await run(
-    db
-      .select(all)
-      .from(table)
-      .where(and(...conditions))
-      .orderBy(...order)
-      .limit(query.limit + 1),
-  )
   const page = found.slice(0, query.limit)
   const entries = page.map((row) => ({ user: columns.toRecord<U>(row), created_at: createdAtOf(row) }))
   const last = page.at(-1)
@@ -105,18 +103,24 @@ function filterCondition(dialect: Dialect, columns: UserColumns, filter: UserLis
   return and(...conditions)
 }
 
-/** The rows after `position` in the query's order: strictly after, so no user repeats. */
-function afterPosition(dialect: Dialect, columns: UserColumns, query: UserListQuery, position: UserListPosition): SQL | undefined {
-  const { table } = columns
-  const beyond = query.order === 'desc' ? lt : gt
-  if (query.sort === 'email') return beyond(emailKey(dialect, table.email), position.key ?? '')
+/**
+ * The rows of one segment. From a position, `created_at <= k AND (created_at < k OR id < t)`
+ * (descending; the other way ascending) seeks to `k` on the index and reads on from there.
+ */
+function segmentCondition(columns: UserColumns, desc: boolean, segment: CreationTimeSegment): SQL | undefined {
   const createdAt = columns.createdAt!
-  const id = beyond(table.id, position.tie)
-  if (position.key === null) {
-    const unknown = and(isNull(createdAt), id)
-    return query.order === 'desc' ? unknown : or(isNotNull(createdAt), unknown)
+  const id = columns.table.id
+  const beyond = desc ? lt : gt
+  switch (segment.kind) {
+    case 'all':
+      return undefined
+    case 'unknown':
+      return and(isNull(createdAt), segment.afterId === undefined ? undefined : beyond(id, segment.afterId))
+    case 'known':
+      if (segment.from === undefined) return isNotNull(createdAt)
+      return and(
+        (desc ? lte : gte)(createdAt, segment.from.at),
+        or(beyond(createdAt, segment.from.at), beyond(id, segment.from.id)),
+      )
   }
-  const at = new Date(position.key)
-  const later = or(beyond(createdAt, at), and(eq(createdAt, at), id))
-  return query.order === 'desc' ? or(later, isNull(createdAt)) : later
 }

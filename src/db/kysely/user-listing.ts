@@ -10,7 +10,8 @@ import type { UserRecord } from '../../user.ts'
 import { likeLiteral } from '../sql/like-pattern.ts'
 import { parseSqlTimestamp } from '../sql/timestamp.ts'
 import { runWithoutQueryValues } from '../sql/driver-error.ts'
-import type { UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
+import { creationTimeSegments, readSegments } from '../user-listing.ts'
+import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
 import { encodeBoolean, encodeTimestamp, selectTimestamp } from './codec.ts'
 import { emailKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
@@ -37,22 +38,33 @@ export async function listUsers<U extends UserRecord>(
 ): Promise<UserListPage<U>> {
   const key = emailKey(dialect)
   const desc = query.order === 'desc'
-  let select = db
-    .selectFrom('user')
-    .select(rows.selection())
-    .select(selectTimestamp(dialect, 'user.created_at', '__created_at'))
-    .select(key.as('__email_key'))
-    .where((eb: Where) => filterExpression(eb, dialect, query))
-  if (query.after) select = select.where((eb: Where) => afterPosition(eb, dialect, query, query.after!))
+  const base = () =>
+    db
+      .selectFrom('user')
+      .select(rows.selection())
+      .select(selectTimestamp(dialect, 'user.created_at', '__created_at'))
+      .select(key.as('__email_key'))
+      .where((eb: Where) => filterExpression(eb, dialect, query))
+  let found: Array<Record<string, unknown>>
   if (query.sort === 'email') {
-    select = select.orderBy(key, desc ? 'desc' : 'asc')
+    let select = base()
+    if (query.after) select = select.where(key, desc ? '<' : '>', query.after.key ?? '')
+    found = await runWithoutQueryValues(select.orderBy(key, desc ? 'desc' : 'asc').limit(query.limit + 1).execute())
   } else {
     // Unknown times first in ascending order, last in descending, as the index holds them.
     const nulls = dialect === 'postgres' ? sql.raw(desc ? ' NULLS LAST' : ' NULLS FIRST') : sql.raw('')
-    select = select.orderBy(sql`created_at ${sql.raw(desc ? 'DESC' : 'ASC')}${nulls}`).orderBy('user.id', desc ? 'desc' : 'asc')
+    found = await readSegments(creationTimeSegments(query.order, query.after), query.limit, (segment, count) =>
+      runWithoutQueryValues(
+        base()
+          .where((eb: Where) => segmentExpression(eb, dialect, desc, segment))
+          .orderBy(sql`created_at ${sql.raw(desc ? 'DESC' : 'ASC')}${nulls}`)
+          .orderBy('user.id', desc ? 'desc' : 'asc')
+          .limit(count)
+          .execute(),
+      ),
+    )
   }
   // One row more than asked tells whether another page follows.
-  const found = await runWithoutQueryValues(select.limit(query.limit + 1).execute())
   const more = found.length > query.limit
   const page = found.slice(0, query.limit)
   const entries = page.map((row: Record<string, unknown>) => ({
@@ -102,19 +114,24 @@ function filterExpression(eb: Where, dialect: SqlDialect, filter: UserListFilter
   return eb.and(conditions)
 }
 
-/** The rows after `position` in the query's order: strictly after, so no user repeats. */
-function afterPosition(eb: Where, dialect: SqlDialect, query: UserListQuery, position: UserListPosition): Expression<SqlBool> {
-  const desc = query.order === 'desc'
+/**
+ * The rows of one segment. From a position, `created_at <= k AND (created_at < k OR id < t)`
+ * (descending; the other way ascending) seeks to `k` on the index and reads on from there.
+ */
+function segmentExpression(eb: Where, dialect: SqlDialect, desc: boolean, segment: CreationTimeSegment): Expression<SqlBool> {
   const beyond = desc ? '<' : '>'
-  if (query.sort === 'email') return eb(emailKey(dialect), beyond, position.key ?? '')
-  const id = eb('user.id', beyond, position.tie)
-  if (position.key === null) {
-    // Among the unknown times, by id; ascending, every known time follows them.
-    const unknown = eb.and([eb('user.created_at', 'is', null), id])
-    return desc ? unknown : eb.or([eb('user.created_at', 'is not', null), unknown])
+  switch (segment.kind) {
+    case 'all':
+      return eb.and([])
+    case 'unknown':
+      return eb.and([eb('user.created_at', 'is', null), ...(segment.afterId === undefined ? [] : [eb('user.id', beyond, segment.afterId)])])
+    case 'known': {
+      if (segment.from === undefined) return eb('user.created_at', 'is not', null)
+      const at = encodeTimestamp(dialect, segment.from.at)
+      return eb.and([
+        eb('user.created_at', desc ? '<=' : '>=', at),
+        eb.or([eb('user.created_at', beyond, at), eb('user.id', beyond, segment.from.id)]),
+      ])
+    }
   }
-  const time = parseSqlTimestamp(position.key)
-  const at = encodeTimestamp(dialect, time ?? new Date(0))
-  const later = eb.or([eb('user.created_at', beyond, at), eb.and([eb('user.created_at', '=', at), id])])
-  return desc ? eb.or([later, eb('user.created_at', 'is', null)]) : later
 }

@@ -9,7 +9,8 @@
 import type { Document, Filter } from 'mongodb'
 import { foldEmail } from '../../email.ts'
 import type { UserRecord } from '../../user.ts'
-import type { UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
+import { creationTimeSegments, readSegments } from '../user-listing.ts'
+import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
 import type { UserCollection, UserDocument, UserDocumentMapper } from './user-document.ts'
 
 /** Pydantic's defaults of FastAPI Users' flags: a document without the flag has this value. */
@@ -31,12 +32,21 @@ export async function listUsers<U extends UserRecord>(
   const filter = filterDocument(query)
   const direction = query.order === 'desc' ? -1 : 1
   const sort: Document = query.sort === 'email' ? { email_key: direction } : { created_at: direction, email_key: direction }
-  const conditions = [filter, ...(query.after ? [afterPosition(query, query.after)] : [])]
-  const found = await users
-    .find({ $and: conditions } as Filter<UserDocument>)
-    .sort(sort)
-    .limit(query.limit + 1)
-    .toArray()
+  const read = (condition: Document | null, count: number) =>
+    users
+      .find({ $and: [filter, ...(condition === null ? [] : [condition])] } as Filter<UserDocument>)
+      .sort(sort)
+      .limit(count)
+      .toArray()
+  let found: Document[]
+  if (query.sort === 'email') {
+    const after = query.after ? { email_key: { [direction === -1 ? '$lt' : '$gt']: query.after.key ?? '' } } : null
+    found = await read(after, query.limit + 1)
+  } else {
+    found = await readSegments(creationTimeSegments(query.order, query.after), query.limit, (segment, count) =>
+      read(segmentCondition(direction === -1, segment), count),
+    )
+  }
   const page = found.slice(0, query.limit)
   const entries = page.map((document) => ({ user: documents.toRecord<U>(document), created_at: createdAt(document) }))
   const last = page.at(-1)
@@ -72,18 +82,21 @@ function filterDocument(filter: UserListFilter): Document {
   return conditions.length === 0 ? {} : { $and: conditions }
 }
 
-/** The documents after `position` in the query's order: strictly after, so none repeats. */
-function afterPosition(query: UserListQuery, position: UserListPosition): Document {
-  const beyond = query.order === 'desc' ? '$lt' : '$gt'
-  if (query.sort === 'email') return { email_key: { [beyond]: position.key ?? '' } }
-  const tie = { email_key: { [beyond]: position.tie } }
-  if (position.key === null) {
-    const unknown = { created_at: null, ...tie }
-    return query.order === 'desc' ? unknown : { $or: [{ created_at: { $ne: null } }, unknown] }
+/** The documents of one segment; from a position, a seek on `ix_created_at` and on from there. */
+function segmentCondition(desc: boolean, segment: CreationTimeSegment): Document | null {
+  const beyond = desc ? '$lt' : '$gt'
+  switch (segment.kind) {
+    case 'all':
+      return null
+    case 'unknown':
+      return { created_at: null, ...(segment.afterId === undefined ? {} : { email_key: { [beyond]: segment.afterId } }) }
+    case 'known':
+      if (segment.from === undefined) return { created_at: { $ne: null } }
+      return {
+        created_at: { [desc ? '$lte' : '$gte']: segment.from.at },
+        $or: [{ created_at: { [beyond]: segment.from.at } }, { email_key: { [beyond]: segment.from.id } }],
+      }
   }
-  const at = new Date(position.key)
-  const later: Document[] = [{ created_at: { [beyond]: at } }, { created_at: { $eq: at }, ...tie }]
-  return { $or: query.order === 'desc' ? [...later, { created_at: null }] : later }
 }
 
 function regexLiteral(text: string): string {
