@@ -15,6 +15,7 @@ import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
 import { listingTests } from './suite-listing.ts'
+import { roleTests } from './suite-roles.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
 import { userTests } from './suite-users.ts'
 
@@ -74,6 +75,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     oauthAccountTests(current)
     accessTokenTests(current)
     listingTests(current)
+    roleTests(current)
   })
 }
 

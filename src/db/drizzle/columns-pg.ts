@@ -30,6 +30,8 @@ export function pgUserColumns() {
     id: uuid('id').primaryKey(),
     /** fastify-users' own: when the adapter created the user; null for users stored otherwise. */
     created_at: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    /** fastify-users' own: the user's roles, a JSON array of names; null for none. */
+    roles: text('roles'),
   }
 }
 

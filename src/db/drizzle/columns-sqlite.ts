@@ -58,6 +58,8 @@ export function sqliteUserColumns() {
     id: uuidText('id').primaryKey(),
     /** fastify-users' own: when the adapter created the user; null for users stored otherwise. */
     created_at: timestamp('created_at'),
+    /** fastify-users' own: the user's roles, a JSON array of names; null for none. */
+    roles: text('roles'),
   }
 }
 

@@ -17,8 +17,9 @@ import type { UserTable } from './tables.ts'
 /** Keys the users system gives a meaning of its own, so no custom field may take them. */
 const RESERVED = new Set(['password', 'oauth_accounts'])
 
-/** The column of the creation time (the helpers declare it), kept out of the record. */
+/** The columns of the creation time and of the roles (the helpers declare them), kept out of the record. */
 const CREATED_AT = 'created_at'
+const ROLES = 'roles'
 
 /**
  * Reads and writes the rows of one user table.
@@ -35,6 +36,8 @@ export class UserColumns {
   readonly all: Record<string, Column>
   /** The creation time's column, when the table has one (tables from older helpers do not). */
   readonly createdAt: Column | null
+  /** The roles' column, when the table has one. */
+  readonly roles: Column | null
   readonly #custom: readonly string[]
 
   constructor(table: UserTable) {
@@ -46,7 +49,8 @@ export class UserColumns {
       }
     }
     this.createdAt = this.all[CREATED_AT] ?? null
-    const base = new Set<string>([...BASE_USER_KEYS, CREATED_AT])
+    this.roles = this.all[ROLES] ?? null
+    const base = new Set<string>([...BASE_USER_KEYS, CREATED_AT, ROLES])
     this.#custom = Object.keys(this.all).filter((key) => !base.has(key))
     for (const key of this.#custom) {
       if (RESERVED.has(key)) throw new DrizzleSchemaError(`the user table may not have a "${key}" column: the name is taken by the users system`)
@@ -75,7 +79,7 @@ export class UserColumns {
   toRow(data: Record<string, unknown>): Row {
     const row: Row = {}
     for (const key of Object.keys(this.all)) {
-      if (key === 'id' || key === CREATED_AT || data[key] === undefined) continue
+      if (key === 'id' || key === CREATED_AT || key === ROLES || data[key] === undefined) continue
       row[key] = data[key]
     }
     return row

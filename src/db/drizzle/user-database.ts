@@ -23,6 +23,7 @@ import { uuid7 } from '../sql/uuid7.ts'
 import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
 import { atomically, emailKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
 import { DrizzleSchemaError, driverError, run } from './errors.ts'
@@ -40,7 +41,7 @@ import { listUsers } from './user-listing.ts'
  * const arthur = await users.getByEmail('king.arthur@camelot.bt')
  * ```
  */
-export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U> {
+export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U> {
   readonly #db: QueryBuilder
   readonly #dialect: Dialect
   readonly #user: UserColumns
@@ -183,6 +184,35 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
   /** A page of users (`GET /users`; src/db/user-listing.ts). */
   listUsers(query: UserListQuery): Promise<UserListPage<U>> {
     return listUsers<U>(this.#db, this.#dialect, this.#user, query)
+  }
+
+  /** The user's roles (the `roles` column, a JSON array). */
+  async getRoles(user: U): Promise<string[]> {
+    const column = this.#rolesColumn()
+    const id = parseId(user.id)
+    if (id === null) return []
+    const { table } = this.#user
+    const rows = await run(this.#db.select({ roles: column }).from(table).where(eq(table.id, id)).limit(1))
+    return parseStoredRoles(rows[0]?.['roles'])
+  }
+
+  async setRoles(user: U, roles: readonly string[]): Promise<string[] | null> {
+    this.#rolesColumn()
+    const id = parseId(user.id)
+    if (id === null) return null
+    const stored = normalizeRoles(roles)
+    const { table } = this.#user
+    const updated = await run(
+      this.#db.update(table).set({ roles: stored.length === 0 ? null : JSON.stringify(stored) }).where(eq(table.id, id)).returning({ id: table.id }),
+    )
+    return updated.length === 0 ? null : stored
+  }
+
+  #rolesColumn(): Column {
+    if (this.#user.roles === null) {
+      throw new DrizzleSchemaError('roles need the "roles" column: spread the current sqliteUserColumns() or pgUserColumns() into the user table')
+    }
+    return this.#user.roles
   }
 
   #oauthTable(): OAuthAccountTable {

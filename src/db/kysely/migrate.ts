@@ -23,7 +23,7 @@ import { createTables } from './migrations/001-tables.ts'
 import { addCaseInsensitiveEmailIndex } from './migrations/002-email-unique-ci.ts'
 import { createRevocationTables } from './migrations/003-token-revocation.ts'
 import { createRefreshTokenTable } from './migrations/004-refresh-tokens.ts'
-import { addUserCreatedAt } from './migrations/006-user-created-at.ts'
+import { addUserAdministration } from './migrations/006-user-administration.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -40,7 +40,7 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'token_revocation', up: createRevocationTables },
   { version: 4, name: 'refresh_tokens', up: createRefreshTokenTable },
   // Version 5 belongs to another change; the runner applies any missing version, in order.
-  { version: 6, name: 'user_created_at', up: addUserCreatedAt },
+  { version: 6, name: 'user_administration', up: addUserAdministration },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60

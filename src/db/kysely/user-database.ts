@@ -24,6 +24,7 @@ import { uuid7 } from '../sql/uuid7.ts'
 import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
 import { encodeTimestamp } from './codec.ts'
 import { emailKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
@@ -37,7 +38,7 @@ const ID_PLACEHOLDER = '\u0000user-id'
  * The users of one SQL database. Obtain it from a store factory (`sqliteUserDatabase` and the
  * like), which also runs the migrations this class relies on.
  */
-export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U> {
+export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U> {
   readonly #db: AnyKysely
   readonly #dialect: SqlDialect
   readonly #rows: UserRowMapper
@@ -183,6 +184,30 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
   /** A page of users (`GET /users`; src/db/user-listing.ts). */
   listUsers(query: UserListQuery): Promise<UserListPage<U>> {
     return listUsers<U>(this.#db, this.#dialect, this.#rows, query)
+  }
+
+  /** The user's roles (`user.roles`, a JSON array; migration 6). */
+  async getRoles(user: U): Promise<string[]> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return []
+    const row = await runWithoutQueryValues(this.#db.selectFrom('user').select('roles').where('id', '=', id).executeTakeFirst())
+    return parseStoredRoles(row?.roles)
+  }
+
+  async setRoles(user: U, roles: readonly string[]): Promise<string[] | null> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return null
+    const stored = normalizeRoles(roles)
+    const result = await runWithoutQueryValues(
+      this.#db
+        .updateTable('user')
+        .set({ roles: stored.length === 0 ? null : JSON.stringify(stored) })
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    )
+    // MySQL counts changed rows: a user given the roles it holds changes none, yet exists.
+    if (result.numUpdatedRows === 0n && (await this.get(id)) === null) return null
+    return stored
   }
 
   #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {

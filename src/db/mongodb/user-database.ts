@@ -22,6 +22,7 @@ import type {
 import { mergedRecord } from '../merged-record.ts'
 import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { normalizeRoles, type UserRoleStorage } from '../user-roles.ts'
 import { duplicateKey } from './duplicate-key.ts'
 import { uuidValue } from './ids.ts'
 import { accountFields, embeddedAccounts, newAccountDocument, toOAuthAccount } from './oauth-account-document.ts'
@@ -37,7 +38,7 @@ const EMAIL_INDEXES = new Set(['ux_email_key', 'email_1', 'case_insensitive_emai
  * The users of one MongoDB collection. Obtain it from `mongoUserDatabase`, which also creates
  * the indexes this class relies on.
  */
-export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U> {
+export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U> {
   readonly #users: UserCollection
   readonly #accessTokens: Collection
   readonly #documents: UserDocumentMapper
@@ -151,6 +152,23 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
   /** A page of users (`GET /users`; src/db/user-listing.ts). */
   listUsers(query: UserListQuery): Promise<UserListPage<U>> {
     return listUsers<U>(this.#users, this.#documents, query)
+  }
+
+  /** The user's roles: the document's `roles` array, outside the record. */
+  async getRoles(user: U): Promise<string[]> {
+    const id = uuidValue(user.id)
+    if (id === null) return []
+    const document = await this.#users.findOne({ _id: { $eq: id } }, { projection: { roles: 1 } })
+    const roles: unknown = document?.roles
+    return Array.isArray(roles) ? normalizeRoles(roles.filter((role): role is string => typeof role === 'string')) : []
+  }
+
+  async setRoles(user: U, roles: readonly string[]): Promise<string[] | null> {
+    const id = uuidValue(user.id)
+    if (id === null) return null
+    const stored = normalizeRoles(roles)
+    const result = await this.#users.updateOne({ _id: { $eq: id } }, { $set: { roles: stored } })
+    return result.matchedCount === 0 ? null : stored
   }
 
   /**

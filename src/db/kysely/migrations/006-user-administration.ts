@@ -1,7 +1,11 @@
 /**
- * Migration 6: `user.created_at`, for listing users by creation time (`GET /users`), and the
- * index that makes a page of that listing one range scan: `(created_at, id)`, unknown times
- * first (PostgreSQL puts NULLs last unless told, the others first).
+ * Migration 6, the administration columns of `user` (issue 15), both nullable, so FastAPI Users
+ * keeps inserting rows without knowing them:
+ *
+ * - `roles`: the user's roles as a JSON array of names (NULL: none);
+ * - `created_at`, for listing users by creation time (`GET /users`), and the index that makes
+ *   a page of that listing one range scan: `(created_at, id)`, unknown times first (PostgreSQL
+ *   puts NULLs last unless told, the others first).
  *
  * The column is nullable and existing rows keep NULL: nothing records when they were created
  * (FastAPI Users' ids are random UUIDs), and a made-up time, such as the migration's, would
@@ -14,7 +18,7 @@ import type { AnyKysely, SqlDialect } from '../schema.ts'
 
 const INDEX = 'ix_user_created_at'
 
-/** Millisecond precision everywhere, the precision of the instants the adapter writes. */
+/** `created_at`: millisecond precision everywhere, the precision of the instants the adapter writes. */
 const COLUMN_TYPE: Record<SqlDialect, string> = {
   sqlite: 'TIMESTAMP',
   postgres: 'TIMESTAMP(3) WITH TIME ZONE',
@@ -22,19 +26,19 @@ const COLUMN_TYPE: Record<SqlDialect, string> = {
 }
 
 /**
- * Adds the column and its index where missing; safe to run again (MySQL commits DDL at once).
+ * Adds the columns and the index where missing; safe to run again (MySQL commits DDL at once).
  *
  * @example
  * ```ts
- * await addUserCreatedAt(db, 'mysql')
+ * await addUserAdministration(db, 'mysql')
  * ```
  */
-export async function addUserCreatedAt(db: AnyKysely, dialect: SqlDialect): Promise<void> {
+export async function addUserAdministration(db: AnyKysely, dialect: SqlDialect): Promise<void> {
   const table = dialect === 'mysql' ? '`user`' : '"user"'
   const run = (statement: string): Promise<unknown> => sql.raw(statement).execute(db)
-  if (!(await columnNames(db, dialect, 'user')).has('created_at')) {
-    await run(`ALTER TABLE ${table} ADD COLUMN created_at ${COLUMN_TYPE[dialect]} NULL`)
-  }
+  const columns = await columnNames(db, dialect, 'user')
+  if (!columns.has('created_at')) await run(`ALTER TABLE ${table} ADD COLUMN created_at ${COLUMN_TYPE[dialect]} NULL`)
+  if (!columns.has('roles')) await run(`ALTER TABLE ${table} ADD COLUMN roles TEXT NULL`)
   if (!(await indexExists(db, dialect, 'user', INDEX))) {
     const first = dialect === 'postgres' ? ' NULLS FIRST' : ''
     await run(`CREATE INDEX ${INDEX} ON ${table} (created_at${first}, id)`)
