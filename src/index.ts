@@ -74,6 +74,8 @@ export { AUTH_AUDIENCE, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE, OAUTH_STATE_AU
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'
 export { isUserListing } from './db/user-listing.ts'
+export { hasUserRoles, type UserRoleStorage } from './db/user-roles.ts'
+export { defineRoles, permissionsOf, type PermissionOf, type RoleMap, type RoleOf } from './roles.ts'
 export type {
   SortOrder,
   UserListEntry,

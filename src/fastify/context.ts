@@ -10,6 +10,7 @@ import type { UserManager } from '../manager.ts'
 import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
+import type { RoleAccess } from './role-access.ts'
 import type { UserSchemas } from './schemas.ts'
 import { installBodyRules } from './security/body-parsing.ts'
 import type { RouteSecurity } from './security/route-security.ts'
@@ -28,6 +29,8 @@ export interface RoutesContext {
    * (the first registration's), for the logins made elsewhere: the OAuth callback.
    */
   refreshRoutes: Map<AuthenticationBackend, string>
+  /** The configured roles and their storage; `null` without the `roles` option. */
+  roles: RoleAccess | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

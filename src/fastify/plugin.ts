@@ -9,6 +9,8 @@ import { UserManager, type UserManagerOptions } from '../manager.ts'
 import type { RoutesContext } from './context.ts'
 import { authenticator } from '../authentication/authenticator.ts'
 import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
+import { createRoleAccess } from './role-access.ts'
+import type { PermissionOf, RoleMap, RoleOf } from '../roles.ts'
 import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
 import { oauthRoutes, type OAuthRoutesOptions } from './routes/oauth.ts'
@@ -33,13 +35,18 @@ export interface FastifyUsersOptions {
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
   security?: SecurityOptions
+  /**
+   * Roles and the permissions each grants (issue 15; `defineRoles`): turns on the roles guard
+   * options, the roles routes of superusers and `roles` in `GET /users/me`. Off by default.
+   */
+  roles?: RoleMap
 }
 
-export interface FastifyUsers {
+export interface FastifyUsers<R extends string = string, P extends string = string> {
   readonly manager: UserManager<User, FastifyRequest, FastifyReply>
   readonly schemas: UserSchemas
   /** An `onRequest` hook guarding any route; sets `request.user`. */
-  currentUser(options?: CurrentUserOptions): CurrentUserHook
+  currentUser(options?: CurrentUserOptions<R, P>): CurrentUserHook
   /** `POST /login`, `POST /logout` of one backend. */
   authRoutes(backend: AuthenticationBackend, options?: AuthRoutesOptions): FastifyPluginAsync
   /** `POST /register`. */
@@ -63,7 +70,9 @@ export interface FastifyUsers {
  * app.register(users.registerRoutes(), { prefix: '/auth' })
  * app.get('/hello', { onRequest: users.currentUser({ active: true }) }, async (request) => `Hello ${request.user.email}`)
  */
-export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
+export function fastifyUsers<const C extends RoleMap = RoleMap>(
+  options: FastifyUsersOptions & { roles?: C },
+): FastifyUsers<RoleOf<C>, PermissionOf<C>> {
   checkBackendNames(options.backends)
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
@@ -72,14 +81,16 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   const authenticate = security.guardAuthenticate(authenticator(options.backends, manager), options.backends)
+  const roles = createRoleAccess(options.roles, options.db)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
     schemas: buildUserSchemas(options.fields),
     authenticate,
-    currentUser: createCurrentUser(authenticate),
+    currentUser: createCurrentUser(authenticate, roles),
     security,
     refreshRoutes: new Map(),
+    roles,
   }
   return {
     manager,

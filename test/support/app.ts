@@ -77,6 +77,8 @@ export interface TestAppOptions {
   logger?: FastifyServerOptions['logger']
   /** Runs before the routes are registered (e.g. @fastify/swagger, which must see them). */
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
+  /** The `roles` option of fastifyUsers. */
+  roles?: FastifyUsersOptions['roles']
   /** Further options of the users routes (`list`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -100,6 +102,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     db: store.users,
     backends: [bearer, cookie],
     fields: options.fields,
+    roles: options.roles,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,

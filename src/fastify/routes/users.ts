@@ -14,6 +14,7 @@ import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 import { userListRoute } from './users-list.ts'
+import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
@@ -56,9 +57,13 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     listRoute?.(app, common)
 
     app.get('/me', {
-      schema: { ...common, operationId: 'users:current_user', summary: 'The current user', response: { 200: schemas.read, 401: ErrorResponse, 403: ErrorResponse } },
+      schema: {
+        ...common, operationId: 'users:current_user', summary: 'The current user',
+        response: { 200: currentUserSchema(context), 401: ErrorResponse, 403: ErrorResponse },
+      },
       onRequest: activeUser,
-    }, async (request) => request.user)
+    }, async (request) => currentUserBody(context, request.user))
+    registerRoleRoutes(app, context, loadTarget, common)
 
     app.patch('/me', {
       schema: {
