@@ -10,6 +10,7 @@ import type { RoutesContext } from './context.ts'
 import { authenticator } from '../authentication/authenticator.ts'
 import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
 import { createRoleAccess } from './role-access.ts'
+import { hasUserBans } from '../db/user-bans.ts'
 import type { PermissionOf, RoleMap, RoleOf } from '../roles.ts'
 import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
@@ -91,6 +92,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     security,
     refreshRoutes: new Map(),
     roles,
+    bans: hasUserBans<User>(options.db) ? options.db : null,
   }
   return {
     manager,

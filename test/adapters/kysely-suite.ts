@@ -70,8 +70,8 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       const store = await database.open({ first_name: { type: 'text' } })
       const columnsAfter = await describeColumns(raw, dialect, 'user')
       delete columnsAfter['email_ci'] // MySQL's folded-email column
-      // The creation time and the roles (migration 6), unknown or none for the users already there.
-      for (const added of ['created_at', 'roles']) {
+      // The creation time, the roles and the ban (migration 6), unknown or none for the users already there.
+      for (const added of ['created_at', 'roles', 'ban']) {
         expect(columnsAfter[added]).toMatch(/notnull=0|nullable=YES/)
         delete columnsAfter[added]
       }

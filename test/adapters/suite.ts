@@ -15,6 +15,7 @@ import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
 import { listingTests } from './suite-listing.ts'
+import { banTests } from './suite-bans.ts'
 import { roleTests } from './suite-roles.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
 import { userTests } from './suite-users.ts'
@@ -76,6 +77,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     accessTokenTests(current)
     listingTests(current)
     roleTests(current)
+    banTests(current)
   })
 }
 

@@ -79,7 +79,7 @@ export interface TestAppOptions {
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
   /** The `roles` option of fastifyUsers. */
   roles?: FastifyUsersOptions['roles']
-  /** Further options of the users routes (`list`). */
+  /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
   extend?: (app: FastifyInstance, users: FastifyUsers, backends: TestBackends) => void | Promise<void>

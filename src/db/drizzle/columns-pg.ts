@@ -32,6 +32,8 @@ export function pgUserColumns() {
     created_at: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }),
     /** fastify-users' own: the user's roles, a JSON array of names; null for none. */
     roles: text('roles'),
+    /** fastify-users' own: the user's ban, JSON; null for none. */
+    ban: text('ban'),
   }
 }
 

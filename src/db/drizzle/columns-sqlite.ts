@@ -60,6 +60,8 @@ export function sqliteUserColumns() {
     created_at: timestamp('created_at'),
     /** fastify-users' own: the user's roles, a JSON array of names; null for none. */
     roles: text('roles'),
+    /** fastify-users' own: the user's ban, JSON; null for none. */
+    ban: text('ban'),
   }
 }
 

@@ -24,6 +24,7 @@ import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
 import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
+import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
 import { atomically, emailKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
 import { DrizzleSchemaError, driverError, run } from './errors.ts'
@@ -41,7 +42,7 @@ import { listUsers } from './user-listing.ts'
  * const arthur = await users.getByEmail('king.arthur@camelot.bt')
  * ```
  */
-export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U> {
+export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #db: QueryBuilder
   readonly #dialect: Dialect
   readonly #user: UserColumns
@@ -208,11 +209,35 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     return updated.length === 0 ? null : stored
   }
 
-  #rolesColumn(): Column {
-    if (this.#user.roles === null) {
-      throw new DrizzleSchemaError('roles need the "roles" column: spread the current sqliteUserColumns() or pgUserColumns() into the user table')
+  /** The user's ban (the `ban` column, JSON). */
+  async getBan(user: U): Promise<UserBan | null> {
+    const column = this.#column(this.#user.ban, 'bans', 'ban')
+    const id = parseId(user.id)
+    if (id === null) return null
+    const { table } = this.#user
+    const rows = await run(this.#db.select({ ban: column }).from(table).where(eq(table.id, id)).limit(1))
+    return banFromJson(rows[0]?.['ban'] ?? null)
+  }
+
+  async setBan(user: U, ban: UserBan | null): Promise<boolean> {
+    this.#column(this.#user.ban, 'bans', 'ban')
+    const id = parseId(user.id)
+    if (id === null) return false
+    const { table } = this.#user
+    const value = ban === null ? null : JSON.stringify(banToJson(ban))
+    const updated = await run(this.#db.update(table).set({ ban: value }).where(eq(table.id, id)).returning({ id: table.id }))
+    return updated.length > 0
+  }
+
+  #column(column: Column | null, feature: string, name: string): Column {
+    if (column === null) {
+      throw new DrizzleSchemaError(`${feature} need the "${name}" column: spread the current sqliteUserColumns() or pgUserColumns() into the user table`)
     }
-    return this.#user.roles
+    return column
+  }
+
+  #rolesColumn(): Column {
+    return this.#column(this.#user.roles, 'roles', 'roles')
   }
 
   #oauthTable(): OAuthAccountTable {

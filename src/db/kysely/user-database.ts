@@ -25,6 +25,7 @@ import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
 import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
+import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
 import { encodeTimestamp } from './codec.ts'
 import { emailKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
@@ -38,7 +39,7 @@ const ID_PLACEHOLDER = '\u0000user-id'
  * The users of one SQL database. Obtain it from a store factory (`sqliteUserDatabase` and the
  * like), which also runs the migrations this class relies on.
  */
-export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U> {
+export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #db: AnyKysely
   readonly #dialect: SqlDialect
   readonly #rows: UserRowMapper
@@ -208,6 +209,22 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     // MySQL counts changed rows: a user given the roles it holds changes none, yet exists.
     if (result.numUpdatedRows === 0n && (await this.get(id)) === null) return null
     return stored
+  }
+
+  /** The user's ban (`user.ban`, JSON; migration 6). */
+  async getBan(user: U): Promise<UserBan | null> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return null
+    const row = await runWithoutQueryValues(this.#db.selectFrom('user').select('ban').where('id', '=', id).executeTakeFirst())
+    return banFromJson(row?.ban)
+  }
+
+  async setBan(user: U, ban: UserBan | null): Promise<boolean> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return false
+    const value = ban === null ? null : JSON.stringify(banToJson(ban))
+    const result = await runWithoutQueryValues(this.#db.updateTable('user').set({ ban: value }).where('id', '=', id).executeTakeFirst())
+    return result.numUpdatedRows > 0n || (await this.get(id)) !== null
   }
 
   #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {

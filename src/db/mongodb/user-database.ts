@@ -23,6 +23,7 @@ import { mergedRecord } from '../merged-record.ts'
 import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
 import { normalizeRoles, type UserRoleStorage } from '../user-roles.ts'
+import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
 import { duplicateKey } from './duplicate-key.ts'
 import { uuidValue } from './ids.ts'
 import { accountFields, embeddedAccounts, newAccountDocument, toOAuthAccount } from './oauth-account-document.ts'
@@ -38,7 +39,7 @@ const EMAIL_INDEXES = new Set(['ux_email_key', 'email_1', 'case_insensitive_emai
  * The users of one MongoDB collection. Obtain it from `mongoUserDatabase`, which also creates
  * the indexes this class relies on.
  */
-export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U> {
+export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #users: UserCollection
   readonly #accessTokens: Collection
   readonly #documents: UserDocumentMapper
@@ -169,6 +170,25 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
     const stored = normalizeRoles(roles)
     const result = await this.#users.updateOne({ _id: { $eq: id } }, { $set: { roles: stored } })
     return result.matchedCount === 0 ? null : stored
+  }
+
+  /** The user's ban: the document's `ban` subdocument, outside the record. */
+  async getBan(user: U): Promise<UserBan | null> {
+    const id = uuidValue(user.id)
+    if (id === null) return null
+    const document = await this.#users.findOne({ _id: { $eq: id } }, { projection: { ban: 1 } })
+    return banFromJson(document?.ban ?? null)
+  }
+
+  async setBan(user: U, ban: UserBan | null): Promise<boolean> {
+    const id = uuidValue(user.id)
+    if (id === null) return false
+    const filter = { _id: { $eq: id } }
+    const result =
+      ban === null
+        ? await this.#users.updateOne(filter, { $unset: { ban: 1 } })
+        : await this.#users.updateOne(filter, { $set: { ban: banToJson(ban) } })
+    return result.matchedCount > 0
   }
 
   /**

@@ -19,7 +19,7 @@ import { uuidString } from './ids.ts'
  * A user document as the driver's types see it: the fields the adapter queries; the mapper
  * reads the others by name.
  */
-export type UserDocument = { _id: Binary; email_key?: string; created_at?: Date; roles?: string[]; oauth_accounts?: Document[] }
+export type UserDocument = { _id: Binary; email_key?: string; created_at?: Date; roles?: string[]; ban?: Document; oauth_accounts?: Document[] }
 
 /** The users collection. */
 export type UserCollection = Collection<UserDocument>

@@ -14,6 +14,7 @@ import type { User } from '../request.ts'
 import { ErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 import { userListRoute } from './users-list.ts'
+import { banRoutes } from './users-ban.ts'
 import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
@@ -24,6 +25,11 @@ export interface UsersRoutesOptions {
    * by default: FastAPI Users has no such route. Needs a user database with `listUsers`.
    */
   list?: boolean
+  /**
+   * Adds `GET|PUT|DELETE /{id}/ban`: superusers ban users (routes/users-ban.ts). Off by
+   * default. Needs a user database with `getBan`/`setBan`.
+   */
+  bans?: boolean
 }
 
 declare module 'fastify' {
@@ -42,6 +48,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
   const listRoute = options.list === true ? userListRoute(context, superuser) : null
+  const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
 
   async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
     await superuser(request, reply)
@@ -64,6 +71,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
       onRequest: activeUser,
     }, async (request) => currentUserBody(context, request.user))
     registerRoleRoutes(app, context, loadTarget, common)
+    await banRoute?.(app, common)
 
     app.patch('/me', {
       schema: {

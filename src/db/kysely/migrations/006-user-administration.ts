@@ -1,8 +1,9 @@
 /**
- * Migration 6, the administration columns of `user` (issue 15), both nullable, so FastAPI Users
+ * Migration 6, the administration columns of `user` (issue 15), all nullable, so FastAPI Users
  * keeps inserting rows without knowing them:
  *
  * - `roles`: the user's roles as a JSON array of names (NULL: none);
+ * - `ban`: the user's ban as a JSON object (NULL: none; src/db/user-bans.ts);
  * - `created_at`, for listing users by creation time (`GET /users`), and the index that makes
  *   a page of that listing one range scan: `(created_at, id)`, unknown times first (PostgreSQL
  *   puts NULLs last unless told, the others first).
@@ -39,6 +40,7 @@ export async function addUserAdministration(db: AnyKysely, dialect: SqlDialect):
   const columns = await columnNames(db, dialect, 'user')
   if (!columns.has('created_at')) await run(`ALTER TABLE ${table} ADD COLUMN created_at ${COLUMN_TYPE[dialect]} NULL`)
   if (!columns.has('roles')) await run(`ALTER TABLE ${table} ADD COLUMN roles TEXT NULL`)
+  if (!columns.has('ban')) await run(`ALTER TABLE ${table} ADD COLUMN ban TEXT NULL`)
   if (!(await indexExists(db, dialect, 'user', INDEX))) {
     const first = dialect === 'postgres' ? ' NULLS FIRST' : ''
     await run(`CREATE INDEX ${INDEX} ON ${table} (created_at${first}, id)`)
