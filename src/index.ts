@@ -69,12 +69,16 @@ export {
   UnknownHashError,
   InvalidTokenError,
   InvalidListQueryError,
+  UserBannedError,
+  InvalidBanExpiryError,
 } from './errors.ts'
 export { AUTH_AUDIENCE, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE, OAUTH_STATE_AUDIENCE } from './tokens.ts'
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'
 export { isUserListing } from './db/user-listing.ts'
 export { hasUserRoles, type UserRoleStorage } from './db/user-roles.ts'
+export { hasUserBans, type UserBan, type UserBanStorage } from './db/user-bans.ts'
+export { banUser, liftBan, type BanInput } from './ban.ts'
 export { defineRoles, permissionsOf, type PermissionOf, type RoleMap, type RoleOf } from './roles.ts'
 export type {
   SortOrder,
