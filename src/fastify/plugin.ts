@@ -56,7 +56,10 @@ export interface FastifyUsers<R extends string = string, P extends string = stri
   resetPasswordRoutes(): FastifyPluginAsync
   /** `POST /request-verify-token`, `POST /verify`. */
   verifyRoutes(): FastifyPluginAsync
-  /** `GET|PATCH /me`, `GET|PATCH|DELETE /{id}`. */
+  /**
+   * `GET|PATCH /me`, `GET|PATCH|DELETE /{id}`; `GET /` with `list`, `GET|PUT|DELETE /{id}/ban`
+   * with `bans`, `GET|PUT /{id}/roles` when roles are configured (issue 15).
+   */
   usersRoutes(options?: UsersRoutesOptions): FastifyPluginAsync
   /** OAuth login with one provider: `GET /authorize`, `GET /callback` (logs in through `backend`). */
   oauthRoutes(client: OAuthClient, backend: AuthenticationBackend, options: OAuthRoutesOptions): FastifyPluginAsync

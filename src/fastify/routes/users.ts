@@ -1,6 +1,7 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
- * for superusers. The guard, the superuser check and the user lookup all run in `onRequest`,
+ * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
+ * (users-roles.ts), bans (users-ban.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does.
