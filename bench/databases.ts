@@ -143,6 +143,13 @@ export function seededId(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`
 }
 
+const SEED_EPOCH_SECONDS = 1_700_000_000
+
+/** When the n-th seeded user was created: one second after the one before. */
+export function seededCreatedAt(n: number): Date {
+  return new Date((SEED_EPOCH_SECONDS + n) * 1000)
+}
+
 /** The email of the n-th seeded user. */
 export function seededEmail(n: number): string {
   return `user${n}@bench.example.com`
@@ -150,7 +157,8 @@ export function seededEmail(n: number): string {
 
 /**
  * Migrates the database through the library (so the tables and indexes are the real ones), then
- * inserts `count` active, verified users in one statement, all with `hashedPassword`.
+ * inserts `count` active, verified users in one statement, all with `hashedPassword`, the n-th
+ * created `seededCreatedAt(n)`.
  *
  * @example
  * await seedUsers(db.url, 1_000_000, await new PasswordHelper().hash(PASSWORD))
@@ -162,15 +170,16 @@ export async function seedUsers(url: string, count: number, hashedPassword: stri
     if (store.dialect === 'sqlite') {
       await sql`
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
-        INSERT INTO "user" (id, email, hashed_password, is_active, is_superuser, is_verified)
-        SELECT printf('00000000-0000-4000-8000-%012x', i), 'user' || i || '@bench.example.com', ${hashedPassword}, 1, 0, 1
+        INSERT INTO "user" (id, email, hashed_password, is_active, is_superuser, is_verified, created_at)
+        SELECT printf('00000000-0000-4000-8000-%012x', i), 'user' || i || '@bench.example.com', ${hashedPassword}, 1, 0, 1,
+               strftime('%Y-%m-%d %H:%M:%f', ${SEED_EPOCH_SECONDS} + i, 'unixepoch') || '000'
         FROM n`.execute(db)
       await sql`ANALYZE`.execute(db)
     } else if (store.dialect === 'postgres') {
       await sql`
-        INSERT INTO "user" (id, email, hashed_password, is_active, is_superuser, is_verified)
+        INSERT INTO "user" (id, email, hashed_password, is_active, is_superuser, is_verified, created_at)
         SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'user' || i || '@bench.example.com',
-               ${hashedPassword}, true, false, true
+               ${hashedPassword}, true, false, true, to_timestamp(${SEED_EPOCH_SECONDS} + i)
         FROM generate_series(1, ${count}) AS i`.execute(db)
       await sql`ANALYZE "user"`.execute(db)
     } else {

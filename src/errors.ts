@@ -343,3 +343,42 @@ export class ConfigurationError extends Error {
     this.code = code
   }
 }
+
+/**
+ * 422 for a `GET /users` query parameter that passed the schema but means nothing: a cursor
+ * this server did not hand out (or one of another sort), a date-time that is no instant. The
+ * body has the shape of a validation error, as FastAPI answers a bad query parameter; `code`
+ * is `LIST_USERS_INVALID_CURSOR` or `LIST_USERS_INVALID_DATETIME`.
+ */
+export class InvalidListQueryError extends FastifyUsersError {
+  override readonly name = 'InvalidListQueryError'
+
+  constructor(parameter: string) {
+    const cursor = parameter === 'cursor'
+    const detail = [{ type: cursor ? 'cursor_invalid' : 'datetime_parsing', loc: ['query', parameter], msg: cursor ? 'Invalid cursor' : 'Invalid datetime' }]
+    super(422, detail, { code: cursor ? 'LIST_USERS_INVALID_CURSOR' : 'LIST_USERS_INVALID_DATETIME' })
+  }
+}
+
+/**
+ * 400 `LOGIN_USER_BANNED`: the password was right, and the user is banned. Answered only after
+ * the password check, so a ban tells nothing to whoever does not know the password.
+ */
+export class UserBannedError extends FastifyUsersError {
+  override readonly name = 'UserBannedError'
+
+  constructor() {
+    super(400, 'LOGIN_USER_BANNED')
+  }
+}
+
+/** 422 `BAN_EXPIRY_NOT_IN_FUTURE`: a ban whose `expires_at` has already passed. */
+export class InvalidBanExpiryError extends FastifyUsersError {
+  override readonly name = 'InvalidBanExpiryError'
+
+  constructor() {
+    super(422, [{ type: 'value_error', loc: ['body', 'expires_at'], msg: 'expires_at must be in the future' }], {
+      code: 'BAN_EXPIRY_NOT_IN_FUTURE',
+    })
+  }
+}

@@ -97,6 +97,9 @@ export {
   DuplicateEmailError,
   UnknownHashError,
   InvalidTokenError,
+  InvalidListQueryError,
+  UserBannedError,
+  InvalidBanExpiryError,
 } from './errors.ts'
 export { Mailer, type MailerOptions, type MailMessage, type MailTransport } from './mail/mailer.ts'
 export { smtpTransport } from './mail/smtp.ts'
@@ -112,4 +115,19 @@ export { DatabaseStartupError } from './db/startup-error.ts'
 export { MissingDependencyError } from './optional-dependency.ts'
 export type { JwtAlgorithm, KeyMaterial } from './jwt/keys.ts'
 export type { UserDatabase, AccessTokenDatabase, AccessTokenRecord } from './db/types.ts'
+export { isUserListing } from './db/user-listing.ts'
+export { hasUserRoles, type UserRoleStorage } from './db/user-roles.ts'
+export { hasUserBans, type UserBan, type UserBanStorage } from './db/user-bans.ts'
+export { banUser, liftBan, type BanInput } from './ban.ts'
+export { defineRoles, permissionsOf, type PermissionOf, type RoleMap, type RoleOf } from './roles.ts'
+export type {
+  SortOrder,
+  UserListEntry,
+  UserListFilter,
+  UserListing,
+  UserListPage,
+  UserListPosition,
+  UserListQuery,
+  UserSortKey,
+} from './db/user-listing.ts'
 export type { BaseUser, UserRecord, UserCreateData, UserUpdateData, OAuthAccount } from './user.ts'

@@ -60,16 +60,20 @@ describe('a SQLite database written by FastAPI Users', () => {
     }
   })
 
-  it('opens as is: its table, index and rows untouched, the new tables and index added', async () => {
+  it('opens as is: its columns, index and rows untouched, the new tables, columns and indexes added', async () => {
     const before = snapshot(path)
     const store = await sqliteUserDatabase({ filename: path })
     await store.destroy()
     const after = snapshot(path)
-    expect(after.rows).toEqual(before.rows)
-    expect(after.schema['user']).toBe(before.schema['user'])
+    // Migration 6 adds nullable columns (issue 15), empty for every row FastAPI Users wrote.
+    const added = { created_at: null, roles: null, ban: null }
+    expect(after.rows).toEqual((before.rows as object[]).map((row) => ({ ...row, ...added })))
+    const columns = ' created_at TIMESTAMP NULL, roles TEXT NULL, ban TEXT NULL,'
+    expect(after.schema['user']).toContain(columns)
+    expect(after.schema['user']!.replace(columns, '')).toBe(before.schema['user'])
     expect(after.schema['ix_user_email']).toBe(before.schema['ix_user_email'])
     expect(Object.keys(after.schema)).toEqual(
-      expect.arrayContaining(['oauth_account', 'accesstoken', 'fastify_users_migrations', 'ux_user_email_ci']),
+      expect.arrayContaining(['oauth_account', 'accesstoken', 'fastify_users_migrations', 'ux_user_email_ci', 'ix_user_created_at']),
     )
   })
 

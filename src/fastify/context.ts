@@ -13,6 +13,8 @@ import type { TwoFactor } from '../two-factor/two-factor.ts'
 import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
+import type { RoleAccess } from './role-access.ts'
+import type { UserBanStorage } from '../db/user-bans.ts'
 import type { UserSchemas } from './schemas.ts'
 import { installBodyRules } from './security/body-parsing.ts'
 import type { RouteSecurity } from './security/route-security.ts'
@@ -37,6 +39,10 @@ export interface RoutesContext {
   magicLinks: MagicLinks<User> | null
   /** Verified email change (the `emailChange` option), or `null`. */
   emailChanges: EmailChanges<User, FastifyRequest> | null
+  /** The configured roles and their storage; `null` without the `roles` option. */
+  roles: RoleAccess | null
+  /** The bans of the user database, when it stores them (src/ban.ts). */
+  bans: UserBanStorage<User> | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

@@ -68,8 +68,11 @@ export function errorHandler(thrown: FastifyError, request: FastifyRequest, repl
   return sendError(request, reply, statusError(500, error))
 }
 
+/** Fastify's name of a request part, as FastAPI names it in `loc`. */
+const FASTAPI_PARTS: Record<string, string> = { querystring: 'query' }
+
 function describe(error: ErrorObject, part = 'body'): { type: string; loc: (string | number)[]; msg: string } {
-  const loc: (string | number)[] = [part, ...error.instancePath.split('/').slice(1).map(unescapePointer)]
+  const loc: (string | number)[] = [FASTAPI_PARTS[part] ?? part, ...error.instancePath.split('/').slice(1).map(unescapePointer)]
   if (error.keyword === 'required') {
     return { type: 'missing', loc: [...loc, String(error.params.missingProperty)], msg: 'Field required' }
   }

@@ -2,7 +2,9 @@
  * The guard of every protected route (CONTRACT §4). The authenticator
  * (src/authentication/authenticator.ts) finds the user; then the decision table: nobody → 401;
  * inactive (with `active`) → 401; unverified (with `verified`) → 403; not a superuser (with
- * `superuser`) → 403; with `optional`, each of these leaves `request.user` null instead.
+ * `superuser`) → 403; none of the `roles`, or not every one of the `permissions` (issue 15;
+ * one lookup of the user's roles, only on guards that ask) → 403; with `optional`, each of
+ * these leaves `request.user` null instead.
  *
  * It runs as an `onRequest` hook, before the body is read, so a missing token is a 401 even
  * when the body is invalid (CONTRACT §3). On an application's route the error handler is the
@@ -12,12 +14,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { Authenticator } from '../authentication/authenticator.ts'
-import { FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
+import { ConfigurationError, FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
 import { asServiceUnavailable } from '../store-unavailable.ts'
 import { sendError } from './error-handler.ts'
 import type { User } from './request.ts'
+import { isGranted, type RoleAccess } from './role-access.ts'
 
-export interface CurrentUserOptions {
+export interface CurrentUserOptions<R extends string = string, P extends string = string> {
   /** Refuse inactive users (401). */
   active?: boolean
   /** Refuse unverified users (403). */
@@ -28,6 +31,10 @@ export interface CurrentUserOptions {
   optional?: boolean
   /** Only these backends may authenticate the request; all of them by default. */
   backends?: AuthenticationBackend[]
+  /** Refuse users holding none of these roles (403). Needs the `roles` option of fastifyUsers. */
+  roles?: readonly R[]
+  /** Refuse users whose roles do not grant every one of these permissions (403). Needs `roles`. */
+  permissions?: readonly P[]
 }
 
 /** The authenticator of the guard: the core's, wrapped by the CSRF check of cookie requests. */
@@ -36,16 +43,26 @@ export type Authenticate = Authenticator<User, FastifyRequest>
 /** An `onRequest` hook; it sends the refusal itself, so it works on any route of the app. */
 export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>
 
-/** Builds `onRequest` hooks that let through only the users the options describe. */
-export function createCurrentUser(authenticate: Authenticate) {
-  return (options: CurrentUserOptions = {}): CurrentUserHook =>
-    async function currentUser(request: FastifyRequest, reply: FastifyReply) {
+/**
+ * Builds `onRequest` hooks that let through only the users the options describe.
+ *
+ * @throws ConfigurationError `ROLES_NOT_CONFIGURED` for a guard asking for roles or
+ * permissions when fastifyUsers has no `roles` option.
+ */
+export function createCurrentUser(authenticate: Authenticate, access: RoleAccess | null = null) {
+  return (options: CurrentUserOptions = {}): CurrentUserHook => {
+    const checksRoles = options.roles !== undefined || options.permissions !== undefined
+    if (checksRoles && access === null) {
+      throw new ConfigurationError('ROLES_NOT_CONFIGURED', 'currentUser({ roles, permissions }) needs the roles option of fastifyUsers')
+    }
+    return async function currentUser(request: FastifyRequest, reply: FastifyReply) {
       try {
         const found = await authenticate(request, options.backends)
         const user = found?.user
         let refusal: FastifyUsersError | null = null
         if (!user || (options.active && !user.is_active)) refusal = new UnauthorizedError()
         else if ((options.verified && !user.is_verified) || (options.superuser && !user.is_superuser)) refusal = new ForbiddenError()
+        else if (checksRoles && !(await isGranted(access!, user, options.roles, options.permissions))) refusal = new ForbiddenError()
         if (refusal !== null) {
           if (!options.optional) throw refusal
           request.user = null as unknown as User
@@ -61,4 +78,5 @@ export function createCurrentUser(authenticate: Authenticate) {
         throw error
       }
     }
+  }
 }

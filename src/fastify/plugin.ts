@@ -10,6 +10,9 @@ import { PasswordHelper } from '../password.ts'
 import type { RoutesContext } from './context.ts'
 import { authenticator } from '../authentication/authenticator.ts'
 import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
+import { createRoleAccess } from './role-access.ts'
+import { hasUserBans } from '../db/user-bans.ts'
+import type { PermissionOf, RoleMap, RoleOf } from '../roles.ts'
 import type { User } from './request.ts'
 import { authRoutes, type AuthRoutesOptions } from './routes/auth.ts'
 import { oauthRoutes, type OAuthRoutesOptions } from './routes/oauth.ts'
@@ -56,13 +59,18 @@ export interface FastifyUsersOptions {
    * new address instead of changing it; `emailChangeRoutes()` takes the token back.
    */
   emailChange?: EmailChangeOptions<User, FastifyRequest>
+  /**
+   * Roles and the permissions each grants (issue 15; `defineRoles`): turns on the roles guard
+   * options, the roles routes of superusers and `roles` in `GET /users/me`. Off by default.
+   */
+  roles?: RoleMap
 }
 
-export interface FastifyUsers {
+export interface FastifyUsers<R extends string = string, P extends string = string> {
   readonly manager: UserManager<User, FastifyRequest, FastifyReply>
   readonly schemas: UserSchemas
   /** An `onRequest` hook guarding any route; sets `request.user`. */
-  currentUser(options?: CurrentUserOptions): CurrentUserHook
+  currentUser(options?: CurrentUserOptions<R, P>): CurrentUserHook
   /** `POST /login`, `POST /logout` of one backend. */
   authRoutes(backend: AuthenticationBackend, options?: AuthRoutesOptions): FastifyPluginAsync
   /** `POST /register`. */
@@ -71,7 +79,10 @@ export interface FastifyUsers {
   resetPasswordRoutes(): FastifyPluginAsync
   /** `POST /request-verify-token`, `POST /verify`. */
   verifyRoutes(): FastifyPluginAsync
-  /** `GET|PATCH /me`, `GET|PATCH|DELETE /{id}`. */
+  /**
+   * `GET|PATCH /me`, `GET|PATCH|DELETE /{id}`; `GET /` with `list`, `GET|PUT|DELETE /{id}/ban`
+   * with `bans`, `GET|PUT /{id}/roles` when roles are configured (issue 15).
+   */
   usersRoutes(options?: UsersRoutesOptions): FastifyPluginAsync
   /** OAuth login with one provider: `GET /authorize`, `GET /callback` (logs in through `backend`). */
   oauthRoutes(client: OAuthClient, backend: AuthenticationBackend, options: OAuthRoutesOptions): FastifyPluginAsync
@@ -94,7 +105,9 @@ export interface FastifyUsers {
  * app.register(users.registerRoutes(), { prefix: '/auth' })
  * app.get('/hello', { onRequest: users.currentUser({ active: true }) }, async (request) => `Hello ${request.user.email}`)
  */
-export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
+export function fastifyUsers<const C extends RoleMap = RoleMap>(
+  options: FastifyUsersOptions & { roles?: C },
+): FastifyUsers<RoleOf<C>, PermissionOf<C>> {
   checkBackendNames(options.backends)
   const passwordHelper = options.manager.passwordHelper ?? new PasswordHelper()
   const twoFactor = options.twoFactor === undefined
@@ -112,12 +125,13 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
   // `get`, which would parse it a second time on every authenticated request.
   const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
+  const roles = createRoleAccess(options.roles, options.db)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
     schemas: buildUserSchemas(options.fields),
     authenticate,
-    currentUser: createCurrentUser(authenticate),
+    currentUser: createCurrentUser(authenticate, roles),
     security,
     refreshRoutes: new Map(),
     twoFactor,
@@ -127,6 +141,8 @@ export function fastifyUsers(options: FastifyUsersOptions): FastifyUsers {
     emailChanges: options.emailChange === undefined
       ? null
       : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
+    roles,
+    bans: hasUserBans<User>(options.db) ? options.db : null,
   }
   return {
     manager,

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { generateSQLiteDrizzleJson, generateSQLiteMigration } from 'drizzle-kit/api'
+import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { pgTable } from 'drizzle-orm/pg-core'
@@ -220,6 +221,21 @@ describe('drizzle sqlite: adapter details', () => {
       await expect(store.users.getByOAuthAccount('google', '1')).rejects.toBeInstanceOf(DrizzleSchemaError)
       await store.users.delete(created)
       expect(await store.users.get(created.id)).toBeNull()
+    } finally {
+      await database.close()
+    }
+  })
+
+  it('lists by email only on a table of older helpers, without created_at', async () => {
+    const { created_at: _none, ...older } = sqliteUserColumns()
+    const olderUser = sqliteTable('user', older, (table) => [uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email})`)])
+    const database = await openDatabase({ user: olderUser })
+    try {
+      const { users } = drizzleUserDatabase({ db: database.db, tables: { user: olderUser } })
+      const created = await users.create(newUser('older@example.com'))
+      const page = await users.listUsers({ sort: 'email', order: 'asc', limit: 10 })
+      expect(page.entries).toEqual([{ user: created, created_at: null }])
+      await expect(users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })).rejects.toBeInstanceOf(DrizzleSchemaError)
     } finally {
       await database.close()
     }

@@ -83,7 +83,9 @@ describe.skipIf(server === null)('mongodb', () => {
       const document = await db.collection('User').findOne({})
       expect(Object.keys(document ?? {})).toEqual([
         '_id', 'email', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'nickname', 'oauth_accounts', 'email_key',
+        'created_at',
       ])
+      expect(document?.['created_at']).toBeInstanceOf(Date)
       expect(document?._id).toEqual(new UUID(user.id))
       expect((document?._id as unknown as UUID).sub_type).toBe(4)
       expect(document).toMatchObject({ email: 'King.Arthur@camelot.bt', email_key: 'king.arthur@camelot.bt', nickname: 'Art' })

@@ -16,6 +16,9 @@ import type { MagicLinkStore } from '../../src/magic-link/store.ts'
 import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
+import { listingTests } from './suite-listing.ts'
+import { banTests } from './suite-bans.ts'
+import { roleTests } from './suite-roles.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
 import { magicLinkStoreTests } from './suite-magic-link.ts'
 import { twoFactorStoreTests } from './suite-two-factor.ts'
@@ -82,6 +85,9 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     accessTokenTests(current)
     twoFactorStoreTests(() => current().twoFactor)
     magicLinkStoreTests(() => current().magicLinks)
+    listingTests(current)
+    roleTests(current)
+    banTests(current)
   })
 }
 

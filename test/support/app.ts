@@ -23,6 +23,7 @@ import {
   type UserRecord,
 } from '../../src/index.ts'
 import { sqliteUserDatabase, type FieldDefinitions, type KyselyUserStore } from '../../src/db/kysely/index.ts'
+import type { UsersRoutesOptions } from '../../src/fastify/routes/users.ts'
 
 export const SECRET = 'test-secret-that-is-long-enough-for-hs256-0123'
 export const FAST_HASHING = new PasswordHelper({ memoryCost: 1024, timeCost: 1, parallelism: 1 })
@@ -82,6 +83,10 @@ export interface TestAppOptions {
   logger?: FastifyServerOptions['logger']
   /** Runs before the routes are registered (e.g. @fastify/swagger, which must see them). */
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
+  /** The `roles` option of fastifyUsers. */
+  roles?: FastifyUsersOptions['roles']
+  /** Further options of the users routes (`list`, `bans`). */
+  usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
   extend?: (app: FastifyInstance, users: FastifyUsers, backends: TestBackends) => void | Promise<void>
 }
@@ -106,6 +111,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     twoFactor: options.twoFactor,
     magicLink: options.magicLink,
     emailChange: options.emailChange,
+    roles: options.roles,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
@@ -130,7 +136,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes({ requiresVerification }), { prefix: '/users' })
+  await app.register(users.usersRoutes({ requiresVerification, ...options.usersRoutes }), { prefix: '/users' })
   if (options.twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
   if (options.magicLink !== undefined) await app.register(users.magicLinkRoutes(), { prefix: '/auth' })
   if (options.emailChange !== undefined) await app.register(users.emailChangeRoutes(), { prefix: '/auth' })

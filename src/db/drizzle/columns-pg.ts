@@ -9,7 +9,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core'
-import type { AnyPgColumn, IndexBuilder } from 'drizzle-orm/pg-core'
+import type { AnyPgColumn, ExtraConfigColumn, IndexBuilder } from 'drizzle-orm/pg-core'
 
 /**
  * The base columns of the `user` table, to spread into the application's own table. Declared
@@ -28,22 +28,30 @@ export function pgUserColumns() {
     is_superuser: boolean('is_superuser').notNull(),
     is_verified: boolean('is_verified').notNull(),
     id: uuid('id').primaryKey(),
+    /** fastify-users' own: when the adapter created the user; null for users stored otherwise. */
+    created_at: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    /** fastify-users' own: the user's roles, a JSON array of names; null for none. */
+    roles: text('roles'),
+    /** fastify-users' own: the user's ban, JSON; null for none. */
+    ban: text('ban'),
   }
 }
 
 /**
- * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive) and
- * `ux_user_email_ci` on the ASCII-folded email.
+ * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive),
+ * `ux_user_email_ci` on the ASCII-folded email, and `ix_user_created_at` for listing users by
+ * creation time (unknown times first, as on the other databases).
  *
  * @example
  * ```ts
  * export const user = pgTable('user', pgUserColumns(), pgUserIndexes)
  * ```
  */
-export function pgUserIndexes(table: { email: AnyPgColumn }): IndexBuilder[] {
+export function pgUserIndexes(table: { email: AnyPgColumn; id: AnyPgColumn; created_at: ExtraConfigColumn }): IndexBuilder[] {
   return [
     uniqueIndex('ix_user_email').on(table.email),
     uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email} COLLATE "C")`),
+    index('ix_user_created_at').on(table.created_at.asc().nullsFirst(), table.id),
   ]
 }
 

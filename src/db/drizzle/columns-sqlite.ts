@@ -56,22 +56,30 @@ export function sqliteUserColumns() {
     is_superuser: boolean('is_superuser').notNull(),
     is_verified: boolean('is_verified').notNull(),
     id: uuidText('id').primaryKey(),
+    /** fastify-users' own: when the adapter created the user; null for users stored otherwise. */
+    created_at: timestamp('created_at'),
+    /** fastify-users' own: the user's roles, a JSON array of names; null for none. */
+    roles: text('roles'),
+    /** fastify-users' own: the user's ban, JSON; null for none. */
+    ban: text('ban'),
   }
 }
 
 /**
- * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive) and
- * `ux_user_email_ci` on `lower(email)`, which SQLite computes by folding ASCII letters only.
+ * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive),
+ * `ux_user_email_ci` on `lower(email)`, which SQLite computes by folding ASCII letters only,
+ * and `ix_user_created_at` for listing users by creation time.
  *
  * @example
  * ```ts
  * export const user = sqliteTable('user', sqliteUserColumns(), sqliteUserIndexes)
  * ```
  */
-export function sqliteUserIndexes(table: { email: AnySQLiteColumn }): IndexBuilder[] {
+export function sqliteUserIndexes(table: { email: AnySQLiteColumn; id: AnySQLiteColumn; created_at: AnySQLiteColumn }): IndexBuilder[] {
   return [
     uniqueIndex('ix_user_email').on(table.email),
     uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email})`),
+    index('ix_user_created_at').on(table.created_at, table.id),
   ]
 }
 

@@ -17,6 +17,11 @@ import type { UserTable } from './tables.ts'
 /** Keys the users system gives a meaning of its own, so no custom field may take them. */
 const RESERVED = new Set(['password', 'oauth_accounts'])
 
+/** The columns of the creation time, the roles and the ban (the helpers declare them), kept out of the record. */
+const CREATED_AT = 'created_at'
+const ROLES = 'roles'
+const BAN = 'ban'
+
 /**
  * Reads and writes the rows of one user table.
  *
@@ -30,6 +35,12 @@ export class UserColumns {
   readonly table: UserTable
   /** Every column, by property, for select lists and `returning()`. */
   readonly all: Record<string, Column>
+  /** The creation time's column, when the table has one (tables from older helpers do not). */
+  readonly createdAt: Column | null
+  /** The roles' column, when the table has one. */
+  readonly roles: Column | null
+  /** The ban's column, when the table has one. */
+  readonly ban: Column | null
   readonly #custom: readonly string[]
 
   constructor(table: UserTable) {
@@ -40,7 +51,10 @@ export class UserColumns {
         throw new DrizzleSchemaError(`the user table has no "${key}" column: spread sqliteUserColumns() or pgUserColumns() into it`)
       }
     }
-    const base = new Set<string>(BASE_USER_KEYS)
+    this.createdAt = this.all[CREATED_AT] ?? null
+    this.roles = this.all[ROLES] ?? null
+    this.ban = this.all[BAN] ?? null
+    const base = new Set<string>([...BASE_USER_KEYS, CREATED_AT, ROLES, BAN])
     this.#custom = Object.keys(this.all).filter((key) => !base.has(key))
     for (const key of this.#custom) {
       if (RESERVED.has(key)) throw new DrizzleSchemaError(`the user table may not have a "${key}" column: the name is taken by the users system`)
@@ -69,7 +83,7 @@ export class UserColumns {
   toRow(data: Record<string, unknown>): Row {
     const row: Row = {}
     for (const key of Object.keys(this.all)) {
-      if (key === 'id' || data[key] === undefined) continue
+      if (key === 'id' || key === CREATED_AT || key === ROLES || key === BAN || data[key] === undefined) continue
       row[key] = data[key]
     }
     return row

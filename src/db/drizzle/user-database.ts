@@ -22,11 +22,15 @@ import { OAUTH_ACCOUNT_COLUMNS, toOAuthAccount, toOAuthAccountRow } from '../sql
 import { uuid7 } from '../sql/uuid7.ts'
 import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
+import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
+import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
 import { atomically, emailKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
 import { DrizzleSchemaError, driverError, run } from './errors.ts'
 import type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable } from './tables.ts'
 import { UserColumns } from './user-columns.ts'
+import { listUsers } from './user-listing.ts'
 
 /**
  * The users of one Drizzle database. Obtain it from `drizzleUserDatabase`, which checks the
@@ -38,7 +42,7 @@ import { UserColumns } from './user-columns.ts'
  * const arthur = await users.getByEmail('king.arthur@camelot.bt')
  * ```
  */
-export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #db: QueryBuilder
   readonly #dialect: Dialect
   readonly #user: UserColumns
@@ -89,7 +93,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
 
   async create(data: UserCreateData): Promise<U> {
     const id = randomUUID()
-    const row = { ...this.#user.toRow(data), id }
+    const row = { ...this.#user.toRow(data), id, ...(this.#user.createdAt === null ? {} : { created_at: new Date() }) }
     let stored
     try {
       stored = await this.#db.insert(this.#user.table).values(row).returning()
@@ -185,6 +189,64 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     if (userId === null || id === null) return false
     const rows = await run(this.#db.delete(oauth).where(and(eq(oauth.id, id), eq(oauth.user_id, userId))!).returning({ id: oauth.id }))
     return rows.length > 0
+  }
+
+  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  listUsers(query: UserListQuery): Promise<UserListPage<U>> {
+    return listUsers<U>(this.#db, this.#dialect, this.#user, query)
+  }
+
+  /** The user's roles (the `roles` column, a JSON array). */
+  async getRoles(user: U): Promise<string[]> {
+    const column = this.#rolesColumn()
+    const id = parseId(user.id)
+    if (id === null) return []
+    const { table } = this.#user
+    const rows = await run(this.#db.select({ roles: column }).from(table).where(eq(table.id, id)).limit(1))
+    return parseStoredRoles(rows[0]?.['roles'])
+  }
+
+  async setRoles(user: U, roles: readonly string[]): Promise<string[] | null> {
+    this.#rolesColumn()
+    const id = parseId(user.id)
+    if (id === null) return null
+    const stored = normalizeRoles(roles)
+    const { table } = this.#user
+    const updated = await run(
+      this.#db.update(table).set({ roles: stored.length === 0 ? null : JSON.stringify(stored) }).where(eq(table.id, id)).returning({ id: table.id }),
+    )
+    return updated.length === 0 ? null : stored
+  }
+
+  /** The user's ban (the `ban` column, JSON). */
+  async getBan(user: U): Promise<UserBan | null> {
+    const column = this.#column(this.#user.ban, 'bans', 'ban')
+    const id = parseId(user.id)
+    if (id === null) return null
+    const { table } = this.#user
+    const rows = await run(this.#db.select({ ban: column }).from(table).where(eq(table.id, id)).limit(1))
+    return banFromJson(rows[0]?.['ban'] ?? null)
+  }
+
+  async setBan(user: U, ban: UserBan | null): Promise<boolean> {
+    this.#column(this.#user.ban, 'bans', 'ban')
+    const id = parseId(user.id)
+    if (id === null) return false
+    const { table } = this.#user
+    const value = ban === null ? null : JSON.stringify(banToJson(ban))
+    const updated = await run(this.#db.update(table).set({ ban: value }).where(eq(table.id, id)).returning({ id: table.id }))
+    return updated.length > 0
+  }
+
+  #column(column: Column | null, feature: string, name: string): Column {
+    if (column === null) {
+      throw new DrizzleSchemaError(`${feature} need the "${name}" column: spread the current sqliteUserColumns() or pgUserColumns() into the user table`)
+    }
+    return column
+  }
+
+  #rolesColumn(): Column {
+    return this.#column(this.#user.roles, 'roles', 'roles')
   }
 
   #oauthTable(): OAuthAccountTable {

@@ -24,6 +24,7 @@ import { addCaseInsensitiveEmailIndex } from './migrations/002-email-unique-ci.t
 import { createRevocationTables } from './migrations/003-token-revocation.ts'
 import { createRefreshTokenTable } from './migrations/004-refresh-tokens.ts'
 import { addRefreshAccessTokenKey } from './migrations/005-refresh-access-token-key.ts'
+import { addUserAdministration } from './migrations/006-user-administration.ts'
 import { createTwoFactorTable } from './migrations/007-two-factor.ts'
 import { createMagicLinkTable } from './migrations/008-magic-links.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'token_revocation', up: createRevocationTables },
   { version: 4, name: 'refresh_tokens', up: createRefreshTokenTable },
   { version: 5, name: 'refresh_access_token_key', up: addRefreshAccessTokenKey },
+  { version: 6, name: 'user_administration', up: addUserAdministration },
   { version: 7, name: 'two_factor', up: createTwoFactorTable },
   { version: 8, name: 'magic_links', up: createMagicLinkTable },
 ]

@@ -24,8 +24,13 @@ import { OAUTH_ACCOUNT_COLUMNS, toOAuthAccount, toOAuthAccountRow } from '../sql
 import { uuid7 } from '../sql/uuid7.ts'
 import { explainWriteError } from '../sql/write-error.ts'
 import type { UserDatabase } from '../types.ts'
+import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
+import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
+import { encodeTimestamp } from './codec.ts'
 import { emailKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
+import { listUsers } from './user-listing.ts'
 import { normalizeUuid, UserRowMapper } from './user-row.ts'
 
 /** Stands for the id in the compiled lookup; no UUID can equal it. */
@@ -35,7 +40,7 @@ const ID_PLACEHOLDER = '\u0000user-id'
  * The users of one SQL database. Obtain it from a store factory (`sqliteUserDatabase` and the
  * like), which also runs the migrations this class relies on.
  */
-export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #db: AnyKysely
   readonly #dialect: SqlDialect
   readonly #rows: UserRowMapper
@@ -89,7 +94,8 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
   async create(data: UserCreateData): Promise<U> {
     const id = randomUUID()
     try {
-      await runWithoutQueryValues(this.#db.insertInto('user').values({ ...this.#rows.toRow(data), id }).execute())
+      const created_at = encodeTimestamp(this.#dialect, new Date())
+      await runWithoutQueryValues(this.#db.insertInto('user').values({ ...this.#rows.toRow(data), id, created_at }).execute())
     } catch (error) {
       throw await this.#explainWriteError(error, data.email, id)
     }
@@ -191,6 +197,51 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
       this.#db.deleteFrom('oauth_account').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
     )
     return result.numDeletedRows > 0n
+  }
+
+  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  listUsers(query: UserListQuery): Promise<UserListPage<U>> {
+    return listUsers<U>(this.#db, this.#dialect, this.#rows, query)
+  }
+
+  /** The user's roles (`user.roles`, a JSON array; migration 6). */
+  async getRoles(user: U): Promise<string[]> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return []
+    const row = await runWithoutQueryValues(this.#db.selectFrom('user').select('roles').where('id', '=', id).executeTakeFirst())
+    return parseStoredRoles(row?.roles)
+  }
+
+  async setRoles(user: U, roles: readonly string[]): Promise<string[] | null> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return null
+    const stored = normalizeRoles(roles)
+    const result = await runWithoutQueryValues(
+      this.#db
+        .updateTable('user')
+        .set({ roles: stored.length === 0 ? null : JSON.stringify(stored) })
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    )
+    // MySQL counts changed rows: a user given the roles it holds changes none, yet exists.
+    if (result.numUpdatedRows === 0n && (await this.get(id)) === null) return null
+    return stored
+  }
+
+  /** The user's ban (`user.ban`, JSON; migration 6). */
+  async getBan(user: U): Promise<UserBan | null> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return null
+    const row = await runWithoutQueryValues(this.#db.selectFrom('user').select('ban').where('id', '=', id).executeTakeFirst())
+    return banFromJson(row?.ban)
+  }
+
+  async setBan(user: U, ban: UserBan | null): Promise<boolean> {
+    const id = normalizeUuid(user.id)
+    if (id === null) return false
+    const value = ban === null ? null : JSON.stringify(banToJson(ban))
+    const result = await runWithoutQueryValues(this.#db.updateTable('user').set({ ban: value }).where('id', '=', id).executeTakeFirst())
+    return result.numUpdatedRows > 0n || (await this.get(id)) !== null
   }
 
   #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {

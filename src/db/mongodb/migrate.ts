@@ -42,6 +42,8 @@ const USER_INDEXES: IndexSpec[] = [
   EMAIL_INDEX,
   { key: { 'oauth_accounts.oauth_name': 1, 'oauth_accounts.account_id': 1 }, name: 'ix_oauth_accounts' },
   { key: { 'oauth_accounts.id': 1 }, name: 'ix_oauth_accounts_id' },
+  // Listing users by creation time; documents without the time keep none (src/db/user-listing.ts).
+  { key: { created_at: 1, email_key: 1 }, name: 'ix_created_at' },
 ]
 const TOKEN_INDEXES: IndexSpec[] = [
   // Beanie's name for `IndexModel("token", unique=True)`, so that its index is this one.

@@ -22,12 +22,16 @@ import type {
 } from '../../user.ts'
 import { mergedRecord } from '../merged-record.ts'
 import type { UserDatabase } from '../types.ts'
+import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
+import { normalizeRoles, type UserRoleStorage } from '../user-roles.ts'
+import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
 import { duplicateKey } from './duplicate-key.ts'
 import { accountIdValue, uuidValue } from './ids.ts'
 import { accountFields, embeddedAccounts, newAccountDocument, toOAuthAccount } from './oauth-account-document.ts'
 import { updateEmbeddedAccount } from './oauth-account-update.ts'
 import { withoutDocumentValues } from './server-error.ts'
 import type { UserCollection, UserDocumentMapper } from './user-document.ts'
+import { listUsers } from './user-listing.ts'
 
 /** Indexes whose refusal means "this email is taken": ours, and Beanie's if it made them. */
 const EMAIL_INDEXES = new Set(['ux_email_key', 'email_1', 'case_insensitive_email_index'])
@@ -36,7 +40,7 @@ const EMAIL_INDEXES = new Set(['ux_email_key', 'email_1', 'case_insensitive_emai
  * The users of one MongoDB collection. Obtain it from `mongoUserDatabase`, which also creates
  * the indexes this class relies on.
  */
-export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U> {
+export class MongoUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #users: UserCollection
   readonly #accessTokens: Collection
   readonly #documents: UserDocumentMapper
@@ -162,6 +166,47 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
       { $pull: { oauth_accounts: { id: accountId } } },
     )
     return result.modifiedCount > 0
+  }
+
+  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  listUsers(query: UserListQuery): Promise<UserListPage<U>> {
+    return listUsers<U>(this.#users, this.#documents, query)
+  }
+
+  /** The user's roles: the document's `roles` array, outside the record. */
+  async getRoles(user: U): Promise<string[]> {
+    const id = uuidValue(user.id)
+    if (id === null) return []
+    const document = await this.#users.findOne({ _id: { $eq: id } }, { projection: { roles: 1 } })
+    const roles: unknown = document?.roles
+    return Array.isArray(roles) ? normalizeRoles(roles.filter((role): role is string => typeof role === 'string')) : []
+  }
+
+  async setRoles(user: U, roles: readonly string[]): Promise<string[] | null> {
+    const id = uuidValue(user.id)
+    if (id === null) return null
+    const stored = normalizeRoles(roles)
+    const result = await this.#users.updateOne({ _id: { $eq: id } }, { $set: { roles: stored } })
+    return result.matchedCount === 0 ? null : stored
+  }
+
+  /** The user's ban: the document's `ban` subdocument, outside the record. */
+  async getBan(user: U): Promise<UserBan | null> {
+    const id = uuidValue(user.id)
+    if (id === null) return null
+    const document = await this.#users.findOne({ _id: { $eq: id } }, { projection: { ban: 1 } })
+    return banFromJson(document?.ban ?? null)
+  }
+
+  async setBan(user: U, ban: UserBan | null): Promise<boolean> {
+    const id = uuidValue(user.id)
+    if (id === null) return false
+    const filter = { _id: { $eq: id } }
+    const result =
+      ban === null
+        ? await this.#users.updateOne(filter, { $unset: { ban: 1 } })
+        : await this.#users.updateOne(filter, { $set: { ban: banToJson(ban) } })
+    return result.matchedCount > 0
   }
 
   /**

@@ -2,9 +2,10 @@
  * The mapping between a user document and a user record. A document has Beanie's layout for
  * FastAPI Users (CONTRACT §16.3): `_id`, `email`, `hashed_password`, the three flags, the
  * application's fields, `oauth_accounts`, and one field of fastify-users, `email_key` (the
- * folded email its unique index holds). Keys of a record come in FastAPI Users' order, then
- * `hashed_password`, then the custom fields in their declared order; `email_key` and the
- * embedded accounts stay in the document.
+ * folded email its unique index holds), and `created_at` (when fastify-users created it, for
+ * listing users; FastAPI Users' documents have none). Keys of a record come in FastAPI Users' order, then
+ * `hashed_password`, then the custom fields in their declared order; `email_key`,
+ * `created_at` and the embedded accounts stay in the document.
  */
 import type { Binary, Collection, Document } from 'mongodb'
 import { foldEmail } from '../../email.ts'
@@ -18,7 +19,7 @@ import { uuidString } from './ids.ts'
  * A user document as the driver's types see it: the fields the adapter queries; the mapper
  * reads the others by name.
  */
-export type UserDocument = { _id: Binary; email_key?: string; oauth_accounts?: Document[] }
+export type UserDocument = { _id: Binary; email_key?: string; created_at?: Date; roles?: string[]; ban?: Document; oauth_accounts?: Document[] }
 
 /** The users collection. */
 export type UserCollection = Collection<UserDocument>
@@ -101,6 +102,8 @@ export class UserDocumentMapper {
     }
     document['oauth_accounts'] = []
     document['email_key'] = fields['email_key']
+    // Outside the record, like `email_key`: for listing users by creation time.
+    document['created_at'] = new Date()
     return document
   }
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
 import { BearerTransport } from '../../authentication/transports/bearer.ts'
+import { checkLoginBan } from '../../ban.ts'
 import { ErrorCode, UnknownHashError, UsersError } from '../../errors.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
@@ -79,6 +80,8 @@ export function authRoutes(
         request.log.warn({ email: form.username }, 'login refused: the stored password hash has an unknown format')
         user = null
       }
+      // The right password of an inactive user: a banned one hears so (issue 15, src/ban.ts).
+      if (user && !user.is_active && context.bans !== null) user = await checkLoginBan(manager, context.bans, user)
       if (!user || !user.is_active) {
         context.security.loginFailed(request)
         throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)

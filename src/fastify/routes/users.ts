@@ -1,6 +1,7 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
- * for superusers. The guard, the superuser check and the user lookup all run in `onRequest`,
+ * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
+ * (users-roles.ts), bans (users-ban.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does.
@@ -14,6 +15,9 @@ import type { User } from '../request.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 import { updateCurrentUser } from './email-change.ts'
+import { userListRoute } from './users-list.ts'
+import { banRoutes } from './users-ban.ts'
+import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
   /** Only verified users may use these routes (403 otherwise). */
@@ -24,6 +28,16 @@ export interface UsersRoutesOptions {
    * send it. Whatever this option, a `current_password` that is sent is checked.
    */
   requireCurrentPassword?: boolean
+  /**
+   * Adds `GET /` (`GET /users`): superusers list and search users (routes/users-list.ts). Off
+   * by default: FastAPI Users has no such route. Needs a user database with `listUsers`.
+   */
+  list?: boolean
+  /**
+   * Adds `GET|PUT|DELETE /{id}/ban`: superusers ban users (routes/users-ban.ts). Off by
+   * default. Needs a user database with `getBan`/`setBan`.
+   */
+  bans?: boolean
 }
 
 declare module 'fastify' {
@@ -42,11 +56,14 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const activeUser = context.currentUser({ active: true, verified })
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
+  const listRoute = options.list === true ? userListRoute(context, superuser) : null
+  const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
 
-  async function loadTarget(request: FastifyRequest<{ Params: Static<typeof IdParams> }>, reply: FastifyReply) {
+  // A hook of every `/{id}` route, typed or not: the params were validated against IdParams.
+  async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
     await superuser(request, reply)
     if (reply.sent) return reply
-    const user = await manager.get(request.params.id)
+    const user = await manager.get((request.params as Static<typeof IdParams>).id)
     if (!user) throw new NotFoundError()
     request.targetUser = user
   }
@@ -55,11 +72,18 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     prepareScope(scope, context)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     const common = { tags: ['users'], security }
+    listRoute?.(app, common)
 
-    app.get('/me', {
-      schema: { ...common, operationId: 'users:current_user', summary: 'The current user', response: { 200: schemas.read, 401: ErrorResponse, 403: ErrorResponse } },
+    // Untyped: its response schema depends on whether roles are configured.
+    scope.get('/me', {
+      schema: {
+        ...common, operationId: 'users:current_user', summary: 'The current user',
+        response: { 200: currentUserSchema(context), 401: ErrorResponse, 403: ErrorResponse },
+      },
       onRequest: activeUser,
-    }, async (request) => request.user)
+    }, async (request) => currentUserBody(context, request.user))
+    registerRoleRoutes(scope, context, loadTarget, common)
+    await banRoute?.(scope, common)
 
     app.patch('/me', {
       schema: {

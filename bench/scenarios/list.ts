@@ -1,0 +1,101 @@
+/**
+ * `list`: one page of `GET /users` with 1,000 and with 1,000,000 users, on SQLite and
+ * PostgreSQL (seeded in bulk, see databases.ts): the first page and a page 90% of the way in,
+ * by email and by creation time (newest first), through the adapter's `listUsers`, in this
+ * process, one query at a time. The route adds only the cursor and the serialization to it,
+ * which the size of the table does not change. The target (issue 15): a page at a million
+ * users costs what it costs at a thousand (p50 within 10%), which keyset pages on an index give
+ * and offset pages do not.
+ */
+import { openUserDatabase } from '../../src/db/kysely/index.ts'
+import type { UserListQuery } from '../../src/db/user-listing.ts'
+import { median, type Row } from '../report.ts'
+import type { BenchContext } from '../servers.ts'
+import { createDatabase, seededCreatedAt, seededEmail, seededId, seedUsers, type Adapter, type BenchDatabase } from '../databases.ts'
+import { seedHash } from '../seed-hash.ts'
+
+const SIZES = [1000, 1_000_000]
+const LIMIT = 50
+
+interface PageQuery {
+  name: string
+  query: (users: number) => UserListQuery
+}
+
+const deep = (users: number) => Math.floor(users * 0.9)
+
+const QUERIES: PageQuery[] = [
+  { name: 'first page by email', query: () => ({ sort: 'email', order: 'asc', limit: LIMIT }) },
+  {
+    name: 'deep page by email',
+    query: (users) => ({ sort: 'email', order: 'asc', limit: LIMIT, after: { key: seededEmail(deep(users)), tie: seededId(deep(users)) } }),
+  },
+  { name: 'first page, newest first', query: () => ({ sort: 'created_at', order: 'desc', limit: LIMIT }) },
+  {
+    name: 'deep page, newest first',
+    query: (users) => ({
+      sort: 'created_at',
+      order: 'desc',
+      limit: LIMIT,
+      after: { key: seededCreatedAt(users - deep(users)).toISOString(), tie: seededId(users - deep(users)) },
+    }),
+  },
+]
+
+/** Milliseconds per page: the median and 99th percentile of `runs` pages, after a warm-up. */
+async function timePages(run: () => Promise<unknown>, seconds: number): Promise<{ p50: number; p99: number; count: number }> {
+  const warmUntil = performance.now() + 300
+  while (performance.now() < warmUntil) await run()
+  const times: number[] = []
+  const until = performance.now() + seconds * 1000
+  while (performance.now() < until && times.length < 5000) {
+    const started = performance.now()
+    await run()
+    times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  return { p50: median(times), p99: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]!, count: times.length }
+}
+
+export async function listScenario(context: BenchContext): Promise<Row[]> {
+  const rows: Row[] = []
+  for (const adapter of ['sqlite', 'postgres'] as Adapter[]) {
+    const databases: BenchDatabase[] = []
+    try {
+      const p50s = new Map<string, number[]>()
+      for (const size of SIZES) {
+        const database = await createDatabase(adapter, context.tmpDir)
+        if ('reason' in database) throw Object.assign(new Error(database.reason), { skipped: true })
+        databases.push(database)
+        await seedUsers(database.url, size, await seedHash())
+        const store = await openUserDatabase(database.url)
+        try {
+          for (const { name, query } of QUERIES) {
+            const page = query(size)
+            const timing = await timePages(() => store.users.listUsers(page), Math.max(1, context.seconds / 2))
+            const found = await store.users.listUsers(page)
+            if (found.entries.length !== LIMIT) throw new Error(`${name}: ${found.entries.length} users instead of ${LIMIT}`)
+            p50s.set(name, [...(p50s.get(name) ?? []), timing.p50])
+            const ratio = size === SIZES[1] ? timing.p50 / p50s.get(name)![0]! : undefined
+            rows.push({
+              scenario: `list ${adapter} ${name}, ${size.toLocaleString('en')} users`,
+              server: 'listUsers',
+              result: { rps: 1000 / timing.p50, p50Ms: timing.p50, p99Ms: timing.p99, errors: 0, requests: timing.count, statuses: {} },
+              ...(ratio === undefined
+                ? { note: 'req/s column: pages/s, one at a time' }
+                : { targets: [{ label: 'p50 vs 1,000 users', value: ratio, max: 1.1 }] }),
+            })
+          }
+        } finally {
+          await store.destroy()
+        }
+      }
+    } catch (error) {
+      if (!(error as { skipped?: boolean }).skipped) throw error
+      rows.push({ scenario: `list ${adapter}`, server: '—', note: `skipped: ${(error as Error).message}` })
+    } finally {
+      for (const database of databases) await database.drop()
+    }
+  }
+  return rows
+}

@@ -1,0 +1,126 @@
+/**
+ * `listUsers` on the application's Drizzle tables (src/db/user-listing.ts), the same keyset
+ * pages as the Kysely adapter's: on the email key's unique index, or on `ix_user_created_at`
+ * (`(created_at, id)`, which the column helpers declare). A table without the `created_at`
+ * column lists by email only.
+ */
+import { and, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import type { Column, SQL } from 'drizzle-orm'
+import { foldEmail } from '../../email.ts'
+import type { UserRecord } from '../../user.ts'
+import { likeLiteral } from '../sql/like-pattern.ts'
+import { creationTimeSegments, readSegments } from '../user-listing.ts'
+import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
+import { emailKey } from './dialect.ts'
+import type { Dialect, QueryBuilder } from './dialect.ts'
+import { DrizzleSchemaError, run } from './errors.ts'
+import type { UserColumns } from './user-columns.ts'
+
+const FLAGS = ['is_active', 'is_verified', 'is_superuser'] as const
+
+/**
+ * A page of users.
+ *
+ * @example
+ * ```ts
+ * const page = await listUsers(db, dialect, columns, { sort: 'email', order: 'asc', limit: 50 })
+ * ```
+ */
+export async function listUsers<U extends UserRecord>(
+  db: QueryBuilder,
+  dialect: Dialect,
+  columns: UserColumns,
+  query: UserListQuery,
+): Promise<UserListPage<U>> {
+  const { table, all } = columns
+  const needsTime = query.sort === 'created_at' || query.createdAfter !== undefined || query.createdBefore !== undefined
+  const createdAt = columns.createdAt
+  if (needsTime && createdAt === null) {
+    throw new DrizzleSchemaError('the user table has no "created_at" column: spread the current sqliteUserColumns() or pgUserColumns() into it')
+  }
+  const key = emailKey(dialect, table.email)
+  const desc = query.order === 'desc'
+  const direction = sql.raw(desc ? 'desc' : 'asc')
+  const filter = filterCondition(dialect, columns, query)
+  const read = (condition: SQL | undefined, order: SQL[], count: number) =>
+    run(db.select(all).from(table).where(and(filter, condition)).orderBy(...order).limit(count))
+  let found: Array<Record<string, unknown>>
+  if (query.sort === 'email') {
+    const after = query.after ? (desc ? lt : gt)(key, query.after.key ?? '') : undefined
+    found = await read(after, [sql`${key} ${direction}`], query.limit + 1)
+  } else {
+    // Unknown times first in ascending order, last in descending, as the index holds them.
+    const nulls = sql.raw(dialect.name === 'postgres' ? (desc ? ' nulls last' : ' nulls first') : '')
+    const order = [sql`${createdAt} ${direction}${nulls}`, sql`${table.id} ${direction}`]
+    found = await readSegments(creationTimeSegments(query.order, query.after), query.limit, (segment, count) =>
+      read(segmentCondition(columns, desc, segment), order, count),
+    )
+  }
+  // One row more than asked tells whether another page follows.
+  const page = found.slice(0, query.limit)
+  const entries = page.map((row) => ({ user: columns.toRecord<U>(row), created_at: createdAtOf(row) }))
+  const last = page.at(-1)
+  let next: UserListPosition | null = null
+  if (found.length > query.limit && last !== undefined) {
+    const tie = String(last['id']).toLowerCase()
+    next = query.sort === 'email' ? { key: foldEmail(String(last['email'])), tie } : { key: createdAtOf(last)?.toISOString() ?? null, tie }
+  }
+  const result: UserListPage<U> = { entries, next }
+  if (query.total) {
+    const counted = await run(
+      db
+        .select({ total: sql<number>`count(*)` } as unknown as Record<string, Column>)
+        .from(table)
+        .where(filterCondition(dialect, columns, query)),
+    )
+    result.total = Number(counted[0]?.['total'] ?? 0)
+  }
+  return result
+}
+
+function createdAtOf(row: Record<string, unknown>): Date | null {
+  const value = row['created_at']
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value : null
+}
+
+function filterCondition(dialect: Dialect, columns: UserColumns, filter: UserListFilter): SQL | undefined {
+  const { table } = columns
+  const key = emailKey(dialect, table.email)
+  const conditions: Array<SQL | undefined> = []
+  if (filter.emailPrefix !== undefined) {
+    conditions.push(sql`${key} like ${`${likeLiteral(foldEmail(filter.emailPrefix))}%`} escape '!'`)
+  }
+  if (filter.emailContains !== undefined) {
+    conditions.push(sql`${key} like ${`%${likeLiteral(foldEmail(filter.emailContains))}%`} escape '!'`)
+  }
+  for (const flag of FLAGS) {
+    const value = filter[flag]
+    if (value !== undefined) conditions.push(eq(table[flag], value))
+  }
+  const createdAt = columns.createdAt
+  if (createdAt !== null && filter.createdAfter !== undefined) conditions.push(gte(createdAt, filter.createdAfter))
+  if (createdAt !== null && filter.createdBefore !== undefined) conditions.push(lt(createdAt, filter.createdBefore))
+  return and(...conditions)
+}
+
+/**
+ * The rows of one segment. From a position, `created_at <= k AND (created_at < k OR id < t)`
+ * (descending; the other way ascending) seeks to `k` on the index and reads on from there.
+ */
+function segmentCondition(columns: UserColumns, desc: boolean, segment: CreationTimeSegment): SQL | undefined {
+  const createdAt = columns.createdAt!
+  const id = columns.table.id
+  const beyond = desc ? lt : gt
+  switch (segment.kind) {
+    case 'all':
+      return undefined
+    case 'unknown':
+      return and(isNull(createdAt), segment.afterId === undefined ? undefined : beyond(id, segment.afterId))
+    case 'known':
+      if (segment.from === undefined) return isNotNull(createdAt)
+      return and(
+        (desc ? lte : gte)(createdAt, segment.from.at),
+        or(beyond(createdAt, segment.from.at), beyond(id, segment.from.id)),
+      )
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The listing half of the adapter suite (`GET /users`, src/db/user-listing.ts): keyset pages
+ * in both orders of both sort keys, stable under inserts, the filters, the total.
+ */
+import { expect, it } from 'vitest'
+import { isUserListing, type UserListing, type UserListQuery } from '../../src/db/user-listing.ts'
+import type { UserRecord } from '../../src/user.ts'
+import { newUser, type StoreRef } from './suite.ts'
+
+function listing(store: StoreRef): UserListing {
+  const { users } = store()
+  if (!isUserListing(users)) throw new Error('the adapter does not list users')
+  return users
+}
+
+/** Every page of a query, `limit` users at a time. */
+async function allPages(users: UserListing, query: Omit<UserListQuery, 'limit'>, limit: number): Promise<UserRecord[][]> {
+  const pages: UserRecord[][] = []
+  let after: UserListQuery['after'] = null
+  do {
+    const page = await users.listUsers({ ...query, limit, after })
+    pages.push(page.entries.map((entry) => entry.user))
+    after = page.next
+  } while (after !== null && pages.length < 50)
+  return pages
+}
+
+const EMAILS = ['delta@x.io', 'Alpha@x.io', 'charlie@x.io', 'ECHO@x.io', 'bravo@x.io']
+
+export function listingTests(store: StoreRef): void {
+  it('lists users by folded email in pages, both ways, each user once', async () => {
+    const { users } = store()
+    for (const email of EMAILS) await users.create(newUser(email))
+    const folded = EMAILS.map((email) => email.toLowerCase()).sort()
+    const ascending = await allPages(listing(store), { sort: 'email', order: 'asc' }, 2)
+    expect(ascending.map((page) => page.length)).toEqual([2, 2, 1])
+    expect(ascending.flat().map((user) => user.email.toLowerCase())).toEqual(folded)
+    const descending = await allPages(listing(store), { sort: 'email', order: 'desc' }, 3)
+    expect(descending.flat().map((user) => user.email.toLowerCase())).toEqual([...folded].reverse())
+    const whole = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 5 })
+    expect(whole.next).toBeNull()
+    expect(whole.entries[0]?.user).toEqual(await users.getByEmail('alpha@x.io'))
+  })
+
+  it('lists users by creation time, with when each was created', async () => {
+    const { users } = store()
+    const before = Date.now()
+    const created: string[] = []
+    for (const email of EMAILS) created.push((await users.create(newUser(email))).id)
+    const pages = await allPages(listing(store), { sort: 'created_at', order: 'asc' }, 2)
+    const ids = pages.flat().map((user) => user.id)
+    expect([...ids].sort()).toEqual([...created].sort())
+    const page = await listing(store).listUsers({ sort: 'created_at', order: 'asc', limit: 5 })
+    const times = page.entries.map((entry) => entry.created_at?.getTime() ?? Number.NaN)
+    for (const time of times) expect(time).toBeGreaterThanOrEqual(before - 1)
+    expect(times).toEqual([...times].sort((a, b) => a - b))
+    const descending = await allPages(listing(store), { sort: 'created_at', order: 'desc' }, 2)
+    expect(descending.flat().map((user) => user.id)).toEqual([...ids].reverse())
+  })
+
+  it('continues after a cursor whatever was inserted meanwhile', async () => {
+    const { users } = store()
+    for (const email of EMAILS) await users.create(newUser(email))
+    const first = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 2 })
+    expect(first.entries.map((entry) => entry.user.email)).toEqual(['Alpha@x.io', 'bravo@x.io'])
+    await users.create(newUser('aaron@x.io'))
+    await users.create(newUser('bob@x.io'))
+    const second = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 2, after: first.next })
+    expect(second.entries.map((entry) => entry.user.email)).toEqual(['charlie@x.io', 'delta@x.io'])
+    const byTime = await listing(store).listUsers({ sort: 'created_at', order: 'asc', limit: 7 })
+    const cut = await listing(store).listUsers({ sort: 'created_at', order: 'asc', limit: 3 })
+    await users.create(newUser('late@x.io'))
+    const rest = await listing(store).listUsers({ sort: 'created_at', order: 'asc', limit: 10, after: cut.next })
+    expect(rest.entries.map((entry) => entry.user.email)).toEqual([
+      ...byTime.entries.slice(3).map((entry) => entry.user.email),
+      'late@x.io',
+    ])
+  })
+
+  it('filters by email prefix and substring under ASCII folding, wildcards taken literally', async () => {
+    const { users } = store()
+    for (const email of ['Ann_1@x.io', 'annb1@x.io', 'bob%@y.io', 'carl@ann.io']) await users.create(newUser(email))
+    const emails = async (query: Partial<UserListQuery>) =>
+      (await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 10, ...query })).entries.map((entry) => entry.user.email)
+    expect(await emails({ emailPrefix: 'ANN' })).toEqual(['Ann_1@x.io', 'annb1@x.io'])
+    expect(await emails({ emailPrefix: 'ann_' })).toEqual(['Ann_1@x.io'])
+    expect(await emails({ emailContains: 'ANN' })).toEqual(['Ann_1@x.io', 'annb1@x.io', 'carl@ann.io'])
+    expect(await emails({ emailContains: '%' })).toEqual(['bob%@y.io'])
+    expect(await emails({ emailContains: '!' })).toEqual([])
+    expect(await emails({ emailPrefix: 'zz' })).toEqual([])
+  })
+
+  it('filters by flags and creation time, and counts the matches', async () => {
+    const { users } = store()
+    await users.create(newUser('a@x.io', { is_superuser: true, is_verified: true }))
+    await users.create(newUser('b@x.io', { is_active: false }))
+    await users.create(newUser('c@x.io', { is_verified: true }))
+    const emails = async (query: Partial<UserListQuery>) =>
+      (await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 10, ...query })).entries.map((entry) => entry.user.email)
+    expect(await emails({ is_superuser: true })).toEqual(['a@x.io'])
+    expect(await emails({ is_active: false })).toEqual(['b@x.io'])
+    expect(await emails({ is_verified: true, is_superuser: false })).toEqual(['c@x.io'])
+    expect(await emails({ createdAfter: new Date(Date.now() + 60_000) })).toEqual([])
+    expect(await emails({ createdBefore: new Date(Date.now() + 60_000) })).toEqual(['a@x.io', 'b@x.io', 'c@x.io'])
+    expect(await emails({ createdAfter: new Date(Date.now() - 60_000), createdBefore: new Date(Date.now() - 30_000) })).toEqual([])
+    const counted = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 1, total: true, is_active: true })
+    expect(counted.total).toBe(2)
+    expect(counted.entries).toHaveLength(1)
+    const uncounted = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 1 })
+    expect(uncounted.total).toBeUndefined()
+  })
+}
