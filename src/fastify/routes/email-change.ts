@@ -12,7 +12,7 @@ import type { UserUpdateInput } from '../../manager.ts'
 import { runAfterResponse } from '../after-response.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 
 const EmailChangeConfirmBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 4096 }) }, { title: 'EmailChangeConfirm' })
 
@@ -41,7 +41,7 @@ export function emailChangeRoutes(context: RoutesContext, changes: EmailChanges<
         tags: ['users'],
         summary: 'Change the address with the token mailed to the new one',
         body: EmailChangeConfirmBody,
-        response: { 200: context.schemas.read, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: context.schemas.read, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('verify'),
     }, async (request) => changes.confirm((request.body as { token: string }).token, request))

@@ -13,7 +13,7 @@ import type { MagicLinks } from '../../magic-link/magic-links.ts'
 import { runAfterResponse } from '../after-response.ts'
 import { prepareScope, sendNull, sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { EmailBody, ErrorResponse, NullResponse } from '../schemas.ts'
+import { EmailBody, ErrorResponse, NullResponse, ValidationErrorResponse } from '../schemas.ts'
 import { CHALLENGE_RESPONSE, startSession } from './two-factor-login.ts'
 
 const MagicLinkRequestBody = Type.Object({ email: EmailBody.properties.email }, { title: 'MagicLinkRequest' })
@@ -29,7 +29,7 @@ export function magicLinkRoutes(context: RoutesContext, links: MagicLinks<User>)
         tags: ['auth'],
         summary: 'Mail a single-use login link to an address, if it may log in',
         body: MagicLinkRequestBody,
-        response: { 202: NullResponse, 422: ErrorResponse },
+        response: { 202: NullResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('magic-link'),
     }, async (request, reply) => {
@@ -60,7 +60,7 @@ export function registerMagicLinkLoginRoute(
         [success.statusCode]: success.body === undefined ? Type.Null() : Type.Unknown(),
         ...(context.twoFactor === null ? {} : CHALLENGE_RESPONSE),
         400: ErrorResponse,
-        422: ErrorResponse,
+        422: ValidationErrorResponse,
       },
     },
     ...context.security.routeHooks('magic-link'),

@@ -12,7 +12,7 @@ import type { TransportResponse } from '../../authentication/transport.ts'
 import { ErrorCode, UsersError } from '../../errors.ts'
 import { sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { TwoFactorChallengeResponse, TwoFactorVerifyBody } from './two-factor-schemas.ts'
 
 /**
@@ -56,7 +56,7 @@ export function registerTwoFactorVerifyRoute(
       response: {
         [success.statusCode]: success.body === undefined ? Type.Null() : Type.Unknown(),
         400: ErrorResponse,
-        422: ErrorResponse,
+        422: ValidationErrorResponse,
         429: ErrorResponse,
       },
     },

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { TwoFactor } from '../../two-factor/two-factor.ts'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
-import { ErrorResponse, NullResponse } from '../schemas.ts'
+import { ErrorResponse, NullResponse, ValidationErrorResponse } from '../schemas.ts'
 import {
   RecoveryCodesResponse,
   TwoFactorCodeBody,
@@ -40,7 +40,7 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
         operationId: '2fa:confirm',
         summary: 'Turn two-factor on with a first code; answers the recovery codes, this once',
         body: TwoFactorCodeBody,
-        response: { 200: RecoveryCodesResponse, 400: ErrorResponse, ...refusals, 422: ErrorResponse, 429: ErrorResponse },
+        response: { 200: RecoveryCodesResponse, 400: ErrorResponse, ...refusals, 422: ValidationErrorResponse, 429: ErrorResponse },
       },
       onRequest,
     }, async (request) => ({ recovery_codes: await twoFactor.confirm(request.user, (request.body as { code: string }).code) }))
@@ -51,7 +51,7 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
         operationId: '2fa:disable',
         summary: 'Turn two-factor off (the current password is required)',
         body: TwoFactorPasswordBody,
-        response: { 200: NullResponse, 400: ErrorResponse, ...refusals, 422: ErrorResponse },
+        response: { 200: NullResponse, 400: ErrorResponse, ...refusals, 422: ValidationErrorResponse },
       },
       onRequest,
     }, async (request, reply) => {
@@ -65,7 +65,7 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
         operationId: '2fa:recovery-codes',
         summary: 'Replace the recovery codes (the current password is required)',
         body: TwoFactorPasswordBody,
-        response: { 200: RecoveryCodesResponse, 400: ErrorResponse, ...refusals, 422: ErrorResponse },
+        response: { 200: RecoveryCodesResponse, 400: ErrorResponse, ...refusals, 422: ValidationErrorResponse },
       },
       onRequest,
     }, async (request) => ({

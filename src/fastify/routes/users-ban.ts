@@ -10,7 +10,7 @@ import type { UserBan, UserBanStorage } from '../../db/user-bans.ts'
 import { ConfigurationError, InvalidBanExpiryError, NotFoundError } from '../../errors.ts'
 import type { RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
@@ -78,7 +78,7 @@ export function banRoutes(context: RoutesContext, loadTarget: Hook): (app: Fasti
         summary: 'Ban a user: deactivated, its sessions ended (superuser)',
         params: IdParams,
         body: BanBody,
-        response: { 200: BanStatus, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
+        response: { 200: BanStatus, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ValidationErrorResponse },
       },
       onRequest: loadTarget,
     }, async (request) => {

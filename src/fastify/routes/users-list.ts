@@ -12,7 +12,7 @@ import { decodeUserCursor, encodeUserCursor } from '../../user-list-cursor.ts'
 import type { RoutesContext } from '../context.ts'
 import type { CurrentUserHook } from '../guard.ts'
 import type { User } from '../request.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { DEFAULT_LIST_LIMIT, UserListQuerystring, userListPageSchema } from '../user-list-schemas.ts'
 
 type Querystring = Static<typeof UserListQuerystring>
@@ -36,7 +36,7 @@ export function userListRoute(context: RoutesContext, superuser: CurrentUserHook
       operationId: 'users:list_users',
       summary: 'List and search users, a page at a time (superuser)',
       querystring: UserListQuerystring,
-      response: { 200: userListPageSchema(context.schemas.read), 401: ErrorResponse, 403: ErrorResponse, 422: ErrorResponse },
+      response: { 200: userListPageSchema(context.schemas.read), 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse },
     },
     onRequest: superuser,
   }, async (request: FastifyRequest) => {

@@ -10,7 +10,7 @@ import { NotFoundError } from '../../errors.ts'
 import type { RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import type { RoleAccess } from '../role-access.ts'
-import { ErrorResponse } from '../schemas.ts'
+import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
 type RouteCommon = { tags: string[]; security: Array<Record<string, string[]>> }
@@ -58,7 +58,7 @@ export function registerRoleRoutes(app: FastifyInstance, context: RoutesContext,
       summary: "Replace a user's roles (superuser)",
       params: IdParams,
       body: RolesBody,
-      response: { 200: UserRoles, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
+      response: { 200: UserRoles, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ValidationErrorResponse },
     },
     onRequest: loadTarget,
   }, async (request) => {
