@@ -234,11 +234,11 @@ export function createUsersClient<
     },
     async oauthCallback(provider, query) {
       const path = at('/auth/github/callback', `${auth}/${encodeURIComponent(provider)}/callback`)
-      return keepTokens(dataOf<BearerTokens | undefined>(await fetchClient.GET(path, { params: { query: Object.fromEntries(new URLSearchParams(query)) } })))
+      return keepTokens(dataOf<BearerTokens | undefined>(await fetchClient.GET(path, { params: { query: queryOf(query) } })))
     },
     async oauthAssociateCallback(provider, query) {
       const path = at('/auth/associate/github/callback', `${auth}/associate/${encodeURIComponent(provider)}/callback`)
-      return dataOf<User>(await fetchClient.GET(path, { params: { query: Object.fromEntries(new URLSearchParams(query)) } }))
+      return dataOf<User>(await fetchClient.GET(path, { params: { query: queryOf(query) } }))
     },
   }
 }
@@ -247,4 +247,13 @@ export function createUsersClient<
 function dataOf<T = unknown>(answer: Answer): T {
   if (!answer.response.ok) throw new UsersClientError(answer.response, answer.error)
   return answer.data as T
+}
+
+/** A callback's query as a plain object; `forEach` rather than iteration, which a DOM-only lib lacks. */
+function queryOf(query: URLSearchParams | Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {}
+  new URLSearchParams(query).forEach((value, key) => {
+    params[key] = value
+  })
+  return params
 }
