@@ -12,6 +12,8 @@
  *   http            fastify/                         (the only layer that knows Fastify)
  *
  * `index.ts` (the package's root entry) and cli/ stand outside: they assemble the layers.
+ * client/ (`fastify-users/client`) stands apart: it runs in browsers and speaks to the server
+ * over HTTP only, so it imports nothing of src/ outside itself, and nothing of Node.
  */
 const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
 const STATE = '^src/(revocation|refresh|security)/'
@@ -20,6 +22,7 @@ const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/|two-factor/|magic-link/|em
 const ADAPTERS = '^src/(db/(kysely|mongodb|drizzle|sql|fields|errors|merged-record|oauth-account)|redis)(/|[.]ts)'
 const ENTRIES = '^src/(index[.]ts|cli/)'
 const HTTP = '^src/fastify/'
+const CLIENT = '^src/client/'
 const FASTIFY = '^node_modules/(fastify|@fastify/|fastify-plugin)'
 
 const above = (...layers) => ({ path: layers.join('|') })
@@ -33,6 +36,19 @@ module.exports = {
       comment: 'only src/fastify/ knows Fastify: the core, the adapters and the CLI never import it',
       from: { path: '^src/', pathNot: `${HTTP}|^src/index[.]ts$` },
       to: { path: `${HTTP}|${FASTIFY}` },
+    },
+    {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment: 'the typed client reaches the server over HTTP only, and runs in browsers: no server module, no Node built-in',
+      from: { path: CLIENT },
+      to: { pathNot: `${CLIENT}|(^|/)node_modules/(openapi-fetch|openapi-typescript-helpers)/` },
+    },
+    {
+      name: 'nothing-imports-the-client',
+      severity: 'error',
+      from: { path: '^src/', pathNot: CLIENT },
+      to: { path: CLIENT },
     },
     {
       name: 'base-imports-nothing-above',

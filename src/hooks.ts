@@ -11,6 +11,14 @@ import type { UserRecord } from './user.ts'
  */
 export type UpdatedFields<U extends UserRecord> = Partial<Omit<U, 'password'>> & { password?: true }
 
+/**
+ * The `onAfter…`/`onBefore…` hooks of the manager, FastAPI Users' `on_after_*` methods: send the
+ * verification and reset tokens, audit, provision. Each runs after the database write it
+ * follows, and receives the request (or `undefined` outside one).
+ *
+ * @example
+ * manager: { onAfterForgotPassword: (user, token) => sendResetMail(user.email, token) }
+ */
 export interface UserManagerHooks<U extends UserRecord = UserRecord, R = unknown, Res = unknown> {
   onAfterRegister?(user: U, request: R | undefined): void | Promise<void>
   onAfterUpdate?(user: U, updated: UpdatedFields<U>, request: R | undefined): void | Promise<void>

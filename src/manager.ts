@@ -103,6 +103,16 @@ export interface Credentials {
 const PRIVILEGED_FIELDS = ['id', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts']
 const FLAGS = ['is_active', 'is_superuser', 'is_verified']
 
+/**
+ * FastAPI Users' `BaseUserManager`: registration, authentication by password, verification,
+ * password reset, updates and deletion, with the lifecycle hooks and the password policy of
+ * its options. `fastifyUsers` builds one from its `manager` option (`users.manager`); call it
+ * from your own routes, jobs or scripts to act on users with the same rules as the routes.
+ *
+ * @example
+ * const user = await users.manager.create({ email: 'lancelot@camelot.bt', password: 'guinevere-lancelot-17' })
+ * await users.manager.requestVerify(user)
+ */
 export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = unknown> {
   readonly db: UserDatabase<U>
   readonly passwordHelper: PasswordHasher

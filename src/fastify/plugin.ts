@@ -66,12 +66,19 @@ export interface FastifyUsersOptions {
   roles?: RoleMap
 }
 
+/**
+ * What `fastifyUsers(options)` returns: the route plugins to register under your prefixes, the
+ * `currentUser` guard for your own routes, the user manager and the TypeBox schemas of the
+ * user models.
+ */
 export interface FastifyUsers<R extends string = string, P extends string = string> {
+  /** The user manager the routes use, for your own code. */
   readonly manager: UserManager<User, FastifyRequest, FastifyReply>
+  /** The read, create and update models with your own fields, as TypeBox schemas. */
   readonly schemas: UserSchemas
   /** An `onRequest` hook guarding any route; sets `request.user`. */
   currentUser(options?: CurrentUserOptions<R, P>): CurrentUserHook
-  /** `POST /login`, `POST /logout` of one backend. */
+  /** `POST /login`, `POST /logout`, `POST /logout-all` of one backend, and `POST /refresh` with refresh tokens. */
   authRoutes(backend: AuthenticationBackend, options?: AuthRoutesOptions): FastifyPluginAsync
   /** `POST /register`. */
   registerRoutes(): FastifyPluginAsync

@@ -13,7 +13,8 @@ function caseVariant(email: string, variant: number): string {
 }
 
 export function userTests(store: StoreRef, options: SuiteOptions = {}): void {
-  const itWithUniqueIndex = options.uniqueIndexesUnenforced === undefined ? it : it.skip
+  const reason = options.uniqueIndexesUnenforced
+  const itWithUniqueIndex = reason === undefined ? it : (title: string, test: () => Promise<void>) => it.skip(`${title} (skipped: ${reason})`, test)
   it('creates a user with a new lower-case UUID and reads it back by id', async () => {
     const { users } = store()
     const created = await users.create(newUser('King.Arthur@camelot.bt', { is_superuser: true }))

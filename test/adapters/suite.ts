@@ -55,7 +55,7 @@ export type StoreRef = () => SuiteStore
 export interface SuiteOptions {
   /**
    * Why the server does not enforce unique indexes (a wire-compatible stand-in, say): the tests
-   * that need the database to refuse a duplicate are then skipped, and this reason printed.
+   * that need the database to refuse a duplicate are then skipped, with this reason in their titles.
    */
   uniqueIndexesUnenforced?: string
 }
@@ -64,9 +64,6 @@ export interface SuiteOptions {
  * Registers the suite under `describe(name)`.
  */
 export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteOptions = {}): void {
-  if (options.uniqueIndexesUnenforced !== undefined) {
-    console.warn(`${name}: skipping the tests that need a unique index: ${options.uniqueIndexesUnenforced}`)
-  }
   describe(name, () => {
     let store: SuiteStore | undefined
     beforeEach(async () => {

@@ -42,6 +42,18 @@ export interface JwtStrategyOptions {
   revocation?: RevocationStore
 }
 
+/**
+ * Access tokens as signed JWTs, readable by FastAPI Users with the same secret. Logouts are kept
+ * in `revocation`; give it a shared store (`KyselyRevocationStore`, `RedisRevocationStore`) when
+ * more than one instance serves the tokens, or when a restart must not forget a logout.
+ *
+ * @example
+ * const strategy = new JwtStrategy({
+ *   secret: process.env.SECRET!,
+ *   lifetimeSeconds: 3600,
+ *   revocation: new KyselyRevocationStore({ db: store.db, dialect: store.dialect }),
+ * })
+ */
 export class JwtStrategy implements Strategy, TokenRevoker {
   readonly lifetimeSeconds: number | null
   readonly tokenAudience: string[]

@@ -10,6 +10,13 @@ export interface BearerTransportOptions {
   tokenUrl: string
 }
 
+/**
+ * The token in the `Authorization: Bearer` header: what API clients, mobile apps and the typed
+ * client (`fastify-users/client`) use. Login answers `{"access_token", "token_type": "bearer"}`.
+ *
+ * @example
+ * const bearer = new AuthenticationBackend({ name: 'jwt', transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }), strategy })
+ */
 export class BearerTransport implements Transport {
   readonly tokenUrl: string
   readonly travelsInCookie = false

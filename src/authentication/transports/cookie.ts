@@ -9,19 +9,33 @@ import { readCookie } from './cookie-header.ts'
 import type { SecurityScheme, TokenCarrier, Transport, TransportResponse } from '../transport.ts'
 
 export interface CookieTransportOptions {
+  /** Default `fastapiusersauth`, FastAPI Users' name. */
   cookieName?: string
   /** Seconds; `null` (the default) makes a session cookie. */
   cookieMaxAge?: number | null
+  /** Default `/`. */
   cookiePath?: string
+  /** Default `null`: the cookie goes back to the host that set it only. */
   cookieDomain?: string | null
+  /** Default `true`; `false` for plain-HTTP development only. */
   cookieSecure?: boolean
+  /** Default `true`: page scripts cannot read the token. */
   cookieHttpOnly?: boolean
+  /** Default `lax`. */
   cookieSameSite?: 'lax' | 'strict' | 'none'
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const ATTRIBUTE_VALUE = /^[^;\x00-\x1f\x7f]*$/
 
+/**
+ * The token in an `HttpOnly` cookie, for browser front ends: login answers 204 and sets it,
+ * logout clears it. Requests it authenticates are checked against cross-site forgery (an
+ * `Origin` check, see SECURITY.md).
+ *
+ * @example
+ * const cookie = new AuthenticationBackend({ name: 'cookie', transport: new CookieTransport({ cookieMaxAge: 3600 }), strategy })
+ */
 export class CookieTransport implements Transport {
   readonly travelsInCookie = true
   readonly cookieName: string

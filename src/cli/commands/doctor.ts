@@ -16,6 +16,7 @@ import { importOptional } from '../../optional-dependency.ts'
 import { OWASP_ARGON2ID } from '../../password.ts'
 import { connectRedis } from '../../redis/connect.ts'
 import { isMongoUrl, UsageError } from '../open-store.ts'
+import { step } from '../progress.ts'
 import { hashScheme } from './users.ts'
 
 export const DOCTOR_USAGE = 'usage: fastify-users doctor [--database-url URL] [--redis-url URL]   (and SECRET, NODE_ENV, COOKIE_SECURE, TRUST_PROXY)'
@@ -97,7 +98,7 @@ interface StoredUser {
 }
 
 async function databaseFindings(url: string): Promise<Finding[]> {
-  const users = isMongoUrl(url) ? await readMongoUsers(url) : await readSqlUsers(url)
+  const users = await step('Reading the users', () => (isMongoUrl(url) ? readMongoUsers(url) : readSqlUsers(url)))
   if (users === null) return [{ level: 'ok', line: 'database: no user table yet (fastify-users migrate creates it)' }]
   const findings: Finding[] = [{ level: 'ok', line: `database: ${users.length} users` }]
   const groups = new Map<string, string[]>()

@@ -9,6 +9,7 @@ import type { Db } from 'mongodb'
 import { MIGRATIONS_TABLE } from '../../db/kysely/schema.ts'
 import { importOptional } from '../../optional-dependency.ts'
 import { databaseUrl, isMongoUrl, openStore, UsageError } from '../open-store.ts'
+import { step } from '../progress.ts'
 
 export const MIGRATE_USAGE = 'usage: fastify-users migrate [--database-url URL]   (or DATABASE_URL)'
 
@@ -35,7 +36,7 @@ function parseOptions(argv: string[]) {
 /** Opening the store migrates; the versions stamped since this command began are its own. */
 async function migrateSql(url: string): Promise<string[]> {
   const started = new Date().toISOString()
-  const store = await openStore(url)
+  const store = await step('Migrating the database', () => openStore(url))
   if (store.kind !== 'sql') throw new Error('unreachable: a SQL URL opened another store')
   try {
     const { rows } = await sql<{ version: unknown; name: string; applied_at: string }>`
@@ -62,7 +63,7 @@ async function migrateMongo(url: string): Promise<string[]> {
   const store = await openMongoUserDatabase(url, { migrate: false })
   try {
     const before = await indexNames(store.db)
-    await migrate(store.db)
+    await step(`Migrating the MongoDB database ${store.db.databaseName}`, () => migrate(store.db))
     const after = await indexNames(store.db)
     const created = [...after].filter((name) => !before.has(name))
     if (created.length === 0) return [`Nothing to do: the MongoDB database ${store.db.databaseName} has its collections and indexes.`]
