@@ -11,7 +11,7 @@ const MESSAGES = {
   VERIFY_USER_BAD_TOKEN: 'This verification link is invalid or has expired.',
   VERIFY_USER_ALREADY_VERIFIED: 'Your email is already verified.',
   UPDATE_USER_EMAIL_ALREADY_EXISTS: 'Another account uses this email.',
-  UPDATE_USER_INVALID_PASSWORD: 'The current password is wrong, or the new one is too weak.',
+  UPDATE_USER_INVALID_PASSWORD: 'This password cannot be used.',
   OAUTH_USER_ALREADY_EXISTS: 'An account with this email exists: log in with your password.',
   OAUTH_NOT_AVAILABLE_EMAIL: 'The provider did not share an email address.',
   OAUTH_INVALID_STATE: 'The sign-in took too long or was tampered with. Try again.',
@@ -22,10 +22,10 @@ const MESSAGES = {
 export function describe(status, body) {
   const detail = body && body.detail
   const code = typeof detail === 'string' ? detail : detail && detail.code
-  if (code && MESSAGES[code]) {
-    const reason = detail && typeof detail === 'object' && detail.reason
-    return reason ? `${MESSAGES[code]} ${reason}` : MESSAGES[code]
-  }
+  // A refused password comes with the reason, which says more than the code.
+  const reason = detail && typeof detail === 'object' && typeof detail.reason === 'string' && detail.reason
+  if (reason) return /[.!?]$/.test(reason) ? reason : `${reason}.`
+  if (code && MESSAGES[code]) return MESSAGES[code]
   if (status === 422) return 'Check the fields and try again.'
   if (status === 429) return MESSAGES.TOO_MANY_REQUESTS
   if (status === 403) return 'This request was refused.'
