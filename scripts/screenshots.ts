@@ -8,7 +8,7 @@ import { openBrowser } from '../test/browser/chromium.ts'
 import { startExample } from '../test/browser/example-server.ts'
 
 const folder = resolve(import.meta.dirname, '..', 'docs', 'screenshots')
-const server = await startExample()
+const server = await startExample({ SUPERUSER_EMAIL: 'root@example.com', SUPERUSER_PASSWORD: 'correct horse battery staple' })
 const browser = await openBrowser()
 try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage())
@@ -45,6 +45,19 @@ try {
   const token = await server.mailedToken('forgot_password', email)
   await page.goto(`${server.base}/reset-password?token=${encodeURIComponent(token)}`)
   await shot('reset-password')
+
+  // Still logged in as Ada: her id, for the admin console.
+  const { id } = (await (await page.request.get(`${server.base}/users/me`)).json()) as { id: string }
+  await page.getByRole('link', { name: 'Back to log in' }).click()
+  await page.getByLabel('Email').fill('root@example.com')
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Log in', exact: true }).click()
+  await page.waitForURL(`${server.base}/account`)
+  await page.goto(`${server.base}/admin`)
+  await page.getByLabel('User id').fill(id)
+  await page.getByRole('button', { name: 'Open' }).click()
+  await page.locator('#user').waitFor()
+  await shot('admin')
 } finally {
   await browser.close()
   await server.close()

@@ -2,7 +2,8 @@
  * The example's account pages: plain HTML files with one small script each (pages/), on the
  * library's routes only, with cookie authentication (`/auth/cookie`). They are
  * /register, /login, /forgot-password, /reset-password and /verify (the mailed links land on
- * those two), and /account; `/` leads to /account.
+ * those two), /account, and /admin: a first admin console for superusers, on the routes that
+ * exist today (open a user by id, change its status, delete it); `/` leads to /account.
  *
  * Their Content-Security-Policy allows scripts, styles and requests from this origin only: no
  * inline script or style anywhere, so an injected `<script>` or `style=` attribute does nothing.
@@ -16,7 +17,7 @@ const PAGES_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'account'] as const
+const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'account', 'admin'] as const
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
