@@ -2,8 +2,8 @@
  * FastAPI Users' "full example", in fastify-users: a bearer JWT backend at /auth/jwt, a cookie
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
  * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
- * protected route, health endpoints at /health and /health/ready, and FastAPI's 404 body for any
- * other path.
+ * protected route, health endpoints at /health and /health/ready, the account pages (/login,
+ * /register, /account…; PAGES=off removes them), and FastAPI's 404 body for any other path.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -27,6 +27,7 @@ import { healthRoutes } from './health.ts'
 import { fileOutbox } from './outbox.ts'
 import { registerOAuthProviders } from './oauth-providers.ts'
 import { registerOidc } from './oidc.ts'
+import { pageRoutes } from './pages.ts'
 import { buildSessions } from './sessions.ts'
 import { securityHeaders } from './security-headers.ts'
 
@@ -131,10 +132,19 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes(), { prefix: '/users' })
-  if (config.oidc) await registerOidc(app, users, bearer, { oidc: config.oidc, secret: config.secret, cookieSecure: config.cookieSecure })
+  if (config.oidc) {
+    await registerOidc(app, users, bearer, {
+      oidc: config.oidc,
+      secret: config.secret,
+      cookieSecure: config.cookieSecure,
+      ...(config.pages ? { pages: { backend: cookie, appUrl: config.appUrl } } : {}),
+    })
+  }
   await registerOAuthProviders(app, users, bearer, { providers: config.oauthProviders, secret: config.secret, cookieSecure: config.cookieSecure })
   // The account list of `/users/me` where a user can have provider accounts at all.
   if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
+
+  if (config.pages) pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [] })
 
   healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })
 

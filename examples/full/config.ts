@@ -43,6 +43,13 @@ export interface Config {
    * without SMTP_URL (the outbox file and the log serve in development).
    */
   mail: { smtpUrl: string; from: string; appUrl: string } | null
+  /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
+  pages: boolean
+  /**
+   * APP_URL: where people open the pages, for the mailed links and the OAuth return
+   * (default `http://HOST:PORT`).
+   */
+  appUrl: string
 }
 
 export type AuthStrategyName = 'jwt' | 'database' | 'redis'
@@ -83,6 +90,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     throw new ConfigError(`AUTH_STRATEGY must be jwt, database or redis, not "${authStrategy}"`)
   }
   if (authStrategy === 'redis' && !env.REDIS_URL) throw new ConfigError('AUTH_STRATEGY=redis needs REDIS_URL')
+  const appUrl = (env.APP_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 8000}`).replace(/\/$/, '')
   return {
     port: integer(env.PORT, 8000, 'PORT'),
     host: env.HOST || '127.0.0.1',
@@ -105,9 +113,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
       ? {
           smtpUrl: env.SMTP_URL,
           from: env.MAIL_FROM || 'fastify-users example <no-reply@localhost>',
-          appUrl: (env.APP_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 8000}`).replace(/\/$/, ''),
+          appUrl,
         }
       : null,
+    pages: boolean(env.PAGES, true, 'PAGES'),
+    appUrl,
   }
 }
 

@@ -12,7 +12,10 @@
  *
  * Routes: `/auth/oidc/{authorize,callback}` log in through the bearer JWT backend, as FastAPI
  * Users' example does with Google; `/auth/associate/oidc/{authorize,callback}` link a provider
- * account to the current user. The user read model stays the base one.
+ * account to the current user. The user read model stays the base one. With the account pages,
+ * `/auth/cookie/oidc/{authorize,callback}` log in through the cookie backend too, for the
+ * "Log in with OpenID Connect" button of /login: the callback sets the cookie and redirects
+ * (302) to `<APP_URL>/account` (with `?error=` when it refuses), the library's redirect mode.
  */
 import type { FastifyInstance } from 'fastify'
 import type { AuthenticationBackend, FastifyUsers } from 'fastify-users'
@@ -52,7 +55,13 @@ export async function registerOidc(
   app: FastifyInstance,
   users: FastifyUsers,
   backend: AuthenticationBackend,
-  settings: { oidc: OidcConfig; secret: string; cookieSecure: boolean },
+  settings: {
+    oidc: OidcConfig
+    secret: string
+    cookieSecure: boolean
+    /** The cookie backend of the account pages, and where they are. */
+    pages?: { backend: AuthenticationBackend; appUrl: string }
+  },
 ): Promise<void> {
   const { oidc } = settings
   const client = new OpenIdConnectClient({
@@ -73,6 +82,17 @@ export async function registerOidc(
     users.oauthAssociateRoutes(client, { ...common, redirectUrl: callback('/auth/associate/oidc') }),
     { prefix: '/auth/associate/oidc' },
   )
+  if (settings.pages) {
+    await app.register(
+      users.oauthRoutes(client, settings.pages.backend, {
+        ...common,
+        redirectUrl: callback('/auth/cookie/oidc'),
+        associateByEmail: oidc.associateByEmail,
+        frontendRedirectUrls: [`${settings.pages.appUrl}/account`],
+      }),
+      { prefix: '/auth/cookie/oidc' },
+    )
+  }
 }
 
 function parseUrl(value: string, name: string): URL {

@@ -1,0 +1,62 @@
+/**
+ * The example's account pages: plain HTML files with one small script each (pages/), on the
+ * library's routes only, with cookie authentication (`/auth/cookie`). They are
+ * /register, /login, /forgot-password, /reset-password and /verify (the mailed links land on
+ * those two), /account, and /admin: a first admin console for superusers, on the routes that
+ * exist today (open a user by id, change its status, delete it); `/` leads to /account.
+ *
+ * Their Content-Security-Policy allows scripts, styles and requests from this origin only: no
+ * inline script or style anywhere, so an injected `<script>` or `style=` attribute does nothing.
+ * Every file is read once at start-up, and only those files are served (no path from a request
+ * ever reaches the file system).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+
+const PAGES_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'account', 'admin'] as const
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+}
+
+export interface PagesOptions {
+  /** The OAuth providers whose cookie login routes exist (`/auth/cookie/<name>`), for the buttons of /login. */
+  oauth: { name: string; label: string }[]
+}
+
+export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
+  const folder = new URL('./pages/', import.meta.url)
+  const buttons = options.oauth.length === 0
+    ? ''
+    : `<section class="oauth" aria-label="Other ways to log in">${options.oauth
+        .map(({ name, label }) => `<button type="button" data-oauth="${name}">Log in with ${label}</button>`)
+        .join('')}</section>`
+  for (const page of PAGES) {
+    const html = readFileSync(new URL(`${page}.html`, folder), 'utf8').replace('<!--oauth-->', buttons)
+    app.get(`/${page}`, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .header('content-security-policy', PAGES_CSP)
+        // The reset and verify pages carry a live token in their URL.
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(html),
+    )
+  }
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/account'))
+
+  const assets = new Map<string, { type: string; body: Buffer }>()
+  for (const name of readdirSync(new URL('assets/', folder))) {
+    const type = TYPES[name.slice(name.lastIndexOf('.'))]
+    if (type !== undefined) assets.set(name, { type, body: readFileSync(new URL(`assets/${name}`, folder)) })
+  }
+  app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+    const asset = assets.get(request.params.name)
+    if (asset === undefined) return reply.callNotFound()
+    return reply.header('content-security-policy', PAGES_CSP).header('cache-control', 'no-cache').type(asset.type).send(asset.body)
+  })
+}
