@@ -1,0 +1,69 @@
+/**
+ * The denylist sweep: every so many denials, the memory and Kysely (SQLite) revocation stores
+ * drop the entries whose token has expired, and only those, so the denylist tracks live tokens.
+ * (Redis expires its keys itself: `deny` sets them with EXAT.)
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MemoryRevocationStore } from '../../src/index.ts'
+import { KyselyRevocationStore, sqliteUserDatabase } from '../../src/db/kysely/index.ts'
+import { DENYLIST_TABLE } from '../../src/db/kysely/revocation-store.ts'
+
+const now = () => Math.floor(Date.now() / 1000)
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+describe('denylist sweep', () => {
+  it('memory store: drops expired entries, and only those, at the 256th denial', async () => {
+    const store = new MemoryRevocationStore()
+    await store.deny('expired', now() - 10)
+    await store.deny('forever', null)
+    for (let i = 0; i < 252; i++) await store.deny(`live-${i}`, now() + 3600)
+    // The private map is observed through Map.prototype.delete, the only way entries leave it.
+    const deleted = vi.spyOn(Map.prototype, 'delete')
+    await store.deny('live-252', now() + 3600)
+    expect(deleted.mock.calls).toEqual([])
+    await store.deny('live-253', now() + 3600)
+    expect(deleted.mock.calls.map(([key]) => key)).toEqual(['expired'])
+    deleted.mockClear()
+    // The count starts again: the next sweep comes 256 denials later.
+    await store.deny('expired-2', now() - 1)
+    for (let i = 0; i < 254; i++) await store.deny(`more-${i}`, now() + 3600)
+    expect(deleted.mock.calls).toEqual([])
+    await store.deny('last', now() + 3600)
+    expect(deleted.mock.calls.map(([key]) => key)).toEqual(['expired-2'])
+    expect((await store.check('u', 'forever')).denied).toBe(true)
+    expect((await store.check('u', 'live-0')).denied).toBe(true)
+  })
+
+  it('Kysely store: deletes expired rows, and only those, at the 100th denial', async () => {
+    const users = await sqliteUserDatabase({ filename: join(mkdtempSync(join(tmpdir(), 'fastify-users-sweep-')), 'users.db') })
+    try {
+      const store = new KyselyRevocationStore({ db: users.db, dialect: users.dialect })
+      const keys = async () =>
+        (await users.db.selectFrom(DENYLIST_TABLE).select('token_key').execute()).map((row) => row.token_key as string).sort()
+      await store.deny('expired', now() - 10)
+      await store.deny('forever', null)
+      for (let i = 0; i < 97; i++) await store.deny(`live-${i}`, now() + 3600)
+      expect(await keys()).toContain('expired')
+      await store.deny('live-97', now() + 3600)
+      const kept = await keys()
+      expect(kept).not.toContain('expired')
+      expect(kept).toHaveLength(99)
+      expect(kept).toContain('forever')
+      // The count starts again.
+      await store.deny('expired-2', now() - 1)
+      for (let i = 0; i < 98; i++) await store.deny(`more-${i}`, now() + 3600)
+      expect(await keys()).toContain('expired-2')
+      await store.deny('last', now() + 3600)
+      expect(await keys()).not.toContain('expired-2')
+      expect((await store.check('u', 'forever')).denied).toBe(true)
+    } finally {
+      await users.destroy()
+    }
+  })
+})
