@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MemoryRevocationStore } from '../../src/index.ts'
 import { KyselyRevocationStore, sqliteUserDatabase } from '../../src/db/kysely/index.ts'
@@ -45,7 +46,7 @@ describe('denylist sweep', () => {
     try {
       const store = new KyselyRevocationStore({ db: users.db, dialect: users.dialect })
       const keys = async () =>
-        (await users.db.selectFrom(DENYLIST_TABLE).select('token_key').execute()).map((row) => row.token_key as string).sort()
+        (await sql<{ token_key: string }>`select token_key from ${sql.table(DENYLIST_TABLE)}`.execute(users.db)).rows.map((row) => row.token_key).sort()
       await store.deny('expired', now() - 10)
       await store.deny('forever', null)
       for (let i = 0; i < 97; i++) await store.deny(`live-${i}`, now() + 3600)
