@@ -88,4 +88,65 @@ describe('verifyJwt input shape', () => {
     expect(verifyJwt(signed(HEADER, b64(claims({ aud: ['other', AUD] }))), keys, { audience: AUD }).sub).toBe('x')
     expect(verifyJwt(signed(HEADER, b64(claims())), keys, { audience: ['other', AUD] }).sub).toBe('x')
   })
+
+  it('refuses a non-string token, and takes one of exactly 16 KiB', () => {
+    for (const token of [42, null, undefined, ['a.b.c'], { length: 3 }]) {
+      expect(() => verifyJwt(token as never, keys, { audience: AUD })).toThrow(InvalidTokenError)
+    }
+    let exact: string | undefined
+    for (let n = 11_900; n < 12_400 && exact === undefined; n++) {
+      for (const typ of ['JWT', 'JWTx', 'JWTxy']) {
+        const token = signed(b64({ alg: 'HS256', typ }), b64(claims({ pad: 'a'.repeat(n) })))
+        if (token.length === 16_384) exact = token
+      }
+    }
+    expect(exact).toBeDefined()
+    expect(verifyJwt(exact!, keys, { audience: AUD }).sub).toBe('x')
+  })
+
+  it('refuses a header naming another algorithm, even over a signature the pinned one accepts', () => {
+    for (const alg of ['HS512', 'none', 'RS256', undefined]) expectRefused(signed(b64({ alg, typ: 'JWT' }), b64(claims())))
+  })
+
+  it('refuses a validly signed payload that is not valid UTF-8', () => {
+    const json = Buffer.from(JSON.stringify(claims({ name: 'X' })))
+    // The byte 0xff, never valid in UTF-8, in place of X: a lenient decoder reads U+FFFD.
+    const raw = Buffer.concat([json.subarray(0, json.indexOf('"X"')), Buffer.from([0x22, 0xff, 0x22]), json.subarray(json.indexOf('"X"') + 3)])
+    expect(() => JSON.parse(raw.toString('utf8'))).not.toThrow()
+    expectRefused(signed(HEADER, raw.toString('base64url')))
+  })
+
+  it('refuses iss, sub and jti that are not strings', () => {
+    for (const claim of ['iss', 'sub', 'jti']) {
+      for (const value of [1, { $ne: null }, ['x'], true, null]) expectRefused(signed(HEADER, b64(claims({ [claim]: value }))))
+    }
+    expect(verifyJwt(signed(HEADER, b64(claims({ iss: 'i', jti: 'j' }))), keys, { audience: AUD }).iss).toBe('i')
+  })
+
+  it('applies nbf, iat and exp at their edges, within the clock tolerance and no further', () => {
+    const now = 1_000_000
+    const at = (extra: Record<string, unknown>, clockTolerance?: number) =>
+      verifyJwt(signed(HEADER, b64({ sub: 'x', aud: AUD, ...extra })), keys, { audience: AUD, now, clockTolerance })
+    const refused = (extra: Record<string, unknown>, clockTolerance?: number) =>
+      expect(() => at(extra, clockTolerance)).toThrow(InvalidTokenError)
+    expect(at({ nbf: now }).sub).toBe('x')
+    refused({ nbf: now + 1 })
+    expect(at({ nbf: now + 10 }, 10).sub).toBe('x')
+    refused({ nbf: now + 11 }, 10)
+    expect(at({ iat: now }).sub).toBe('x')
+    refused({ iat: now + 1 })
+    expect(at({ iat: now + 10 }, 10).sub).toBe('x')
+    refused({ iat: now + 11 }, 10)
+    expect(at({ exp: now + 1 }).sub).toBe('x')
+    refused({ exp: now })
+    expect(at({ exp: now - 9 }, 10).sub).toBe('x')
+    refused({ exp: now - 10 }, 10)
+    expect(at({ exp: now + 5 }, 10).sub).toBe('x')
+    expect(at({ iat: now - 100, nbf: now - 100 }).sub).toBe('x')
+  })
+
+  it('refuses an audience array that holds anything but strings, the accepted one included', () => {
+    expectRefused(signed(HEADER, b64(claims({ aud: [AUD, 1] }))))
+    expectRefused(signed(HEADER, b64(claims({ aud: [null, AUD] }))))
+  })
 })
