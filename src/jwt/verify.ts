@@ -70,12 +70,13 @@ export function verifyJwt(token: string, keys: JwtKeys, options: VerifyOptions):
 
 function parseJsonObject(segment: string): Record<string, unknown> {
   let value: unknown
+  // Stryker disable BlockStatement: equivalent for the catch, an empty one leaves `value` undefined, which the object check refuses
   try {
     value = JSON.parse(UTF8.decode(Buffer.from(segment, 'base64url')))
-    // Stryker disable next-line BlockStatement: equivalent, `value` stays undefined and the object check below refuses it
   } catch {
     throw new InvalidTokenError()
   }
+  // Stryker restore BlockStatement
   // Stryker disable next-line ConditionalExpression: equivalent for the first operand, a number or string fails the alg, claim or audience check
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidTokenError()
   return value as Record<string, unknown>
@@ -107,7 +108,9 @@ function checkClaims(payload: JWTPayload, options: VerifyOptions): void {
   for (const claim of ['iss', 'sub', 'jti'] as const) {
     if (payload[claim] !== undefined && typeof payload[claim] !== 'string') throw new InvalidTokenError()
   }
+  // Stryker disable next-line ConditionalExpression: equivalent for the undefined tests, `undefined > n` is false
   if (payload.nbf !== undefined && payload.nbf > now + tolerance) throw new InvalidTokenError()
+  // Stryker disable next-line ConditionalExpression: equivalent for the undefined tests, `undefined > n` is false
   if (payload.iat !== undefined && payload.iat > now + tolerance) throw new InvalidTokenError()
   if (payload.exp === undefined) {
     if (options.requireExp) throw new InvalidTokenError()
