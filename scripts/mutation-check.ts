@@ -7,6 +7,7 @@
  * file it runs nothing.
  *
  * `--update` writes the new results into the baseline instead of judging them: commit it.
+ * MUTATION_CHECK_MINUTES (default 20) bounds the Stryker run.
  */
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -60,11 +61,23 @@ console.log(`mutation check: ${changed.length} changed file(s): ${changed.join('
 const work = mkdtempSync(join(tmpdir(), 'fastify-users-mutation-'))
 const incremental = join(work, 'incremental.json')
 if (existsSync(baselinePath)) copyFileSync(baselinePath, incremental)
-execFileSync(
-  process.execPath,
-  [join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', '--mutate', changed.join(','), '--incrementalFile', incremental],
-  { cwd: root, stdio: 'inherit' },
-)
+// CI has 90 minutes for everything: a change that makes Stryker re-test a whole file can take
+// half an hour on two cores, so the check has a budget, and past it fails with what to do.
+const budgetMinutes = Number(process.env['MUTATION_CHECK_MINUTES'] ?? 20)
+try {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', '--mutate', changed.join(','), '--incrementalFile', incremental],
+    { cwd: root, stdio: 'inherit', timeout: budgetMinutes * 60_000 },
+  )
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw error
+  console.error(
+    `mutation check: over its ${budgetMinutes}-minute budget; run \`npx tsx scripts/mutation-check.ts --update\` ` +
+      'on a developer machine and commit mutation/stryker-incremental.json',
+  )
+  process.exit(1)
+}
 const result: Report = JSON.parse(readFileSync(incremental, 'utf8'))
 
 let failed = false
