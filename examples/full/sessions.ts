@@ -75,9 +75,10 @@ function connectConfiguredRedis(config: Config, onError: (error: Error) => void)
     })
   }
   if (config.redisSentinel !== null) {
-    // failoverDetector: the sentinels' +switch-master moves the client at once, rather than at
-    // its next reconnection.
-    return connectRedisSentinel(config.redisSentinel.sentinels, config.redisSentinel.name, { keyPrefix, ...FAIL_FAST, failoverDetector: true, onError })
+    // Without ioredis' `failoverDetector`: its disconnect can land while the client is already
+    // reconnecting through the sentinels, which ends the client for good ("Connection is
+    // closed." until a restart). A dead master closes the connection, which suffices.
+    return connectRedisSentinel(config.redisSentinel.sentinels, config.redisSentinel.name, { keyPrefix, ...FAIL_FAST, onError })
   }
   if (config.redisUrl !== null) return connectRedis(config.redisUrl, { keyPrefix, ...FAIL_FAST, onError })
   return Promise.resolve(null)
