@@ -71,6 +71,15 @@ describe('readConfig', () => {
     expect(configError({ COOKIE_SECURE: 'maybe' })).toThrow('COOKIE_SECURE must be true or false, not "maybe"')
   })
 
+  it('takes one Redis: a URL, cluster nodes, or sentinels with a master name', () => {
+    expect(read({ SECRET: LONG_SECRET, REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000' }).config).toMatchObject({ redisUrl: null, redisClusterNodes: ['10.0.0.1:7000', '10.0.0.2:7000'], redisSentinel: null })
+    expect(read({ SECRET: LONG_SECRET, REDIS_SENTINELS: 'a:26379,b:26379', REDIS_SENTINEL_NAME: 'users' }).config.redisSentinel).toEqual({ sentinels: ['a:26379', 'b:26379'], name: 'users' })
+    expect(read({ SECRET: LONG_SECRET, AUTH_STRATEGY: 'redis', REDIS_CLUSTER_NODES: 'a:7000' }).config.authStrategy).toBe('redis')
+    expect(configError({ REDIS_URL: 'redis://a', REDIS_CLUSTER_NODES: 'b:7000' })).toThrow('REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS are alternatives')
+    expect(configError({ REDIS_SENTINELS: 'a:26379' })).toThrow('REDIS_SENTINELS and REDIS_SENTINEL_NAME go together')
+    expect(configError({ REDIS_KEY_PREFIX: 'app{1}:' })).toThrow('REDIS_KEY_PREFIX cannot contain')
+  })
+
   it('refuses a PORT or JWT_LIFETIME that is not a positive whole number', () => {
     for (const name of ['PORT', 'JWT_LIFETIME']) {
       for (const value of ['abc', '0', '-5', '1.5', '1e400']) {

@@ -20,6 +20,7 @@ import {
   withNamedSchemas,
   smtpTransport,
 } from 'fastify-users'
+import { RedisRateLimitStore } from 'fastify-users/redis'
 import type { Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
 import { exampleErrorHandler } from './errors.ts'
@@ -83,7 +84,11 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   const users = fastifyUsers({
     db: store.users,
     backends: [bearer, cookie],
-    ...(config.rateLimit === null ? {} : { security: { rateLimit: rateLimits(config.rateLimit) } }),
+    // With a Redis, every instance counts attempts in it: N instances limit as one.
+    security: {
+      ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
+      ...(config.rateLimit === null ? {} : { rateLimit: rateLimits(config.rateLimit) }),
+    },
     manager: {
       resetPasswordTokenSecret: config.secret,
       verificationTokenSecret: config.secret,

@@ -28,6 +28,10 @@ export interface Config {
   authStrategy: AuthStrategyName
   /** REDIS_URL: shared session state (JWT logouts, or the tokens of `redis`); none by default. */
   redisUrl: string | null
+  /** REDIS_CLUSTER_NODES (`host:port,host:port,…`): a Redis Cluster instead of REDIS_URL. */
+  redisClusterNodes: string[] | null
+  /** REDIS_SENTINELS (`host:port,…`) and REDIS_SENTINEL_NAME: a Sentinel-managed Redis instead of REDIS_URL. */
+  redisSentinel: { sentinels: string[]; name: string } | null
   /** REDIS_KEY_PREFIX: prepended to every Redis key of the example (default none). */
   redisKeyPrefix: string
   /** REFRESH_LIFETIME: seconds; enables refresh tokens on both backends (default off). */
@@ -89,7 +93,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
   if (!['jwt', 'database', 'redis'].includes(authStrategy)) {
     throw new ConfigError(`AUTH_STRATEGY must be jwt, database or redis, not "${authStrategy}"`)
   }
-  if (authStrategy === 'redis' && !env.REDIS_URL) throw new ConfigError('AUTH_STRATEGY=redis needs REDIS_URL')
+  // ioredis puts the prefix before every key: a brace in it would become every key's hash tag.
+  if (/[{}]/.test(env.REDIS_KEY_PREFIX ?? '')) throw new ConfigError('REDIS_KEY_PREFIX cannot contain "{" or "}"')
+  const redisClusterNodes = list(env.REDIS_CLUSTER_NODES)
+  const redisSentinels = list(env.REDIS_SENTINELS)
+  if ([env.REDIS_URL || null, redisClusterNodes, redisSentinels].filter((given) => given !== null).length > 1) {
+    throw new ConfigError('REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS are alternatives: set one of them')
+  }
+  if ((redisSentinels === null) !== !env.REDIS_SENTINEL_NAME) {
+    throw new ConfigError('REDIS_SENTINELS and REDIS_SENTINEL_NAME go together: set both or neither')
+  }
+  if (authStrategy === 'redis' && !env.REDIS_URL && redisClusterNodes === null && redisSentinels === null) {
+    throw new ConfigError('AUTH_STRATEGY=redis needs REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS')
+  }
   const appUrl = (env.APP_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 8000}`).replace(/\/$/, '')
   return {
     port: integer(env.PORT, 8000, 'PORT'),
@@ -106,6 +122,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     oauthProviders: readOAuthProviders(env, production),
     authStrategy,
     redisUrl: env.REDIS_URL || null,
+    redisClusterNodes,
+    redisSentinel: redisSentinels === null ? null : { sentinels: redisSentinels, name: env.REDIS_SENTINEL_NAME! },
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
     refreshLifetime: env.REFRESH_LIFETIME ? integer(env.REFRESH_LIFETIME, 0, 'REFRESH_LIFETIME') : null,
     rateLimit: env.RATE_LIMIT === 'off' ? 'off' : env.RATE_LIMIT ? integer(env.RATE_LIMIT, 0, 'RATE_LIMIT') : null,
@@ -119,6 +137,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     pages: boolean(env.PAGES, true, 'PAGES'),
     appUrl,
   }
+}
+
+/** A comma-separated list, `null` when unset or empty. */
+function list(value: string | undefined): string[] | null {
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')
+  return items.length === 0 ? null : items
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {

@@ -14,8 +14,8 @@ import {
   type RefreshOptions,
   type Strategy,
 } from 'fastify-users'
-import { connectRedis, RedisStrategy } from 'fastify-users/redis'
-import type { Redis } from 'ioredis'
+import { connectRedis, connectRedisCluster, connectRedisSentinel, RedisStrategy } from 'fastify-users/redis'
+import type { Cluster, Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
 
@@ -23,20 +23,13 @@ export interface Sessions {
   strategy: Strategy
   /** Refresh options for both backends, or `undefined` when REFRESH_LIFETIME is not set. */
   refresh: RefreshOptions | undefined
-  /** The Redis client of REDIS_URL, for /health/ready; `null` without one. */
-  redis: Redis | null
+  /** The Redis client of REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, for /health/ready; `null` without one. */
+  redis: Redis | Cluster | null
 }
 
 export async function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Promise<Sessions> {
   // Connected before the server listens: an unreachable Redis stops the start in one line.
-  const redis =
-    config.redisUrl === null
-      ? null
-      : await connectRedis(config.redisUrl, {
-          keyPrefix: config.redisKeyPrefix,
-          ...FAIL_FAST,
-          onError: (error) => app.log.warn(`Redis is unavailable (${error.message}); reconnecting`),
-        })
+  const redis = await connectConfiguredRedis(config, (error) => app.log.warn(`Redis is unavailable (${error.message}); reconnecting`))
   if (redis !== null) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   const lifetimeSeconds = config.jwtLifetime
   let strategy: Strategy
@@ -67,6 +60,28 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
           ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
         }
   return { strategy, refresh, redis }
+}
+
+function connectConfiguredRedis(config: Config, onError: (error: Error) => void): Promise<Redis | Cluster | null> {
+  const keyPrefix = config.redisKeyPrefix
+  if (config.redisClusterNodes !== null) {
+    const { maxRetriesPerRequest, commandTimeout, connectTimeout, enableOfflineQueue, retryStrategy } = FAIL_FAST
+    return connectRedisCluster(config.redisClusterNodes, {
+      keyPrefix,
+      enableOfflineQueue,
+      clusterRetryStrategy: retryStrategy,
+      redisOptions: { maxRetriesPerRequest, commandTimeout, connectTimeout },
+      onError,
+    })
+  }
+  if (config.redisSentinel !== null) {
+    // Without ioredis' `failoverDetector`: its disconnect can land while the client is already
+    // reconnecting through the sentinels, which ends the client for good ("Connection is
+    // closed." until a restart). A dead master closes the connection, which suffices.
+    return connectRedisSentinel(config.redisSentinel.sentinels, config.redisSentinel.name, { keyPrefix, ...FAIL_FAST, onError })
+  }
+  if (config.redisUrl !== null) return connectRedis(config.redisUrl, { keyPrefix, ...FAIL_FAST, onError })
+  return Promise.resolve(null)
 }
 
 /**

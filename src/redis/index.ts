@@ -1,6 +1,7 @@
 /**
  * fastify-users on Redis: the Redis strategy (opaque tokens), and the Redis stores of JWT
- * revocation and of rate limits, for any number of instances sharing one Redis.
+ * revocation and of rate limits, for any number of instances sharing one Redis, a Redis
+ * Cluster or a Sentinel-managed Redis (docs/scaling.md).
  *
  * @example
  * ```ts
@@ -10,7 +11,13 @@
  * const revocation = new RedisRevocationStore({ redis: new Redis(process.env.REDIS_URL!) })
  * ```
  */
-export { connectRedis, type ConnectRedisOptions } from './connect.ts'
+export {
+  connectRedis,
+  connectRedisCluster,
+  connectRedisSentinel,
+  type ConnectRedisClusterOptions,
+  type ConnectRedisOptions,
+} from './connect.ts'
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.ts'
 export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation-store.ts'
 export { RedisStrategy, type RedisStrategyOptions } from './strategy.ts'

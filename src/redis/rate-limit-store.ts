@@ -2,8 +2,9 @@
  * Counters in Redis (ioredis), shared by every instance of an application. Each operation is
  * one Lua script, so counting and expiring (and, for the backoff, reading, counting and
  * scheduling) happen atomically on the server: no two instances can both see "one attempt
- * left". Keys are `<prefix>{<key>}…`: every operation touches one key, or a key's two windows,
- * and the braces keep those in one Redis Cluster slot. Emails never reach Redis in clear: the throttle hands the store a hash of them.
+ * left". Keys are `<prefix>{<key>}…` (`taggedKey`): every operation touches one key, or a key's
+ * two windows, and the hash tag keeps those in one Redis Cluster slot. Emails never reach Redis
+ * in clear: the throttle hands the store a hash of them.
  *
  * Times come from the calling instance's clock, so instances should run NTP, as they must for
  * token expiry anyway.
@@ -13,6 +14,7 @@ import type { Cluster, Redis } from 'ioredis'
 import type { AttemptUndo, AttemptVerdict, BackoffPolicy } from '../security/backoff.ts'
 import type { RateLimitStore, WindowCounts } from '../security/rate-limit-store.ts'
 import { boundedClient } from './bounded-client.ts'
+import { checkKeyPrefix, taggedKey } from './keys.ts'
 
 export interface RedisRateLimitStoreOptions {
   /** Prefix of every key (default `fastify_users_limit:`). */
@@ -107,6 +109,7 @@ function policyArgs(nowMs: number, policy: BackoffPolicy): number[] {
 /**
  * @example
  * import { Redis } from 'ioredis'
+ * // or a Redis Cluster: new Cluster([{ host: '10.0.0.1', port: 6379 }])
  * const users = fastifyUsers({ ..., security: { store: new RedisRateLimitStore(new Redis(process.env.REDIS_URL!)) } })
  */
 export class RedisRateLimitStore implements RateLimitStore {
@@ -115,13 +118,13 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   constructor(redis: Redis | Cluster, options: RedisRateLimitStoreOptions = {}) {
     this.#redis = boundedClient(redis, options.timeoutMs)
-    this.#prefix = options.keyPrefix ?? 'fastify_users_limit:'
+    this.#prefix = checkKeyPrefix(options.keyPrefix ?? 'fastify_users_limit:')
   }
 
   async hit(key: string, windowMs: number, nowMs: number): Promise<WindowCounts> {
     const window = Math.floor(nowMs / windowMs)
-    const base = this.#key(key)
-    const [current, previous] = (await this.#run(HIT_SCRIPT, [`${base}:${window}`, `${base}:${window - 1}`], [2 * windowMs])) as [number, number]
+    const windows = [taggedKey(this.#prefix, key, `:${window}`), taggedKey(this.#prefix, key, `:${window - 1}`)]
+    const [current, previous] = (await this.#run(HIT_SCRIPT, windows, [2 * windowMs])) as [number, number]
     return { current, previous }
   }
 
@@ -143,7 +146,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   #key(key: string): string {
-    return `${this.#prefix}{${key}}`
+    return taggedKey(this.#prefix, key)
   }
 
   /** EVALSHA, falling back to EVAL the first time a server sees the script. */

@@ -20,16 +20,21 @@
  * only the SQL or MongoDB revocation store, the user database as the source of truth, is
  * durable against that (docs/revocation-durability.md).
  *
- * `check` is one pipelined round trip (GET + HMGET + EXISTS); `bump` is a MULTI, so two
- * concurrent bumps both count.
+ * Redis Cluster: the keys live in different slots (the epoch is one key; a user's generation
+ * and a token's denial are keyed by different things), so no operation spans them: `check`
+ * sends its three single-key reads at once (GET + HMGET + EXISTS, one round trip on a single
+ * Redis, one per node on a cluster), and `bump` is a MULTI on the user's one key, so two
+ * concurrent bumps both count. The `epoch` key is read by every check: on a cluster, one node
+ * answers all of those reads.
  */
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import type { RevocationState, RevocationStore } from '../revocation/store.ts'
 import { boundedClient } from './bounded-client.ts'
+import { checkKeyPrefix } from './keys.ts'
 
 export interface RedisRevocationStoreOptions {
-  /** An ioredis client; the store never closes it. */
-  redis: Redis
+  /** An ioredis client or Redis Cluster client; the store never closes it. */
+  redis: Redis | Cluster
   keyPrefix?: string
   /**
    * Milliseconds a Redis call may take before the request is answered 503 (default 1000;
@@ -44,44 +49,38 @@ export interface RedisRevocationStoreOptions {
  * const strategy = new JwtStrategy({ secret, lifetimeSeconds: 900, revocation })
  */
 export class RedisRevocationStore implements RevocationStore {
-  readonly #redis: Redis
+  readonly #redis: Redis | Cluster
   readonly #prefix: string
 
   constructor(options: RedisRevocationStoreOptions) {
     this.#redis = boundedClient(options.redis, options.timeoutMs)
-    this.#prefix = options.keyPrefix ?? 'fastify_users_revocation:'
+    this.#prefix = checkKeyPrefix(options.keyPrefix ?? 'fastify_users_revocation:')
   }
 
   async check(userId: string, tokenKey: string): Promise<RevocationState> {
-    const results = await this.#redis
-      .pipeline()
-      .get(this.#epochKey())
-      .hmget(this.#generationKey(userId), 'g', 'k')
-      .exists(this.#denyKey(tokenKey))
-      .exec()
-    const epoch = unwrap(results?.[0]) as string | null
+    const [epoch, [generation, kept], denied] = await Promise.all([
+      this.#redis.get(this.#epochKey()),
+      this.#redis.hmget(this.#generationKey(userId), 'g', 'k'),
+      this.#redis.exists(this.#denyKey(tokenKey)),
+    ])
     // No epoch: this Redis lost its state, and whatever it says of this token may be a lie.
     if (epoch === null) return { generation: Number.MAX_SAFE_INTEGER, kept: null, denied: true }
-    const [generation, kept] = (unwrap(results?.[1]) as (string | null)[] | null) ?? [null, null]
     return {
       generation: Number(epoch) + (generation == null ? 0 : Number(generation)),
       kept: kept ?? null,
-      denied: Number(unwrap(results?.[2])) > 0,
+      denied: denied > 0,
     }
   }
 
   async generation(userId: string): Promise<number> {
-    const results = await this.#redis
-      .pipeline()
+    const [epoch, generation] = await Promise.all([
       // Microseconds: a user would need a million bumps per second of the previous epoch's
-      // life to reach the next epoch's first generation.
-      .set(this.#epochKey(), String(Date.now() * 1000), 'NX')
-      .get(this.#epochKey())
-      .hget(this.#generationKey(userId), 'g')
-      .exec()
-    unwrap(results?.[0])
-    const generation = unwrap(results?.[2]) as string | null
-    return Number(unwrap(results?.[1])) + (generation === null ? 0 : Number(generation))
+      // life to reach the next epoch's first generation. Then the epoch that stayed, this one
+      // or an older one (`SET NX GET` would need Redis 7).
+      this.#redis.set(this.#epochKey(), String(Date.now() * 1000), 'NX').then(() => this.#redis.get(this.#epochKey())),
+      this.#redis.hget(this.#generationKey(userId), 'g'),
+    ])
+    return Number(epoch) + (generation === null ? 0 : Number(generation))
   }
 
   async bump(userId: string, keep: string | null = null): Promise<void> {

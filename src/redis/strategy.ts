@@ -10,20 +10,28 @@
  * such index, so tokens a FastAPI Users process writes into a shared Redis are not in it: they
  * end at logout or by expiry, not by a revocation of all tokens.
  *
+ * Redis Cluster: a token's key and its user's set are keyed by different things (the token, the
+ * user) and keep FastAPI Users' names, so they sit in different slots and no command spans
+ * them. Each write touches one key, in an order that never leaves a live token out of its
+ * user's set: a login adds the token to the set before it creates the key; a logout deletes
+ * the key before it leaves the set. A failure in between leaves at most a set member without a
+ * key, which nothing reads as a token.
+ *
  * A token exists only as its key, so when Redis loses its data (a restart without persistence,
  * `FLUSHALL`) every token dies with it: the loss fails closed, and no logout can come undone.
  */
-import type { Redis } from 'ioredis'
+import type { Cluster, Redis } from 'ioredis'
 import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
 import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { UserRecord } from '../user.ts'
 import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../authentication/strategy.ts'
 import { boundedClient } from './bounded-client.ts'
+import { checkKeyPrefix } from './keys.ts'
 
 export interface RedisStrategyOptions {
-  /** An ioredis client; the strategy never closes it. */
-  redis: Redis
+  /** An ioredis client or Redis Cluster client; the strategy never closes it. */
+  redis: Redis | Cluster
   /** Seconds a token works (the key's TTL); `null` (not recommended): until logout. */
   lifetimeSeconds: number | null
   /** Prefix of token keys; FastAPI Users' by default. */
@@ -47,14 +55,14 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   readonly lifetimeSeconds: number | null
   readonly keyPrefix: string
   readonly tokenStorage: TokenStorage
-  readonly #redis: Redis
+  readonly #redis: Redis | Cluster
   readonly #indexPrefix: string
 
   constructor(options: RedisStrategyOptions) {
     this.#redis = boundedClient(options.redis, options.timeoutMs)
     this.lifetimeSeconds = options.lifetimeSeconds
-    this.keyPrefix = options.keyPrefix ?? 'fastapi_users_token:'
-    this.#indexPrefix = options.userIndexPrefix ?? 'fastify_users_user_tokens:'
+    this.keyPrefix = checkKeyPrefix(options.keyPrefix ?? 'fastapi_users_token:')
+    this.#indexPrefix = checkKeyPrefix(options.userIndexPrefix ?? 'fastify_users_user_tokens:', 'userIndexPrefix')
     this.tokenStorage = checkTokenStorage(options.tokenStorage ?? 'sha256')
     if (this.lifetimeSeconds !== null && !(Number.isInteger(this.lifetimeSeconds) && this.lifetimeSeconds > 0)) {
       throw new TypeError('lifetimeSeconds must be a positive whole number of seconds, or null')
@@ -71,14 +79,7 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   async writeToken(user: UserRecord): Promise<string> {
     const token = newOpaqueToken()
     const stored = storedToken(token, this.tokenStorage)!
-    const index = this.#indexPrefix + user.id
-    const transaction = this.#redis.multi()
-    if (this.lifetimeSeconds === null) transaction.set(this.keyPrefix + stored, user.id)
-    else transaction.set(this.keyPrefix + stored, user.id, 'EX', this.lifetimeSeconds)
-    transaction.sadd(index, stored)
-    // Every token lives `lifetime` from now at most, so the set may expire with the newest one.
-    if (this.lifetimeSeconds !== null) transaction.expire(index, this.lifetimeSeconds)
-    await storeUnavailable(execAll(transaction))
+    await storeUnavailable(this.#write(stored, user.id))
     return token
   }
 
@@ -94,11 +95,26 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   }
 
   async revokeTokenKey(key: string, userId: string): Promise<void> {
-    await storeUnavailable(execAll(this.#redis.multi().del(this.keyPrefix + key).srem(this.#indexPrefix + userId, key)))
+    await storeUnavailable(this.#revoke(key, userId))
   }
 
   async revokeAllTokens(userId: string, options: RevokeOptions = {}): Promise<void> {
     await storeUnavailable(this.#revokeAll(userId, options))
+  }
+
+  async #write(stored: string, userId: string): Promise<void> {
+    const index = this.#redis.multi().sadd(this.#indexPrefix + userId, stored)
+    // Every token lives `lifetime` from now at most, so the set may expire with the newest one
+    // (a second later than the key, which is written after it).
+    if (this.lifetimeSeconds !== null) index.expire(this.#indexPrefix + userId, this.lifetimeSeconds + 1)
+    await execAll(index)
+    if (this.lifetimeSeconds === null) await this.#redis.set(this.keyPrefix + stored, userId)
+    else await this.#redis.set(this.keyPrefix + stored, userId, 'EX', this.lifetimeSeconds)
+  }
+
+  async #revoke(key: string, userId: string): Promise<void> {
+    await this.#redis.del(this.keyPrefix + key)
+    await this.#redis.srem(this.#indexPrefix + userId, key)
   }
 
   async #revokeAll(userId: string, options: RevokeOptions): Promise<void> {
@@ -107,15 +123,14 @@ export class RedisStrategy implements Strategy, TokenRevoker {
     const members = await this.#redis.smembers(index)
     const doomed = members.filter((member) => member !== kept)
     if (doomed.length === 0) return
-    const transaction = this.#redis.multi()
-    for (const member of doomed) transaction.del(this.keyPrefix + member)
-    transaction.srem(index, ...doomed)
-    await execAll(transaction)
+    // One DEL per key: the keys are spread over the cluster's slots.
+    await Promise.all(doomed.map((member) => this.#redis.del(this.keyPrefix + member)))
+    await this.#redis.srem(index, ...doomed)
   }
 }
 
 /** Runs a MULTI and throws the first error of its replies. */
-async function execAll(transaction: ReturnType<Redis['multi']>): Promise<void> {
+async function execAll(transaction: ReturnType<Redis['multi']> | ReturnType<Cluster['multi']>): Promise<void> {
   const results = await transaction.exec()
   if (results === null) throw new Error('Redis aborted the transaction')
   for (const [error] of results) if (error) throw error

@@ -46,7 +46,7 @@ export class MailThrottle {
   readonly #perClient: RateLimitRule | null
 
   constructor({ store, now, ...options }: MailThrottleOptions & { store: RateLimitStore; now?: () => number }) {
-    this.#limiter = new SlidingWindowLimiter({ store, now })
+    this.#limiter = new SlidingWindowLimiter(store, now)
     this.#perEmail = checkedRule('perEmail', options.perEmail ?? DEFAULT_MAIL_THROTTLE.perEmail)
     this.#perClient = checkedRule('perClient', options.perClient ?? DEFAULT_MAIL_THROTTLE.perClient)
   }

@@ -20,16 +20,16 @@ export interface LimitVerdict {
 
 /**
  * @example
- * const limiter = new SlidingWindowLimiter({ store: new MemoryRateLimitStore() })
+ * const limiter = new SlidingWindowLimiter(new MemoryRateLimitStore())
  * const { allowed, retryAfterSeconds } = await limiter.hit('login:203.0.113.7', { limit: 600, windowSeconds: 60 })
  */
 export class SlidingWindowLimiter {
   readonly #store: RateLimitStore
   readonly #now: () => number
 
-  constructor(options: { store: RateLimitStore; now?: () => number }) {
-    this.#store = options.store
-    this.#now = options.now ?? Date.now
+  constructor(store: RateLimitStore, now: () => number = Date.now) {
+    this.#store = store
+    this.#now = now
   }
 
   /** Counts one request of `key` (refused requests count too) and says whether it may pass. */

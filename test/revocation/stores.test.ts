@@ -1,5 +1,6 @@
 /**
- * The RevocationStore contract, run against every implementation: in memory, Redis, SQLite
+ * The RevocationStore contract, run against every implementation: in memory, Redis, a private
+ * three-master Redis Cluster, SQLite
  * PostgreSQL and MariaDB (Kysely). Generations count from a base (0, or Redis's epoch) and every
  * bump counts, even concurrent ones; a bump keeps one token key or none; denials last until
  * their expiry.
@@ -10,7 +11,8 @@ import { MemoryRevocationStore, type RevocationStore } from '../../src/index.ts'
 import { KyselyRevocationStore } from '../../src/db/kysely/index.ts'
 import { RedisRevocationStore } from '../../src/redis/index.ts'
 import { requireMysql, requirePostgres, requireRedis } from '../support/services.ts'
-import { openTestRedis } from '../support/redis.ts'
+import { openTestRedis, openTestRedisCluster } from '../support/redis.ts'
+import { startPrivateRedisCluster } from '../support/private-redis-cluster.ts'
 import { openMysqlStore, openPostgresStore, openSqliteStore, type OpenedStore } from '../support/session-app.ts'
 
 interface Subject {
@@ -84,6 +86,19 @@ storeContract('Redis', async () => {
   if (url === null) return null
   const redis = openTestRedis(url)
   return { store: new RedisRevocationStore({ redis: redis.redis, keyPrefix: redis.prefix }), close: redis.close }
+})
+
+storeContract('Redis Cluster', async () => {
+  const cluster = await startPrivateRedisCluster()
+  if (cluster === null) return null
+  const redis = openTestRedisCluster(cluster.client())
+  return {
+    store: new RedisRevocationStore({ redis: redis.redis, keyPrefix: redis.prefix }),
+    async close() {
+      await redis.close()
+      await cluster.stop()
+    },
+  }
 })
 
 const kysely = (opened: OpenedStore): Subject => ({

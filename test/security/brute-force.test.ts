@@ -68,7 +68,7 @@ describe('schedules', () => {
 
   it('limits over a sliding window and says how long to wait', async () => {
     let now = 10 * 60_000
-    const limiter = new SlidingWindowLimiter({ store: new MemoryRateLimitStore(), now: () => now })
+    const limiter = new SlidingWindowLimiter(new MemoryRateLimitStore(), () => now)
     const rule = { limit: 3, windowSeconds: 60 }
     for (let i = 0; i < 3; i++) expect((await limiter.hit('k', rule)).allowed).toBe(true)
     const refused = await limiter.hit('k', rule)

@@ -94,7 +94,7 @@ describe('a flood of junk keys', () => {
     let now = 1_000_000
     const store = new MemoryRateLimitStore({ maxEntries: 200 })
     const throttle = new LoginThrottle({ store, policy, now: () => now })
-    const limiter = new SlidingWindowLimiter({ store, now: () => now })
+    const limiter = new SlidingWindowLimiter(store, () => now)
     const locked = 'locked@example.com'
     const waiting = 'waiting@example.com'
     for (let i = 0; i < 5; i++) {

@@ -1,9 +1,10 @@
 /**
  * Threat: brute force spread over time, over concurrent requests, or over several instances.
- * Both stores keep the same contract, and the Redis store (against the real Redis) shares its
- * counts between instances and stays atomic under concurrency.
+ * Both stores keep the same contract, and the Redis store (against the real Redis, and a private
+ * three-master Redis Cluster) shares its counts between instances and stays atomic under
+ * concurrency.
  */
-import { Redis } from 'ioredis'
+import { Redis, type Cluster } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_LOGIN_BACKOFF } from '../../src/security/login-throttle.ts'
 import { MemoryRateLimitStore } from '../../src/security/memory-store.ts'
@@ -11,15 +12,16 @@ import type { RateLimitStore } from '../../src/security/rate-limit-store.ts'
 import { RedisRateLimitStore } from '../../src/redis/rate-limit-store.ts'
 import { requireRedis, uniqueName } from '../support/services.ts'
 import { uniqueEmail } from '../support/app.ts'
+import { startPrivateRedisCluster, type PrivateRedisCluster } from '../support/private-redis-cluster.ts'
 import { buildSecureApp, loginRequest } from './app.ts'
 
 const policy = { ...DEFAULT_LOGIN_BACKOFF, freeFailures: 3, baseDelayMs: 1000, maxFailures: 6, lockoutMs: 60_000 }
 
-function storeContract(name: string, makeStore: () => RateLimitStore | null) {
+function storeContract(name: string, makeStore: () => RateLimitStore | null | Promise<RateLimitStore | null>) {
   describe(name, () => {
     let store: RateLimitStore
-    beforeAll(function () {
-      const made = makeStore()
+    beforeAll(async function () {
+      const made = await makeStore()
       if (made) store = made
     })
     const skip = () => store === undefined
@@ -125,6 +127,19 @@ function redisStore(): RedisRateLimitStore | null {
 }
 
 storeContract('RedisRateLimitStore', redisStore)
+
+let cluster: PrivateRedisCluster | null = null
+let clusterClient: Cluster | null = null
+afterAll(async () => {
+  await clusterClient?.quit()
+  await cluster?.stop()
+})
+storeContract('RedisRateLimitStore on a Redis Cluster', async () => {
+  cluster = await startPrivateRedisCluster()
+  if (cluster === null) return null
+  clusterClient = cluster.client()
+  return new RedisRateLimitStore(clusterClient)
+})
 
 describe('two instances sharing a Redis store', () => {
   it('share the per-address limit and the per-email throttle', async (ctx) => {

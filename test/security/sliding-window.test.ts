@@ -11,7 +11,7 @@ const RULE = { limit: 4, windowSeconds: 10 }
 
 function limiterAt(start: number) {
   const clock = { now: start }
-  const limiter = new SlidingWindowLimiter({ store: new MemoryRateLimitStore(), now: () => clock.now })
+  const limiter = new SlidingWindowLimiter(new MemoryRateLimitStore(), () => clock.now)
   return { clock, hit: () => limiter.hit('k', RULE) }
 }
 
@@ -57,7 +57,7 @@ describe('SlidingWindowLimiter', () => {
 
   it('announces whole seconds, rounded up, never 0', async () => {
     const clock = { now: 0 }
-    const limiter = new SlidingWindowLimiter({ store: new MemoryRateLimitStore(), now: () => clock.now })
+    const limiter = new SlidingWindowLimiter(new MemoryRateLimitStore(), () => clock.now)
     const rule = { limit: 4, windowSeconds: 1 }
     for (let i = 0; i < 5; i++) await limiter.hit('k', rule)
     clock.now = 1_100

@@ -78,7 +78,7 @@ export interface RouteSecurityOptions {
  */
 export function createRouteSecurity({ security: options = {}, secret }: RouteSecurityOptions): RouteSecurity {
   const store = options.store ?? new MemoryRateLimitStore()
-  const limiter = new SlidingWindowLimiter({ store })
+  const limiter = new SlidingWindowLimiter(store)
   const mails = options.mailThrottle === false ? null : new MailThrottle({ ...options.mailThrottle, store })
   const allowedOrigins = options.csrf === false ? null : parseAllowedOrigins(options.csrf?.allowedOrigins ?? [])
   const devices = options.loginThrottle === false || options.trustedDevices === false ? null : (options.trustedDevices ?? {})
