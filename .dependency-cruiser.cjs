@@ -13,7 +13,7 @@
  * `index.ts` (the package's root entry) and cli/ stand outside: they assemble the layers.
  */
 const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
-const STATE = '^src/(revocation|refresh|security)/'
+const STATE = '^src/(revocation|refresh|security|cache)/'
 const AUTHENTICATION = '^src/authentication/'
 const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/)'
 const ADAPTERS = '^src/(db/(kysely|mongodb|drizzle|sql|fields|errors|merged-record|oauth-account)|redis)(/|[.]ts)'

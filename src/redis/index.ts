@@ -11,6 +11,7 @@
  * ```
  */
 export { connectRedis, type ConnectRedisOptions } from './connect.ts'
+export { redisInvalidationChannel, type RedisInvalidationChannelOptions } from './invalidation-channel.ts'
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.ts'
 export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation-store.ts'
 export { RedisStrategy, type RedisStrategyOptions } from './strategy.ts'
