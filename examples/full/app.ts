@@ -45,7 +45,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh, redis } = await buildSessions(config, store, app)
+  const { strategy, refresh, redis, users: userDb } = await buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -80,7 +80,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           onError: (error, kind) => app.log.warn(`the ${kind} mail could not be sent: ${(error as Error).message}`),
         })
   const users = fastifyUsers({
-    db: store.users,
+    db: userDb,
     backends: [bearer, cookie],
     ...(config.rateLimit === null ? {} : { security: { rateLimit: rateLimits(config.rateLimit) } }),
     manager: {

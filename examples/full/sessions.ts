@@ -9,12 +9,18 @@
  */
 import type { FastifyInstance } from 'fastify'
 import {
+  cachedRevocationStore,
+  cachedUserDatabase,
   DatabaseStrategy,
   JwtStrategy,
+  openAuthCache,
   type RefreshOptions,
+  type RevocationStore,
   type Strategy,
+  type User,
+  type UserDatabase,
 } from 'fastify-users'
-import { connectRedis, RedisStrategy } from 'fastify-users/redis'
+import { connectRedis, redisInvalidationChannel, RedisStrategy } from 'fastify-users/redis'
 import type { Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
@@ -25,6 +31,8 @@ export interface Sessions {
   refresh: RefreshOptions | undefined
   /** The Redis client of REDIS_URL, for /health/ready; `null` without one. */
   redis: Redis | null
+  /** The user database, through the auth cache when AUTH_CACHE is on. */
+  users: UserDatabase<User>
 }
 
 export async function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Promise<Sessions> {
@@ -39,6 +47,20 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
         })
   if (redis !== null) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   const lifetimeSeconds = config.jwtLifetime
+  let users = store.users
+  let revocation: RevocationStore | null = store.revocation
+  if (config.authCache) {
+    // Redis pub/sub where Redis is configured, else the database's own notifications
+    // (PostgreSQL), else none: entries then expire after a second (docs/auth-cache.md).
+    const channel =
+      redis !== null
+        ? redisInvalidationChannel({ redis, channel: `${config.redisKeyPrefix}fastify-users:cache` })
+        : (store.cacheChannel?.() ?? null)
+    const cache = await openAuthCache({ channel })
+    app.addHook('onClose', () => cache.close())
+    users = cachedUserDatabase(users, cache)
+    if (revocation !== null) revocation = cachedRevocationStore(revocation, cache)
+  }
   let strategy: Strategy
   switch (config.authStrategy) {
     case 'database':
@@ -49,7 +71,7 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
       break
     case 'jwt':
       // Without a store of the database's, JwtStrategy keeps logouts in this process and warns.
-      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(store.revocation === null ? {} : { revocation: store.revocation }) })
+      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(revocation === null ? {} : { revocation }) })
       break
   }
   if (config.refreshLifetime !== null && store.refreshTokens === null) {
@@ -66,7 +88,7 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
           // of them; a short development SECRET leaves the library's per-process key.
           ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
         }
-  return { strategy, refresh, redis }
+  return { strategy, refresh, redis, users }
 }
 
 /**
