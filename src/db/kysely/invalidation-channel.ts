@@ -50,7 +50,13 @@ export function postgresInvalidationChannel(options: PostgresInvalidationChannel
 
   const connect = async (): Promise<void> => {
     const { Client } = await importOptional('pg', 'The PostgreSQL cache channel', () => import('pg'))
-    const next = new Client({ connectionString: options.connectionString, query_timeout: heartbeatMs, connectionTimeoutMillis: heartbeatMs })
+    const next = new Client({
+      connectionString: options.connectionString,
+      // Named, so that an operator sees (and a test can end) the listening connections.
+      application_name: 'fastify-users cache',
+      query_timeout: heartbeatMs,
+      connectionTimeoutMillis: heartbeatMs,
+    })
     next.on('error', () => lost(next))
     next.on('end', () => lost(next))
     next.on('notification', (message) => {
