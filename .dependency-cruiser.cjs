@@ -4,7 +4,7 @@
  *
  *   base            errors, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
  *                   common-passwords/, db/types
- *   session state   revocation/, refresh/, security/  (interfaces, memory stores, pure rules)
+ *   session state   revocation/, refresh/, security/, cache/  (interfaces, memory stores, pure rules)
  *   authentication  authentication/                  (transports, strategies, backends)
  *   domain          manager, superuser, oauth/
  *   adapters        db/<adapter>/, db/sql/, redis/   (implement the interfaces above)
