@@ -47,7 +47,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh, redis } = await buildSessions(config, store, app)
+  const { strategy, refresh, redis, users: userDb } = await buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -82,7 +82,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           onError: (error, kind) => app.log.warn(`the ${kind} mail could not be sent: ${(error as Error).message}`),
         })
   const users = fastifyUsers({
-    db: store.users,
+    db: userDb,
     backends: [bearer, cookie],
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {

@@ -34,6 +34,11 @@ export interface Config {
   redisSentinel: { sentinels: string[]; name: string } | null
   /** REDIS_KEY_PREFIX: prepended to every Redis key of the example (default none). */
   redisKeyPrefix: string
+  /**
+   * AUTH_CACHE: the in-process cache of users and revocation state on the authenticated path,
+   * invalidated across instances by Redis pub/sub or PostgreSQL LISTEN/NOTIFY (default off).
+   */
+  authCache: boolean
   /** REFRESH_LIFETIME: seconds; enables refresh tokens on both backends (default off). */
   refreshLifetime: number | null
   /**
@@ -125,6 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     redisClusterNodes,
     redisSentinel: redisSentinels === null ? null : { sentinels: redisSentinels, name: env.REDIS_SENTINEL_NAME! },
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? '',
+    authCache: boolean(env.AUTH_CACHE, false, 'AUTH_CACHE'),
     refreshLifetime: env.REFRESH_LIFETIME ? integer(env.REFRESH_LIFETIME, 0, 'REFRESH_LIFETIME') : null,
     rateLimit: env.RATE_LIMIT === 'off' ? 'off' : env.RATE_LIMIT ? integer(env.RATE_LIMIT, 0, 'RATE_LIMIT') : null,
     mail: env.SMTP_URL

@@ -6,8 +6,8 @@
  * imported only for a `mongodb://` URL, so that an application on SQL need not install the
  * `mongodb` driver.
  */
-import type { AccessTokenDatabase, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
-import { KyselyRefreshTokenStore, KyselyRevocationStore, openUserDatabase } from 'fastify-users/kysely'
+import type { AccessTokenDatabase, InvalidationChannel, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
+import { KyselyRefreshTokenStore, KyselyRevocationStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
 
 export interface ExampleStore {
   users: UserDatabase<User>
@@ -19,6 +19,11 @@ export interface ExampleStore {
   revocation: RevocationStore | null
   /** Where refresh tokens are kept; `null`: refresh tokens are not available. */
   refreshTokens: RefreshTokenStore | null
+  /**
+   * How the database itself tells instances of writes, for the auth cache (AUTH_CACHE):
+   * PostgreSQL's LISTEN/NOTIFY; `null` where the database has none (the cache then only expires).
+   */
+  cacheChannel: (() => InvalidationChannel) | null
   /** One round trip to the database, for /health/ready. */
   ping(): Promise<void>
   destroy(): Promise<void>
@@ -40,6 +45,7 @@ export async function openExampleStore(url: string): Promise<ExampleStore> {
       accessTokens: store.accessTokens,
       revocation: new MongoRevocationStore({ db: store.db }),
       refreshTokens: new MongoRefreshTokenStore({ db: store.db }),
+      cacheChannel: null,
       ping: () => store.ping(),
       destroy: () => store.destroy(),
     }
@@ -50,6 +56,7 @@ export async function openExampleStore(url: string): Promise<ExampleStore> {
     accessTokens: store.accessTokens,
     revocation: new KyselyRevocationStore({ db: store.db, dialect: store.dialect }),
     refreshTokens: new KyselyRefreshTokenStore({ db: store.db }),
+    cacheChannel: store.dialect === 'postgres' ? () => postgresInvalidationChannel({ connectionString: url, db: store.db }) : null,
     ping: () => store.ping(),
     destroy: () => store.destroy(),
   }

@@ -9,12 +9,18 @@
  */
 import type { FastifyInstance } from 'fastify'
 import {
+  cachedRevocationStore,
+  cachedUserDatabase,
   DatabaseStrategy,
   JwtStrategy,
+  openAuthCache,
   type RefreshOptions,
+  type RevocationStore,
   type Strategy,
+  type User,
+  type UserDatabase,
 } from 'fastify-users'
-import { connectRedis, connectRedisCluster, connectRedisSentinel, RedisStrategy } from 'fastify-users/redis'
+import { connectRedis, connectRedisCluster, connectRedisSentinel, redisInvalidationChannel, RedisStrategy } from 'fastify-users/redis'
 import type { Cluster, Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
@@ -25,6 +31,8 @@ export interface Sessions {
   refresh: RefreshOptions | undefined
   /** The Redis client of REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, for /health/ready; `null` without one. */
   redis: Redis | Cluster | null
+  /** The user database, through the auth cache when AUTH_CACHE is on. */
+  users: UserDatabase<User>
 }
 
 export async function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Promise<Sessions> {
@@ -32,6 +40,21 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
   const redis = await connectConfiguredRedis(config, (error) => app.log.warn(`Redis is unavailable (${error.message}); reconnecting`))
   if (redis !== null) app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())))
   const lifetimeSeconds = config.jwtLifetime
+  let users = store.users
+  let revocation: RevocationStore | null = store.revocation
+  if (config.authCache) {
+    // Redis pub/sub where a single Redis (or a Sentinel's master) is configured, else the
+    // database's own notifications (PostgreSQL), else none: entries then expire after a second
+    // (docs/auth-cache.md). A Redis Cluster's pub/sub is not used for it yet.
+    const channel =
+      redis !== null && !redis.isCluster
+        ? redisInvalidationChannel({ redis: redis as Redis, channel: `${config.redisKeyPrefix}fastify-users:cache` })
+        : (store.cacheChannel?.() ?? null)
+    const cache = await openAuthCache({ channel })
+    app.addHook('onClose', () => cache.close())
+    users = cachedUserDatabase(users, cache)
+    if (revocation !== null) revocation = cachedRevocationStore(revocation, cache)
+  }
   let strategy: Strategy
   switch (config.authStrategy) {
     case 'database':
@@ -42,7 +65,7 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
       break
     case 'jwt':
       // Without a store of the database's, JwtStrategy keeps logouts in this process and warns.
-      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(store.revocation === null ? {} : { revocation: store.revocation }) })
+      strategy = new JwtStrategy({ secret: config.secret, lifetimeSeconds, ...(revocation === null ? {} : { revocation }) })
       break
   }
   if (config.refreshLifetime !== null && store.refreshTokens === null) {
@@ -59,7 +82,7 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
           // of them; a short development SECRET leaves the library's per-process key.
           ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
         }
-  return { strategy, refresh, redis }
+  return { strategy, refresh, redis, users }
 }
 
 function connectConfiguredRedis(config: Config, onError: (error: Error) => void): Promise<Redis | Cluster | null> {

@@ -18,6 +18,7 @@ export {
   type ConnectRedisClusterOptions,
   type ConnectRedisOptions,
 } from './connect.ts'
+export { redisInvalidationChannel, type RedisInvalidationChannelOptions } from './invalidation-channel.ts'
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.ts'
 export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation-store.ts'
 export { RedisStrategy, type RedisStrategyOptions } from './strategy.ts'

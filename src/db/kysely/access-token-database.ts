@@ -8,8 +8,13 @@ import { runWithoutQueryValues } from '../sql/driver-error.ts'
 import { parseSqlTimestamp } from '../sql/timestamp.ts'
 import type { AccessTokenDatabase, AccessTokenRecord } from '../types.ts'
 import { encodeTimestamp, selectTimestamp } from './codec.ts'
+import type { CompiledQuery } from 'kysely'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 import { normalizeUuid } from './user-row.ts'
+
+/** Stand for the values in the compiled lookups; no token or time equals them. */
+const TOKEN = '\u0000token'
+const OLDEST = '\u0000oldest'
 
 /**
  * The access tokens of one SQL database. Obtain it from a store factory, which also creates
@@ -18,20 +23,30 @@ import { normalizeUuid } from './user-row.ts'
 export class KyselyAccessTokenDatabase implements AccessTokenDatabase {
   readonly #db: AnyKysely
   readonly #dialect: SqlDialect
+  readonly #byToken: CompiledQuery
+  readonly #byTokenSince: CompiledQuery
 
   constructor(db: AnyKysely, dialect: SqlDialect) {
     this.#db = db
     this.#dialect = dialect
+    // The database strategy runs this lookup on every request it authenticates: compiled once,
+    // as the user lookup is, and run with the values swapped in.
+    const byToken = db
+      .selectFrom('accesstoken')
+      .select(['token', 'user_id', selectTimestamp(dialect, 'created_at', 'created_at')])
+      .where('token', '=', TOKEN)
+    this.#byToken = byToken.compile()
+    this.#byTokenSince = byToken.where('created_at', '>=', OLDEST).compile()
   }
 
   async getByToken(token: string, maxAgeSeconds?: number | null): Promise<AccessTokenRecord | null> {
-    let query = this.#db
-      .selectFrom('accesstoken')
-      .select(['token', 'user_id', selectTimestamp(this.#dialect, 'created_at', 'created_at')])
-      .where('token', '=', token)
     const oldest = oldestCreation(maxAgeSeconds)
-    if (oldest !== null) query = query.where('created_at', '>=', encodeTimestamp(this.#dialect, oldest))
-    const row = await runWithoutQueryValues(query.executeTakeFirst())
+    const compiled = oldest === null ? this.#byToken : this.#byTokenSince
+    const parameters = compiled.parameters.map((value) =>
+      value === TOKEN ? token : value === OLDEST ? encodeTimestamp(this.#dialect, oldest!) : value,
+    )
+    const { rows } = await runWithoutQueryValues(this.#db.executeQuery<Record<string, unknown>>({ ...compiled, parameters }))
+    const row = rows[0]
     // Exact comparison: a MySQL table FastAPI Users created compares tokens case-blind.
     if (row === undefined || row['token'] !== token) return null
     return accessTokenRecord(token, row['user_id'], parseSqlTimestamp(row['created_at']))
