@@ -5,6 +5,7 @@
  * response); `POST /email-change/confirm {token}` makes the change and answers the user.
  * Without the option, `PATCH /users/me` changes the address at once, as FastAPI Users does.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { EmailChanges } from '../../email-change/email-change.ts'
@@ -35,7 +36,7 @@ export async function updateCurrentUser(context: RoutesContext, request: Fastify
 export function emailChangeRoutes(context: RoutesContext, changes: EmailChanges<User, FastifyRequest>): FastifyPluginAsync {
   return async function emailChangePlugin(app: FastifyInstance) {
     prepareScope(app, context)
-    app.post('/email-change/confirm', {
+    app.withTypeProvider<TypeBoxTypeProvider>().post('/email-change/confirm', {
       schema: {
         operationId: 'email-change:confirm',
         tags: ['users'],
@@ -44,6 +45,6 @@ export function emailChangeRoutes(context: RoutesContext, changes: EmailChanges<
         response: { 200: context.schemas.read, 400: ErrorResponse, 422: ValidationErrorResponse },
       },
       ...context.security.routeHooks('verify'),
-    }, async (request) => changes.confirm((request.body as { token: string }).token, request))
+    }, async (request) => changes.confirm(request.body.token, request))
   }
 }

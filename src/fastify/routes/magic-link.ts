@@ -5,6 +5,7 @@
  * `POST {backend prefix}/magic-link/login {token}` logs the link's user in on that backend,
  * as a password login would (two-factor included).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
@@ -23,7 +24,7 @@ const MagicLinkLoginBody = Type.Object({ token: Type.String({ minLength: 1, maxL
 export function magicLinkRoutes(context: RoutesContext, links: MagicLinks<User>): FastifyPluginAsync {
   return async function magicLinkPlugin(app: FastifyInstance) {
     prepareScope(app, context)
-    app.post('/magic-link', {
+    app.withTypeProvider<TypeBoxTypeProvider>().post('/magic-link', {
       schema: {
         operationId: 'magic-link:request',
         tags: ['auth'],
@@ -33,7 +34,7 @@ export function magicLinkRoutes(context: RoutesContext, links: MagicLinks<User>)
       },
       ...context.security.routeHooks('magic-link'),
     }, async (request, reply) => {
-      const { email } = request.body as { email: string }
+      const { email } = request.body
       // The seam of a per-address mail throttle: the mail goes out here, after the response.
       runAfterResponse(request, 'magic-link', () => links.request(email, request))
       return sendNull(reply, 202)
@@ -50,7 +51,7 @@ export function registerMagicLinkLoginRoute(
 ): void {
   const links = context.magicLinks!
   const success = backend.transport.loginResponse('token')
-  app.post('/magic-link/login', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/magic-link/login', {
     schema: {
       operationId: `auth:${backend.name}.magic_link_login`,
       tags: [`auth:${backend.name}`],
@@ -65,7 +66,7 @@ export function registerMagicLinkLoginRoute(
     },
     ...context.security.routeHooks('magic-link'),
   }, async (request, reply) => {
-    const user = await links.use((request.body as { token: string }).token, request)
+    const user = await links.use(request.body.token, request)
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
     const response = await startSession(context, backend, user, { refreshRoute: options.refreshRoute })
     if (!response.challenged) await context.manager.hooks.onAfterLogin?.(user, request, reply)

@@ -7,6 +7,7 @@
  *   user without a password (oauth/unlink.ts).
  * Both are guarded as `/users/me` is (401 inactive or anonymous, 403 unverified when required).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { NotFoundError } from '../../errors.ts'
@@ -60,7 +61,7 @@ export function oauthAccountsRoutes(context: RoutesContext, options: OAuthAccoun
       return accounts.map(({ oauth_name, account_id, account_email }) => ({ oauth_name, account_id, account_email }))
     })
 
-    app.delete('/me/oauth-accounts/:provider/:account_id', {
+    app.withTypeProvider<TypeBoxTypeProvider>().delete('/me/oauth-accounts/:provider/:account_id', {
       schema: {
         ...common,
         operationId: 'users:delete_current_user_oauth_account',
@@ -70,10 +71,10 @@ export function oauthAccountsRoutes(context: RoutesContext, options: OAuthAccoun
       },
       onRequest: guard,
     }, async (request, reply) => {
-      const { provider, account_id: accountId } = request.params as { provider: string; account_id: string }
+      const { provider, account_id: accountId } = request.params
       const unlinked = await unlinkOAuthAccount(manager, request.user, { oauthName: provider, accountId, request })
       if (!unlinked) throw new NotFoundError()
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     })
   }
 }

@@ -5,6 +5,7 @@
  * what the login would have: the backend's own login response, refresh token included.
  * Without the `twoFactor` option, or for a user without it, logins answer as before.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend, SessionOptions } from '../../authentication/backend.ts'
@@ -47,7 +48,7 @@ export function registerTwoFactorVerifyRoute(
 ): void {
   const twoFactor = context.twoFactor!
   const success = backend.transport.loginResponse('token')
-  app.post('/2fa/verify', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/2fa/verify', {
     schema: {
       operationId: `auth:${backend.name}.2fa_verify`,
       tags: [`auth:${backend.name}`],
@@ -62,7 +63,7 @@ export function registerTwoFactorVerifyRoute(
     },
     ...context.security.routeHooks('two-factor'),
   }, async (request, reply) => {
-    const body = request.body as { challenge_token: string; code: string }
+    const body = request.body
     const user = (await twoFactor.verify(body.challenge_token, body.code, backend.name, context.manager)) as User
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
     const response = await backend.login(user, { refreshRoute: options.refreshRoute })

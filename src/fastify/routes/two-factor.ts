@@ -4,6 +4,7 @@
  * recovery codes, once), `POST /disable` and `POST /recovery-codes` with the current password.
  * The login side is two-factor-login.ts.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { TwoFactor } from '../../two-factor/two-factor.ts'
 import { prepareScope, sendNull, type RoutesContext } from '../context.ts'
@@ -34,7 +35,7 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
       onRequest,
     }, async (request) => twoFactor.enrol(request.user))
 
-    app.post('/confirm', {
+    app.withTypeProvider<TypeBoxTypeProvider>().post('/confirm', {
       schema: {
         ...common,
         operationId: '2fa:confirm',
@@ -43,9 +44,9 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
         response: { 200: RecoveryCodesResponse, 400: ErrorResponse, ...refusals, 422: ValidationErrorResponse, 429: ErrorResponse },
       },
       onRequest,
-    }, async (request) => ({ recovery_codes: await twoFactor.confirm(request.user, (request.body as { code: string }).code) }))
+    }, async (request) => ({ recovery_codes: await twoFactor.confirm(request.user, request.body.code) }))
 
-    app.post('/disable', {
+    app.withTypeProvider<TypeBoxTypeProvider>().post('/disable', {
       schema: {
         ...common,
         operationId: '2fa:disable',
@@ -55,11 +56,11 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
       },
       onRequest,
     }, async (request, reply) => {
-      await twoFactor.disable(request.user, (request.body as { password: string }).password)
+      await twoFactor.disable(request.user, request.body.password)
       return sendNull(reply, 200)
     })
 
-    app.post('/recovery-codes', {
+    app.withTypeProvider<TypeBoxTypeProvider>().post('/recovery-codes', {
       schema: {
         ...common,
         operationId: '2fa:recovery-codes',
@@ -69,7 +70,7 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
       },
       onRequest,
     }, async (request) => ({
-      recovery_codes: await twoFactor.regenerateRecoveryCodes(request.user, (request.body as { password: string }).password),
+      recovery_codes: await twoFactor.regenerateRecoveryCodes(request.user, request.body.password),
     }))
   }
 }

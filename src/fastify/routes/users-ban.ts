@@ -3,6 +3,7 @@
  * set and lift a user's ban at `GET|PUT|DELETE /{id}/ban` (src/ban.ts for what a ban does).
  * The guard and the 404 run in `onRequest`, before the body is read.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { banHolds, banUser, liftBan } from '../../ban.ts'
@@ -71,7 +72,7 @@ export function banRoutes(context: RoutesContext, loadTarget: Hook): (app: Fasti
       onRequest: loadTarget,
     }, async (request) => status(await bans.getBan(request.targetUser!)))
 
-    app.put('/:id/ban', {
+    app.withTypeProvider<TypeBoxTypeProvider>().put('/:id/ban', {
       schema: {
         ...common,
         operationId: 'users:ban_user',
@@ -82,7 +83,7 @@ export function banRoutes(context: RoutesContext, loadTarget: Hook): (app: Fasti
       },
       onRequest: loadTarget,
     }, async (request) => {
-      const body = request.body as { reason: string; expires_at?: string | null }
+      const body = request.body
       const expiresAt = body.expires_at === undefined || body.expires_at === null ? null : new Date(body.expires_at)
       if (expiresAt !== null && !(expiresAt.getTime() > Date.now())) throw new InvalidBanExpiryError()
       const ban = await banUser(manager, bans, request.targetUser!, { reason: body.reason, expiresAt, bannedBy: request.user.id })

@@ -4,6 +4,7 @@
  * FastAPI Users' exactly), and superusers read and replace a user's roles with
  * `GET|PUT /{id}/roles`. A role the configuration does not name is a 422 from the schema.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TObject } from 'typebox'
 import { NotFoundError } from '../../errors.ts'
@@ -51,7 +52,7 @@ export function registerRoleRoutes(app: FastifyInstance, context: RoutesContext,
     onRequest: loadTarget,
   }, async (request) => ({ roles: await access.storage.getRoles(request.targetUser!) }))
 
-  app.put('/:id/roles', {
+  app.withTypeProvider<TypeBoxTypeProvider>().put('/:id/roles', {
     schema: {
       ...common,
       operationId: 'users:set_user_roles',
@@ -62,7 +63,7 @@ export function registerRoleRoutes(app: FastifyInstance, context: RoutesContext,
     },
     onRequest: loadTarget,
   }, async (request) => {
-    const stored = await access.storage.setRoles(request.targetUser!, (request.body as { roles: string[] }).roles)
+    const stored = await access.storage.setRoles(request.targetUser!, request.body.roles)
     if (stored === null) throw new NotFoundError()
     return { roles: stored }
   })
