@@ -3,8 +3,12 @@
  * request. Each write that can change an authentication decision (any update: active,
  * verified, superuser, password, email; a deletion) forgets the user here and on the other
  * instances before it resolves, even when it fails, since a failed write may have committed.
+ * The optional capabilities of the database (listing, roles, bans) are kept.
  */
 import type { UserDatabase } from '../db/types.ts'
+import { hasUserBans, type UserBanStorage } from '../db/user-bans.ts'
+import { isUserListing, type UserListing } from '../db/user-listing.ts'
+import { hasUserRoles, type UserRoleStorage } from '../db/user-roles.ts'
 import type { UserRecord } from '../user.ts'
 import { userKey, type AuthCache } from './auth-cache.ts'
 
@@ -20,7 +24,7 @@ export function cachedUserDatabase<U extends UserRecord>(db: UserDatabase<U>, ca
       await cache.invalidate(userKey(id))
     }
   }
-  return {
+  const cached: UserDatabase<U> = {
     async get(id) {
       const key = userKey(id)
       const cached = cache.get<U>(key)
@@ -42,4 +46,10 @@ export function cachedUserDatabase<U extends UserRecord>(db: UserDatabase<U>, ca
     updateOAuthAccount: (account, data) => db.updateOAuthAccount(account, data),
     removeOAuthAccount: (user, account) => db.removeOAuthAccount(user, account),
   }
+  // What the database can do besides, it still does through the cache: none of it is in what
+  // `get` returns (a ban deactivates the user through `update`, which forgets it above).
+  if (isUserListing<U>(db)) Object.assign(cached, { listUsers: db.listUsers.bind(db) } satisfies UserListing<U>)
+  if (hasUserRoles<U>(db)) Object.assign(cached, { getRoles: db.getRoles.bind(db), setRoles: db.setRoles.bind(db) } satisfies UserRoleStorage<U>)
+  if (hasUserBans<U>(db)) Object.assign(cached, { getBan: db.getBan.bind(db), setBan: db.setBan.bind(db) } satisfies UserBanStorage<U>)
+  return cached
 }

@@ -15,7 +15,11 @@ import {
   type RevocationStore,
   type UserDatabase,
   type UserRecord,
+  hasUserBans,
+  hasUserRoles,
+  isUserListing,
 } from '../../src/index.ts'
+import { sqliteUserDatabase } from '../../src/db/kysely/index.ts'
 
 const ID = '6f1c1d3e-1a2b-4c3d-8e4f-5a6b7c8d9e0f'
 
@@ -83,6 +87,27 @@ describe('cachedUserDatabase', () => {
     await db.delete(user())
     expect(await db.get(ID)).toBeNull()
     expect(raw.reads).toBe(4)
+  })
+
+  it('keeps the listing, roles and bans of the database it wraps, and adds none it lacks', async () => {
+    const store = await sqliteUserDatabase({ filename: ':memory:' })
+    try {
+      const db = cachedUserDatabase(store.users, new AuthCache({ channel: null }))
+      if (!isUserListing<UserRecord>(db) || !hasUserRoles<UserRecord>(db) || !hasUserBans<UserRecord>(db)) throw new Error('a capability was dropped')
+      const created = await db.create({ email: 'b@example.com', hashed_password: 'h', is_active: true, is_superuser: false, is_verified: false })
+      const page = await db.listUsers({ sort: 'email', order: 'asc', limit: 10, after: null })
+      expect(page.entries.map((entry) => entry.user.id)).toEqual([created.id])
+      expect(await db.setRoles(created, ['editor'])).toEqual(['editor'])
+      expect(await store.users.getRoles(created)).toEqual(['editor'])
+      const ban = { reason: 'spam', banned_at: new Date(), expires_at: null, banned_by: null, was_active: true }
+      expect(await db.setBan(created, ban)).toBe(true)
+      expect((await store.users.getBan(created))?.reason).toBe('spam')
+      expect((await db.getBan(created))?.reason).toBe('spam')
+    } finally {
+      await store.destroy()
+    }
+    const bare = cachedUserDatabase(countingDb() as unknown as UserDatabase, new AuthCache({ channel: null }))
+    expect([isUserListing(bare), hasUserRoles(bare), hasUserBans(bare)]).toEqual([false, false, false])
   })
 
   it('hands out copies: changing a user read from it does not change the cache', async () => {

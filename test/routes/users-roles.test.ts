@@ -2,7 +2,7 @@
  * Roles and permissions (issue 15): `currentUser({ roles })` and `currentUser({ permissions })`
  * (403 when missing), superusers reading and replacing a user's roles through
  * `GET|PUT /users/{id}/roles` with every refusal, `roles` in `GET /users/me` only when roles
- * are configured, and the role and permission names typed from the configuration.
+ * are configured (and unless `rolesInMe: false`), and the role and permission names typed from the configuration.
  */
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { ConfigurationError, defineRoles, fastifyUsers, type PermissionOf, type RoleOf } from '../../src/index.ts'
@@ -103,6 +103,25 @@ describe('roles configured', () => {
     typed.currentUser({ permissions: ['users:delete'] })
     expectTypeOf<RoleOf<typeof roles>>().toEqualTypeOf<'admin' | 'editor' | 'reader'>()
     expectTypeOf<PermissionOf<typeof roles>>().toEqualTypeOf<'users:read' | 'users:write' | 'posts:write' | 'posts:read'>()
+  })
+})
+
+describe('roles configured, kept out of GET /users/me', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await buildTestApp({ roles, usersRoutes: { rolesInMe: false } })
+  })
+  afterAll(() => t.close())
+
+  it('answers GET /users/me with FastAPI Users\' user object while superusers still set and read roles', async () => {
+    const admin = await t.createUser({ is_superuser: true })
+    const { user, token } = await t.createUser()
+    const set = await t.app.inject({ method: 'PUT', url: `/users/${user.id}/roles`, headers: bearerAuth(admin.token), payload: { roles: ['editor'] } })
+    expect(set.json()).toEqual({ roles: ['editor'] })
+    const me = await t.app.inject({ method: 'GET', url: '/users/me', headers: bearerAuth(token) })
+    expect(me.json()).toEqual({ id: user.id, email: user.email, is_active: true, is_superuser: false, is_verified: false })
+    const read = await t.app.inject({ method: 'GET', url: `/users/${user.id}/roles`, headers: bearerAuth(admin.token) })
+    expect(read.json()).toEqual({ roles: ['editor'] })
   })
 })
 

@@ -38,6 +38,12 @@ export interface UsersRoutesOptions {
    * default. Needs a user database with `getBan`/`setBan`.
    */
   bans?: boolean
+  /**
+   * Whether `GET /me` carries the user's `roles` when roles are configured. Default `true`;
+   * `false` keeps the user object of FastAPI Users exactly, for its clients, while superusers
+   * still read roles at `GET /{id}/roles`.
+   */
+  rolesInMe?: boolean
 }
 
 declare module 'fastify' {
@@ -53,6 +59,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const { manager, schemas } = context
   const verified = options.requiresVerification ?? false
   const requireCurrentPassword = options.requireCurrentPassword ?? false
+  const rolesInMe = options.rolesInMe ?? true
   const activeUser = context.currentUser({ active: true, verified })
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
@@ -78,10 +85,10 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     scope.get('/me', {
       schema: {
         ...common, operationId: 'users:current_user', summary: 'The current user',
-        response: { 200: currentUserSchema(context), 401: ErrorResponse, 403: ErrorResponse },
+        response: { 200: rolesInMe ? currentUserSchema(context) : schemas.read, 401: ErrorResponse, 403: ErrorResponse },
       },
       onRequest: activeUser,
-    }, async (request) => currentUserBody(context, request.user))
+    }, async (request) => (rolesInMe ? currentUserBody(context, request.user) : request.user))
     registerRoleRoutes(scope, context, loadTarget, common)
     await banRoute?.(scope, common)
 
