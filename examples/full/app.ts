@@ -3,7 +3,9 @@
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
  * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
  * protected route, health endpoints at /health and /health/ready, the account pages (/login,
- * /register, /account…; PAGES=off removes them), and FastAPI's 404 body for any other path.
+ * /register, /account…) and the admin console (/admin, roles from roles.ts; PAGES=off removes
+ * them), and FastAPI's 404 body for any other path. Beyond FastAPI Users, new paths only: the
+ * user list, bans and roles of superusers at /users.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -28,7 +30,9 @@ import { healthRoutes } from './health.ts'
 import { fileOutbox } from './outbox.ts'
 import { registerOAuthProviders } from './oauth-providers.ts'
 import { registerOidc } from './oidc.ts'
+import { adminFeaturesRoute } from './admin-features.ts'
 import { pageRoutes } from './pages.ts'
+import { exampleRoles } from './roles.ts'
 import { buildSessions } from './sessions.ts'
 import { securityHeaders } from './security-headers.ts'
 
@@ -84,6 +88,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
+    roles: exampleRoles,
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
@@ -136,7 +141,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes(), { prefix: '/users' })
+  // New routes only (the list, bans, roles): `GET /users/me` stays FastAPI Users' user object.
+  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false }), { prefix: '/users' })
   if (config.oidc) {
     await registerOidc(app, users, bearer, {
       oidc: config.oidc,
@@ -149,7 +155,10 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   // The account list of `/users/me` where a user can have provider accounts at all.
   if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
 
-  if (config.pages) pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [] })
+  if (config.pages) {
+    pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [] })
+    adminFeaturesRoute(app, { superuser: users.currentUser({ active: true, superuser: true }), roles: Object.keys(exampleRoles) })
+  }
 
   healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })
 

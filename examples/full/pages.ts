@@ -2,8 +2,9 @@
  * The example's account pages: plain HTML files with one small script each (pages/), on the
  * library's routes only, with cookie authentication (`/auth/cookie`). They are
  * /register, /login, /forgot-password, /reset-password and /verify (the mailed links land on
- * those two), /account, and /admin: a first admin console for superusers, on the routes that
- * exist today (open a user by id, change its status, delete it); `/` leads to /account.
+ * those two), /account, and /admin: the admin console of superusers (list and search users,
+ * open one, change its status, roles and ban, delete it; admin-features.ts says which panels
+ * the server can answer); `/` leads to /account.
  *
  * Their Content-Security-Policy allows scripts, styles and requests from this origin only: no
  * inline script or style anywhere, so an injected `<script>` or `style=` attribute does nothing.
@@ -18,6 +19,15 @@ const PAGES_CSP =
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'account', 'admin'] as const
+
+/**
+ * The admin console, which shows what users typed (emails, ban reasons), also refuses every
+ * HTML sink through Trusted Types: a script of the page that assigned a string to `innerHTML`
+ * would throw instead of creating markup. Its scripts build the page with elements and text.
+ */
+const POLICIES: Partial<Record<(typeof PAGES)[number], string>> = {
+  admin: `${PAGES_CSP}; require-trusted-types-for 'script'; trusted-types 'none'`,
+}
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -40,7 +50,7 @@ export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
     const html = readFileSync(new URL(`${page}.html`, folder), 'utf8').replace('<!--oauth-->', buttons)
     app.get(`/${page}`, { schema: { hide: true } }, async (_request, reply) =>
       reply
-        .header('content-security-policy', PAGES_CSP)
+        .header('content-security-policy', POLICIES[page] ?? PAGES_CSP)
         // The reset and verify pages carry a live token in their URL.
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')

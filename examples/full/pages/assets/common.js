@@ -6,6 +6,7 @@ const MESSAGES = {
   REGISTER_INVALID_PASSWORD: 'This password is too weak.',
   LOGIN_BAD_CREDENTIALS: 'Wrong email or password.',
   LOGIN_USER_NOT_VERIFIED: 'Verify your email before logging in.',
+  LOGIN_USER_BANNED: 'This account is banned.',
   RESET_PASSWORD_BAD_TOKEN: 'This reset link is invalid or has expired. Ask for a new one.',
   RESET_PASSWORD_INVALID_PASSWORD: 'This password is too weak.',
   VERIFY_USER_BAD_TOKEN: 'This verification link is invalid or has expired.',
