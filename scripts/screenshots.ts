@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: the account pages' pictures in docs/screenshots/, taken with the
  * browser tests' setup (Debian's Chromium through playwright-core) against the full example
- * with the local OpenID provider, so that the login page shows its OAuth button.
+ * with the local OpenID provider, so that the login page shows its OAuth button, and the admin
+ * console with its list and an opened user.
  */
 import { join, resolve } from 'node:path'
 import { openBrowser } from '../test/browser/chromium.ts'
@@ -46,18 +47,24 @@ try {
   await page.goto(`${server.base}/reset-password?token=${encodeURIComponent(token)}`)
   await shot('reset-password')
 
-  // Still logged in as Ada: her id, for the admin console.
-  const { id } = (await (await page.request.get(`${server.base}/users/me`)).json()) as { id: string }
+  // A few more people, for the admin console's list; Ada gets a role.
+  for (const name of ['grace', 'katherine', 'linus', 'margaret']) {
+    await page.request.post(`${server.base}/auth/register`, { data: { email: `${name}@example.com`, password } })
+  }
   await page.getByRole('link', { name: 'Back to log in' }).click()
   await page.getByLabel('Email').fill('root@example.com')
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Log in', exact: true }).click()
   await page.waitForURL(`${server.base}/account`)
   await page.goto(`${server.base}/admin`)
-  await page.getByLabel('User id').fill(id)
-  await page.getByRole('button', { name: 'Open' }).click()
-  await page.locator('#user').waitFor()
+  await page.getByRole('button', { name: email, exact: true }).waitFor()
   await shot('admin')
+
+  await page.getByRole('button', { name: email, exact: true }).click()
+  await page.getByRole('checkbox', { name: 'editor' }).check()
+  await page.getByRole('button', { name: 'Save roles' }).click()
+  await page.getByRole('status').filter({ hasText: 'holds editor' }).waitFor()
+  await shot('admin-user')
 } finally {
   await browser.close()
   await server.close()
