@@ -3,8 +3,11 @@
  * request. Each write that can change an authentication decision (any update: active,
  * verified, superuser, password, email; a deletion) forgets the user here and on the other
  * instances before it resolves, even when it fails, since a failed write may have committed.
+ * The display reads (`getForDisplay`, `listUsers`) pass through uncached, to wherever the
+ * database reads them (a read replica, maybe).
  */
 import type { UserDatabase } from '../db/types.ts'
+import { isUserListing } from '../db/user-listing.ts'
 import type { UserRecord } from '../user.ts'
 import { userKey, type AuthCache } from './auth-cache.ts'
 
@@ -31,6 +34,8 @@ export function cachedUserDatabase<U extends UserRecord>(db: UserDatabase<U>, ca
       if (user !== null) cache.set(key, { ...user }, sequence)
       return user
     },
+    ...(db.getForDisplay === undefined ? {} : { getForDisplay: (id: string) => db.getForDisplay!(id) }),
+    ...(isUserListing<U>(db) ? { listUsers: db.listUsers.bind(db) } : {}),
     getByEmail: (email) => db.getByEmail(email),
     getByOAuthAccount: (oauthName, accountId) => db.getByOAuthAccount(oauthName, accountId),
     create: (data) => db.create(data),
