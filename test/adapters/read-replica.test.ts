@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { cachedUserDatabase, openAuthCache, UserManager, type UserDatabase, type UserRecord } from '../../src/index.ts'
 import { isUserListing } from '../../src/db/user-listing.ts'
-import { openUserDatabase, ReadReplicaUnsupportedError, type KyselyUserStore } from '../../src/db/kysely/index.ts'
+import { kyselyUserDatabase, openUserDatabase, ReadReplicaUnsupportedError, type KyselyUserStore } from '../../src/db/kysely/index.ts'
 import { DatabaseStartupError } from '../../src/db/startup-error.ts'
 import { freePort } from '../support/free-port.ts'
 import { requireMysql, requirePostgres, scratchMysqlDatabase, scratchPostgresSchema } from '../support/services.ts'
@@ -77,6 +77,27 @@ describe('a Kysely store with a read replica', () => {
       replicaUrl: replica.url,
       drop: async () => void (await Promise.all([primary.drop(), replica.drop()])),
     })
+  })
+
+  it('kyselyUserDatabase: the application\'s own Kysely instances, the replica\'s included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fastify-users-replica-'))
+    const [primary, replica] = [await openUserDatabase(`sqlite://${join(dir, 'a.db')}`), await openUserDatabase(`sqlite://${join(dir, 'b.db')}`)]
+    try {
+      const shown = await replica.users.create(newUser('shown@example.com'))
+      const decides = await primary.users.create(newUser('decides@example.com'))
+      const store = await kyselyUserDatabase({ db: primary.db, dialect: 'sqlite', replica: replica.db })
+      expect(await store.users.get(decides.id)).toMatchObject({ email: 'decides@example.com' })
+      expect(await store.users.get(shown.id)).toBeNull()
+      expect(await store.users.getForDisplay(shown.id)).toMatchObject({ email: 'shown@example.com' })
+      const page = await store.users.listUsers({ sort: 'email', order: 'asc', limit: 10 })
+      expect(page.entries.map((entry) => entry.user.email)).toEqual(['shown@example.com'])
+      await store.destroy()
+      // Both instances stay the application's: still open.
+      expect(await replica.users.get(shown.id)).not.toBeNull()
+    } finally {
+      await primary.destroy()
+      await replica.destroy()
+    }
   })
 
   it('is refused for SQLite and for a replica of another kind of database, before connecting', async () => {

@@ -96,6 +96,12 @@ export interface KyselyStoreOptions<F extends FieldDefinitions> extends StoreOpt
   dialect: SqlDialect
   /** Run the migrations now (default). Pass `false` if you run `migrate()` yourself. */
   migrate?: boolean
+  /**
+   * A Kysely instance on a read replica of `db` (kept open by `destroy()`, as `db` is), for the
+   * reads that tolerate lag, as `readConnectionString` of `postgresUserDatabase`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  replica?: Kysely<any>
 }
 
 /**
@@ -175,9 +181,8 @@ export async function postgresUserDatabase<F extends FieldDefinitions = NoFields
   listenPostgresErrors(pool)
   const db = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, timeoutMs) }) })
   const migrator = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, null) }) })
-  const replica = options.readConnectionString === undefined
-    ? undefined
-    : () => openPostgresReplica(options.readConnectionString!, options.readPool ?? options.pool, timeoutMs)
+  const readUrl = options.readConnectionString
+  const replica = readUrl === undefined ? undefined : () => openPostgresReplica(readUrl, options.readPool ?? options.pool, timeoutMs)
   return openOwned(db, 'postgres', options.fields, { migrator, url: options.connectionString, replica })
 }
 
@@ -199,7 +204,8 @@ export async function mysqlUserDatabase<F extends FieldDefinitions = NoFields>(
   listenMysqlErrors(pool)
   const db = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, timeoutMs) }) })
   const migrator = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, null) }) })
-  const replica = options.readUri === undefined ? undefined : () => openMysqlReplica(options.readUri!, options.readPool ?? options.pool, timeoutMs)
+  const readUri = options.readUri
+  const replica = readUri === undefined ? undefined : () => openMysqlReplica(readUri, options.readPool ?? options.pool, timeoutMs)
   return openOwned(db, 'mysql', options.fields, { migrator, url: options.uri, replica })
 }
 
@@ -219,7 +225,8 @@ export async function kyselyUserDatabase<F extends FieldDefinitions = NoFields>(
   const db = options.db.withoutPlugins() as Kysely<UserTables>
   const fields = options.fields ?? {}
   if (options.migrate !== false) await migrate(db, options.dialect, { fields })
-  return buildStore(db, null, options.dialect, fields, async () => {})
+  const replica = options.replica === undefined ? null : (options.replica.withoutPlugins() as Kysely<UserTables>)
+  return buildStore(db, replica, options.dialect, fields, async () => {})
 }
 
 function requestTimeout(timeoutMs: number | null | undefined): number | null {
