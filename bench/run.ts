@@ -2,7 +2,7 @@
  * `npm run bench [-- scenario…] [--seconds N] [--warmup N] [--rounds N] [--log-level L]`: starts the full
  * example and the bare baseline as child processes, drives both with autocannon on loopback,
  * and prints one table with the ratios of issue 7. Scenarios: read, login, register, hashing,
- * jwt, mixed, scale, list (all by default). See BENCHMARKS.md for what each number means.
+ * jwt, mixed, scale, list, instances (all by default). See BENCHMARKS.md for what each number means.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +12,7 @@ import { describeMachine, planCores } from './machine.ts'
 import { formatErrors, formatTable, type Row } from './report.ts'
 import { authScenario } from './scenarios/auth.ts'
 import { hashingScenario } from './scenarios/hashing.ts'
+import { instancesScenario } from './scenarios/instances.ts'
 import { jwtScenario } from './scenarios/jwt.ts'
 import { listScenario } from './scenarios/list.ts'
 import { mixedScenario } from './scenarios/mixed.ts'
@@ -19,7 +20,7 @@ import { readScenario } from './scenarios/read.ts'
 import { scaleScenario } from './scenarios/scale.ts'
 import type { BenchContext } from './servers.ts'
 
-const SCENARIOS = ['read', 'login', 'register', 'hashing', 'jwt', 'mixed', 'scale', 'list'] as const
+const SCENARIOS = ['read', 'login', 'register', 'hashing', 'jwt', 'mixed', 'scale', 'list', 'instances'] as const
 type Scenario = (typeof SCENARIOS)[number]
 
 const { values, positionals } = parseArgs({
@@ -82,6 +83,7 @@ try {
   if (selected.has('mixed')) await step('mixed', () => mixedScenario(context))
   if (selected.has('scale')) await step('scale', () => scaleScenario(context))
   if (selected.has('list')) await step('list', () => listScenario(context))
+  if (selected.has('instances')) await step('instances', () => instancesScenario(context))
 } finally {
   rmSync(tmpDir, { recursive: true, force: true })
 }

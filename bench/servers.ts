@@ -1,7 +1,8 @@
 /**
  * The two servers every scenario compares: the full example (examples/full/server.ts, configured
  * by environment as in production) and the bare baseline (bench/baseline-server.ts). Both get
- * the same logger level and the same environment otherwise, the libuv pool size included.
+ * the same logger level and the same environment otherwise, the libuv pool size included. The
+ * `instances` scenario adds a round-robin proxy (bench/round-robin-proxy.ts).
  */
 import { join } from 'node:path'
 import type { CorePlan } from './machine.ts'
@@ -55,6 +56,22 @@ export function startBaseline(context: BenchContext, token: string, user: unknow
     plan: context.plan,
     logFile: join(context.tmpDir, `baseline-${++serial}.log`),
     env: { BASELINE_TOKEN: token, BASELINE_USER: JSON.stringify(user), LOG_LEVEL: context.logLevel },
+  })
+}
+
+/**
+ * Starts the round-robin proxy (bench/round-robin-proxy.ts) in front of `upstreams`.
+ *
+ * @example
+ * const proxy = await startProxy(context, [first.url, second.url])
+ */
+export function startProxy(context: BenchContext, upstreams: string[]): Promise<ServerProcess> {
+  return ServerProcess.start({
+    script: 'bench/round-robin-proxy.ts',
+    port: port++,
+    plan: context.plan,
+    logFile: join(context.tmpDir, `proxy-${++serial}.log`),
+    env: { UPSTREAMS: upstreams.join(',') },
   })
 }
 

@@ -16,6 +16,12 @@ export interface StrategySetup {
 
 const REDIS_DEFAULT = 'redis://127.0.0.1:6379'
 
+/** Where each strategy's code lives: the Redis one beside the other Redis stores. */
+const SOURCES: Record<Exclude<StrategyName, 'jwt'>, string> = {
+  database: 'src/authentication/strategies/database.ts',
+  redis: 'src/redis/strategy.ts',
+}
+
 function exampleSupportsStrategies(): boolean {
   return existsSync('examples/full/config.ts') && readFileSync('examples/full/config.ts', 'utf8').includes('AUTH_STRATEGY')
 }
@@ -46,9 +52,7 @@ export function reachable(url: string, defaultPort: number): Promise<boolean> {
  */
 export async function strategyEnv(strategy: StrategyName): Promise<StrategySetup | { reason: string }> {
   if (strategy === 'jwt') return { env: {}, loginPath: '/auth/jwt/login' }
-  if (!existsSync(`src/authentication/strategies/${strategy}.ts`)) {
-    return { reason: `src/authentication/strategies/${strategy}.ts not found` }
-  }
+  if (!existsSync(SOURCES[strategy])) return { reason: `${SOURCES[strategy]} not found` }
   if (!exampleSupportsStrategies()) return { reason: 'examples/full has no AUTH_STRATEGY setting yet' }
   if (strategy === 'database') return { env: { AUTH_STRATEGY: 'database' }, loginPath: '/auth/jwt/login' }
   const redisUrl = process.env['REDIS_URL'] || REDIS_DEFAULT

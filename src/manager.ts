@@ -136,6 +136,16 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     return parsed === null ? null : this.db.get(parsed)
   }
 
+  /**
+   * The user of this id for display only (`UserDatabase.getForDisplay`): possibly from a read
+   * replica, so possibly behind the last writes. Decisions and writes use `get`.
+   */
+  async getForDisplay(id: string): Promise<U | null> {
+    const parsed = parseId(id)
+    if (parsed === null) return null
+    return this.db.getForDisplay === undefined ? this.db.get(parsed) : this.db.getForDisplay(parsed)
+  }
+
   /** The user of this email, compared case-insensitively. */
   getByEmail(email: string): Promise<U | null> {
     return this.db.getByEmail(email)

@@ -65,6 +65,19 @@ describe('readConfig', () => {
     expect(read(env).config).toMatchObject({ port: 9000, host: '0.0.0.0', databaseUrl: 'sqlite:///tmp/x.db', jwtLifetime: 60, cookieSecure: false, outboxFile: '/tmp/outbox' })
   })
 
+  it('reads DATABASE_READ_URL beside a PostgreSQL or MariaDB DATABASE_URL only', () => {
+    expect(read({ SECRET: LONG_SECRET }).config.databaseReadUrl).toBeNull()
+    const replicated = { SECRET: LONG_SECRET, DATABASE_URL: 'postgres://app@primary/users', DATABASE_READ_URL: 'postgres://app@replica/users' }
+    expect(read(replicated).config).toMatchObject({ databaseUrl: 'postgres://app@primary/users', databaseReadUrl: 'postgres://app@replica/users' })
+    const mariadb = { SECRET: LONG_SECRET, DATABASE_URL: 'mariadb://app@primary/users', DATABASE_READ_URL: 'mariadb://app@replica/users' }
+    expect(read(mariadb).config.databaseReadUrl).toBe('mariadb://app@replica/users')
+    for (const primary of ['sqlite:///tmp/x.db', 'mongodb://127.0.0.1/users']) {
+      expect(configError({ DATABASE_URL: primary, DATABASE_READ_URL: 'postgres://app@replica/users' })).toThrow(
+        'DATABASE_READ_URL needs a PostgreSQL or MySQL/MariaDB DATABASE_URL',
+      )
+    }
+  })
+
   it('parses COOKIE_SECURE as a boolean word', () => {
     for (const value of ['true', 'TRUE', '1', 'yes', 'on']) expect(read({ SECRET: LONG_SECRET, COOKIE_SECURE: value }).config.cookieSecure).toBe(true)
     for (const value of ['false', 'False', '0', 'no', 'off']) expect(read({ SECRET: LONG_SECRET, COOKIE_SECURE: value }).config.cookieSecure).toBe(false)

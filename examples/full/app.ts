@@ -47,7 +47,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   })
   securityHeaders(app, { production: config.production })
   exampleErrorHandler(app)
-  const store = given ?? (await openExampleStore(config.databaseUrl))
+  const store = given ?? (await openExampleStore(config.databaseUrl, config.databaseReadUrl))
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).

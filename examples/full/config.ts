@@ -12,6 +12,11 @@ export interface Config {
   port: number
   host: string
   databaseUrl: string
+  /**
+   * DATABASE_READ_URL: a read replica of DATABASE_URL (PostgreSQL or MySQL/MariaDB) for the reads
+   * that tolerate lag (a superuser's `GET /users/{id}`); `null`: every read goes to DATABASE_URL.
+   */
+  databaseReadUrl: string | null
   secret: string
   jwtLifetime: number
   cookieSecure: boolean
@@ -111,11 +116,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
   if (authStrategy === 'redis' && !env.REDIS_URL && redisClusterNodes === null && redisSentinels === null) {
     throw new ConfigError('AUTH_STRATEGY=redis needs REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS')
   }
+  const databaseUrl = env.DATABASE_URL || 'sqlite://./users.db'
+  if (env.DATABASE_READ_URL && !/^(postgres(ql)?|mysql|mariadb):\/\//i.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_READ_URL needs a PostgreSQL or MySQL/MariaDB DATABASE_URL')
+  }
   const appUrl = (env.APP_URL || `http://${env.HOST || '127.0.0.1'}:${env.PORT || 8000}`).replace(/\/$/, '')
   return {
     port: integer(env.PORT, 8000, 'PORT'),
     host: env.HOST || '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || 'sqlite://./users.db',
+    databaseUrl,
+    databaseReadUrl: env.DATABASE_READ_URL || null,
     secret,
     jwtLifetime: integer(env.JWT_LIFETIME, 3600, 'JWT_LIFETIME'),
     cookieSecure: boolean(env.COOKIE_SECURE, true, 'COOKIE_SECURE'),

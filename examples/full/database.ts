@@ -31,12 +31,12 @@ export interface ExampleStore {
 
 /**
  * Opens (and migrates) the database of a `sqlite://`, `postgres://`, `mysql://` or
- * `mongodb://` URL.
+ * `mongodb://` URL; `readUrl`, a read replica of a SQL one, serves the reads that tolerate lag.
  *
  * @example
  * const store = await openExampleStore('sqlite://./users.db')
  */
-export async function openExampleStore(url: string): Promise<ExampleStore> {
+export async function openExampleStore(url: string, readUrl: string | null = null): Promise<ExampleStore> {
   if (/^mongodb(\+srv)?:\/\//i.test(url)) {
     const { MongoRefreshTokenStore, MongoRevocationStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
     const store = await openMongoUserDatabase(url)
@@ -50,7 +50,7 @@ export async function openExampleStore(url: string): Promise<ExampleStore> {
       destroy: () => store.destroy(),
     }
   }
-  const store = await openUserDatabase(url)
+  const store = await openUserDatabase(url, readUrl === null ? {} : { readUrl })
   return {
     users: store.users,
     accessTokens: store.accessTokens,

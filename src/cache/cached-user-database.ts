@@ -3,7 +3,9 @@
  * request. Each write that can change an authentication decision (any update: active,
  * verified, superuser, password, email; a deletion) forgets the user here and on the other
  * instances before it resolves, even when it fails, since a failed write may have committed.
- * The optional capabilities of the database (listing, roles, bans) are kept.
+ * The optional capabilities of the database (listing, roles, bans) are kept; the display
+ * reads (`getForDisplay`, `listUsers`) pass through uncached, to wherever the database reads
+ * them (a read replica, maybe).
  */
 import type { UserDatabase } from '../db/types.ts'
 import { hasUserBans, type UserBanStorage } from '../db/user-bans.ts'
@@ -35,6 +37,7 @@ export function cachedUserDatabase<U extends UserRecord>(db: UserDatabase<U>, ca
       if (user !== null) cache.set(key, { ...user }, sequence)
       return user
     },
+    ...(db.getForDisplay === undefined ? {} : { getForDisplay: (id: string) => db.getForDisplay!(id) }),
     getByEmail: (email) => db.getByEmail(email),
     getByOAuthAccount: (oauthName, accountId) => db.getByOAuthAccount(oauthName, accountId),
     create: (data) => db.create(data),

@@ -15,8 +15,18 @@ import type {
 } from '../user.ts'
 
 export interface UserDatabase<U extends UserRecord = UserRecord> {
-  /** The user of this id (a lower-case hyphenated UUID), or `null`. */
+  /**
+   * The user of this id (a lower-case hyphenated UUID), or `null`. Read from the primary: this
+   * is the lookup that decides authentication, and the one that follows a write.
+   */
   get(id: string): Promise<U | null>
+  /**
+   * The user of this id for display only, where some replication lag is acceptable (a
+   * superuser's `GET /users/{id}`): an adapter with a read replica reads it there, so it may
+   * miss the last writes. Never used to decide anything or after a write. Optional: `get`
+   * serves when absent.
+   */
+  getForDisplay?(id: string): Promise<U | null>
   /** The user whose email matches case-insensitively, or `null`. */
   getByEmail(email: string): Promise<U | null>
   /** The user owning this provider account, or `null`. */

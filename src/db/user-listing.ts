@@ -65,6 +65,10 @@ export interface UserListPage<U extends UserRecord = UserRecord> {
 }
 
 export interface UserListing<U extends UserRecord = UserRecord> {
+  /**
+   * A page of users, for display: an adapter with a read replica reads it there, so a page may
+   * miss the last writes. Never used to decide anything.
+   */
   listUsers(query: UserListQuery): Promise<UserListPage<U>>
 }
 

@@ -23,6 +23,15 @@ export class UnsupportedDatabaseUrlError extends ConfigurationError {
   }
 }
 
+/** A read replica where the store cannot have one (SQLite), or of another kind of database than the primary. */
+export class ReadReplicaUnsupportedError extends ConfigurationError {
+  override readonly name = 'ReadReplicaUnsupportedError'
+
+  constructor(reason: string) {
+    super('READ_REPLICA_UNSUPPORTED', `a read replica cannot be used here: ${reason}`)
+  }
+}
+
 /** Another process held the migration lock for longer than the timeout. */
 export class MigrationLockError extends ConfigurationError {
   override readonly name = 'MigrationLockError'

@@ -16,6 +16,8 @@ import type { AccessTokenDatabase } from '../types.ts'
 import { KyselyAccessTokenDatabase } from './access-token-database.ts'
 import { migrate } from './migrate.ts'
 import { DEFAULT_TIMEOUT_MS, guardedMysqlPool, guardedPostgresPool, listenMysqlErrors, listenPostgresErrors } from './pool-guards.ts'
+import type { MysqlPoolSettings, PostgresPoolSettings } from './pool-settings.ts'
+import { openMysqlReplica, openPostgresReplica } from './read-replica.ts'
 import type { AnyKysely, SqlDialect, UserTables } from './schema.ts'
 import { KyselyUserDatabase } from './user-database.ts'
 
@@ -23,8 +25,14 @@ import { KyselyUserDatabase } from './user-database.ts'
 export interface KyselyUserStore<U extends UserRecord = UserRecord> {
   users: KyselyUserDatabase<U>
   accessTokens: AccessTokenDatabase
-  /** The Kysely instance, for the application's own queries on these tables. */
+  /** The Kysely instance (the primary), for the application's own queries on these tables. */
   db: Kysely<UserTables>
+  /**
+   * The read replica's Kysely instance when the store was opened with one (`readConnectionString`,
+   * `readUri`), else `null`: for the application's own reads that tolerate lag, never for one
+   * that decides authentication or follows a write.
+   */
+  replica: Kysely<UserTables> | null
   dialect: SqlDialect
   /** One round trip to the database (`SELECT 1`), for readiness checks (`checkHealth`). */
   ping(): Promise<void>
@@ -61,6 +69,14 @@ export interface PostgresStoreOptions<F extends FieldDefinitions> extends StoreO
   connectionString: string
   /** Further `pg.Pool` settings (size, timeouts, TLS): see `PostgresPoolSettings`. */
   pool?: PostgresPoolSettings
+  /**
+   * A read replica (`postgres://…` of a streaming standby) for the reads that tolerate lag:
+   * user lists and a superuser's `GET /users/{id}` (`getForDisplay`). Everything else reads the
+   * primary (src/db/kysely/read-replica.ts). Default: none, every read goes to the primary.
+   */
+  readConnectionString?: string
+  /** `pg.Pool` settings of the replica's pool (default: those of `pool`). */
+  readPool?: PostgresPoolSettings
 }
 
 export interface MysqlStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
@@ -68,31 +84,10 @@ export interface MysqlStoreOptions<F extends FieldDefinitions> extends StoreOpti
   uri: string
   /** Further `mysql2` pool settings: see `MysqlPoolSettings`. */
   pool?: MysqlPoolSettings
-}
-
-/**
- * Settings passed to `pg.Pool` as they are. Declared here rather than imported from `pg`, whose
- * types are a separate package (`@types/pg`) that an application should not need to install.
- */
-export interface PostgresPoolSettings {
-  /** Connections at most (pg's default: 10). */
-  max?: number
-  idleTimeoutMillis?: number
-  connectionTimeoutMillis?: number
-  /** `true`, or Node's TLS options. */
-  ssl?: boolean | Record<string, unknown>
-  statement_timeout?: number
-  application_name?: string
-  /** Any other `pg.PoolConfig` setting except `connectionString`. */
-  [setting: string]: unknown
-}
-
-/** Settings passed to mysql2's `createPool` as they are (any of its `PoolOptions` but `uri`). */
-export interface MysqlPoolSettings {
-  connectionLimit?: number
-  connectTimeout?: number
-  ssl?: string | Record<string, unknown>
-  [setting: string]: unknown
+  /** A read replica (`mysql://…`) for the reads that tolerate lag, as `readConnectionString` of PostgreSQL. */
+  readUri?: string
+  /** mysql2 pool settings of the replica's pool (default: those of `pool`). */
+  readPool?: MysqlPoolSettings
 }
 
 export interface KyselyStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
@@ -101,6 +96,12 @@ export interface KyselyStoreOptions<F extends FieldDefinitions> extends StoreOpt
   dialect: SqlDialect
   /** Run the migrations now (default). Pass `false` if you run `migrate()` yourself. */
   migrate?: boolean
+  /**
+   * A Kysely instance on a read replica of `db` (kept open by `destroy()`, as `db` is), for the
+   * reads that tolerate lag, as `readConnectionString` of `postgresUserDatabase`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  replica?: Kysely<any>
 }
 
 /**
@@ -180,7 +181,9 @@ export async function postgresUserDatabase<F extends FieldDefinitions = NoFields
   listenPostgresErrors(pool)
   const db = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, timeoutMs) }) })
   const migrator = new Kysely<UserTables>({ dialect: new PostgresDialect({ pool: guardedPostgresPool(pool, null) }) })
-  return openOwned(db, 'postgres', options.fields, { migrator, url: options.connectionString })
+  const readUrl = options.readConnectionString
+  const replica = readUrl === undefined ? undefined : () => openPostgresReplica(readUrl, options.readPool ?? options.pool, timeoutMs)
+  return openOwned(db, 'postgres', options.fields, { migrator, url: options.connectionString, replica })
 }
 
 /**
@@ -201,7 +204,9 @@ export async function mysqlUserDatabase<F extends FieldDefinitions = NoFields>(
   listenMysqlErrors(pool)
   const db = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, timeoutMs) }) })
   const migrator = new Kysely<UserTables>({ dialect: new MysqlDialect({ pool: guardedMysqlPool(pool, null) }) })
-  return openOwned(db, 'mysql', options.fields, { migrator, url: options.uri })
+  const readUri = options.readUri
+  const replica = readUri === undefined ? undefined : () => openMysqlReplica(readUri, options.readPool ?? options.pool, timeoutMs)
+  return openOwned(db, 'mysql', options.fields, { migrator, url: options.uri, replica })
 }
 
 /**
@@ -220,7 +225,8 @@ export async function kyselyUserDatabase<F extends FieldDefinitions = NoFields>(
   const db = options.db.withoutPlugins() as Kysely<UserTables>
   const fields = options.fields ?? {}
   if (options.migrate !== false) await migrate(db, options.dialect, { fields })
-  return buildStore(db, options.dialect, fields, async () => {})
+  const replica = options.replica === undefined ? null : (options.replica.withoutPlugins() as Kysely<UserTables>)
+  return buildStore(db, replica, options.dialect, fields, async () => {})
 }
 
 function requestTimeout(timeoutMs: number | null | undefined): number | null {
@@ -233,13 +239,14 @@ function requestTimeout(timeoutMs: number | null | undefined): number | null {
 
 /**
  * `migrator`: the same connections as `db`, without the request-path timeout; `url`: where a
- * failure to open is reported (without its password).
+ * failure to open is reported (without its password); `replica`: opens the read pool, once the
+ * primary is migrated (the replica receives the migrations from it).
  */
 async function openOwned<U extends UserRecord>(
   db: Kysely<UserTables>,
   dialect: SqlDialect,
   fields: FieldDefinitions = {},
-  { migrator = db, url }: { migrator?: Kysely<UserTables>; url?: string } = {},
+  { migrator = db, url, replica }: { migrator?: Kysely<UserTables>; url?: string; replica?: (() => Promise<Kysely<UserTables>>) | undefined } = {},
 ): Promise<KyselyUserStore<U>> {
   try {
     await migrate(migrator, dialect, { fields })
@@ -251,20 +258,31 @@ async function openOwned<U extends UserRecord>(
     const cause = error instanceof ServiceUnavailableError ? error.cause : error
     throw sqlStartupError(cause, dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB', url) ?? error
   }
-  return buildStore(db, dialect, fields, () => db.destroy())
+  let readDb: Kysely<UserTables> | null = null
+  try {
+    readDb = replica === undefined ? null : await replica()
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return buildStore(db, readDb, dialect, fields, async () => {
+    await Promise.all([db.destroy(), readDb?.destroy()])
+  })
 }
 
 function buildStore<U extends UserRecord>(
   db: Kysely<UserTables>,
+  replica: Kysely<UserTables> | null,
   dialect: SqlDialect,
   fields: FieldDefinitions,
   destroy: () => Promise<void>,
 ): KyselyUserStore<U> {
   const any = db as AnyKysely
   return {
-    users: new KyselyUserDatabase<U>(any, dialect, fields),
+    users: new KyselyUserDatabase<U>(any, dialect, fields, replica === null ? {} : { replica: replica as AnyKysely }),
     accessTokens: new KyselyAccessTokenDatabase(any, dialect),
     db,
+    replica,
     dialect,
     ping: async () => void (await sql`SELECT 1`.execute(db)),
     destroy,

@@ -3,16 +3,25 @@
  * picks the database; for SQLite everything after `sqlite://` is the file path, so
  * `sqlite://./users.db` is relative and `sqlite:///var/lib/app/users.db` absolute.
  */
-import { UnsupportedDatabaseUrlError } from './errors.ts'
+import { ReadReplicaUnsupportedError, UnsupportedDatabaseUrlError } from './errors.ts'
 import type { FieldDefinitions } from '../fields.ts'
 import { mysqlUserDatabase, postgresUserDatabase, sqliteUserDatabase } from './open.ts'
 import type { KyselyUserStore, StoreOptions, UserWithFields } from './open.ts'
+
+export interface UrlStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+  /**
+   * A read replica of the same database (`DATABASE_READ_URL` in the example), of the same kind
+   * as the URL (PostgreSQL or MySQL/MariaDB; SQLite has none): see `readConnectionString`.
+   */
+  readUrl?: string
+}
 
 /**
  * Opens the store a database URL names: `sqlite://path`, `postgres://…` or `postgresql://…`,
  * `mysql://…` or `mariadb://…`.
  *
  * @throws UnsupportedDatabaseUrlError for any other scheme.
+ * @throws ReadReplicaUnsupportedError for a `readUrl` of SQLite, or of another database kind.
  * @example
  * ```ts
  * const store = await openUserDatabase(process.env.DATABASE_URL ?? 'sqlite://./users.db')
@@ -20,25 +29,42 @@ import type { KyselyUserStore, StoreOptions, UserWithFields } from './open.ts'
  */
 export async function openUserDatabase<F extends FieldDefinitions = Record<never, never>>(
   url: string,
-  options: StoreOptions<F> = {},
+  options: UrlStoreOptions<F> = {},
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? ''
+  const { readUrl, ...storeOptions } = options
+  const scheme = schemeOf(url)
+  const kind = KINDS[scheme]
+  if (readUrl !== undefined && kind !== undefined && (kind === 'sqlite' || KINDS[schemeOf(readUrl)] !== kind)) {
+    throw new ReadReplicaUnsupportedError(kind === 'sqlite' ? 'SQLite has no read replicas' : 'the read URL must name the same kind of database')
+  }
   switch (scheme) {
     case 'sqlite': {
       const filename = url.slice('sqlite:'.length)
       if (!filename.startsWith('//') || filename.length === 2) {
         throw new UnsupportedDatabaseUrlError(scheme, 'a SQLite URL is sqlite:// followed by the file path')
       }
-      return sqliteUserDatabase({ ...options, filename: filename.slice(2) })
+      return sqliteUserDatabase({ ...storeOptions, filename: filename.slice(2) })
     }
     case 'postgres':
     case 'postgresql':
-      return postgresUserDatabase({ ...options, connectionString: url })
+      return postgresUserDatabase({ ...storeOptions, connectionString: url, ...(readUrl === undefined ? {} : { readConnectionString: readUrl }) })
     case 'mysql':
     case 'mariadb':
       // mysql2 reads host, credentials and database from any URL; the scheme is ours to check.
-      return mysqlUserDatabase({ ...options, uri: url })
+      return mysqlUserDatabase({ ...storeOptions, uri: url, ...(readUrl === undefined ? {} : { readUri: readUrl }) })
     default:
       throw new UnsupportedDatabaseUrlError(scheme)
   }
+}
+
+const KINDS: Partial<Record<string, 'sqlite' | 'postgres' | 'mysql'>> = {
+  sqlite: 'sqlite',
+  postgres: 'postgres',
+  postgresql: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+}
+
+function schemeOf(url: string): string {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? ''
 }

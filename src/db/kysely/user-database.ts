@@ -4,6 +4,7 @@
  * `update` write and let the unique indexes refuse, so two concurrent registrations of
  * `A@x.io` and `a@x.io` give one user and one `DuplicateEmailError`. A query's error leaves as
  * the driver raised it, without the values the drivers quote in it (src/db/sql/driver-error.ts).
+ * With a read replica, only `getForDisplay` and `listUsers` read it (read-replica.ts).
  */
 import { randomUUID } from 'node:crypto'
 import { sql, type CompiledQuery } from 'kysely'
@@ -36,18 +37,28 @@ import { normalizeUuid, UserRowMapper } from './user-row.ts'
 /** Stands for the id in the compiled lookup; no UUID can equal it. */
 const ID_PLACEHOLDER = '\u0000user-id'
 
+export interface KyselyUserDatabaseOptions {
+  /**
+   * A read replica of the same tables, for the reads that tolerate lag only (`getForDisplay`,
+   * `listUsers`); every other read goes to the primary.
+   */
+  replica?: AnyKysely
+}
+
 /**
  * The users of one SQL database. Obtain it from a store factory (`sqliteUserDatabase` and the
  * like), which also runs the migrations this class relies on.
  */
 export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements UserDatabase<U>, UserListing<U>, UserRoleStorage<U>, UserBanStorage<U> {
   readonly #db: AnyKysely
+  readonly #replica: AnyKysely
   readonly #dialect: SqlDialect
   readonly #rows: UserRowMapper
   readonly #byId: CompiledQuery
 
-  constructor(db: AnyKysely, dialect: SqlDialect, fields: FieldDefinitions = {}) {
+  constructor(db: AnyKysely, dialect: SqlDialect, fields: FieldDefinitions = {}, options: KyselyUserDatabaseOptions = {}) {
     this.#db = db
+    this.#replica = options.replica ?? db
     this.#dialect = dialect
     this.#rows = new UserRowMapper(dialect, fields)
     // Every authenticated request runs this lookup; building and compiling it with Kysely cost
@@ -56,11 +67,20 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     this.#byId = db.selectFrom('user').select(this.#rows.selection()).where('user.id', '=', ID_PLACEHOLDER).compile()
   }
 
-  async get(id: string): Promise<U | null> {
+  get(id: string): Promise<U | null> {
+    return this.#getFrom(this.#db, id)
+  }
+
+  /** The user of this id from the read replica when there is one: display only, may lag. */
+  getForDisplay(id: string): Promise<U | null> {
+    return this.#getFrom(this.#replica, id)
+  }
+
+  async #getFrom(db: AnyKysely, id: string): Promise<U | null> {
     const key = normalizeUuid(id)
     if (key === null) return null
     const parameters = this.#byId.parameters.map((value) => (value === ID_PLACEHOLDER ? key : value))
-    const { rows } = await runWithoutQueryValues(this.#db.executeQuery<Record<string, unknown>>({ ...this.#byId, parameters }))
+    const { rows } = await runWithoutQueryValues(db.executeQuery<Record<string, unknown>>({ ...this.#byId, parameters }))
     const row = rows[0]
     return row === undefined ? null : this.#rows.toRecord<U>(row)
   }
@@ -199,9 +219,9 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     return result.numDeletedRows > 0n
   }
 
-  /** A page of users (`GET /users`; src/db/user-listing.ts). */
+  /** A page of users (`GET /users`; src/db/user-listing.ts), from the read replica when there is one. */
   listUsers(query: UserListQuery): Promise<UserListPage<U>> {
-    return listUsers<U>(this.#db, this.#dialect, this.#rows, query)
+    return listUsers<U>(this.#replica, this.#dialect, this.#rows, query)
   }
 
   /** The user's roles (`user.roles`, a JSON array; migration 6). */

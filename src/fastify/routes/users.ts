@@ -4,7 +4,8 @@
  * (users-roles.ts), bans (users-ban.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
- * does.
+ * does. `GET /{id}` only displays, so it reads `getForDisplay` (a read replica, maybe); the
+ * routes that write load their target from the primary.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
@@ -63,17 +64,22 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const activeUser = context.currentUser({ active: true, verified })
   const superuser = context.currentUser({ active: true, verified, superuser: true })
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
-  const listRoute = options.list === true ? userListRoute(context, superuser) : null
-  const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
 
   // A hook of every `/{id}` route, typed or not: the params were validated against IdParams.
-  async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
-    await superuser(request, reply)
-    if (reply.sent) return reply
-    const user = await manager.get((request.params as Static<typeof IdParams>).id)
-    if (!user) throw new NotFoundError()
-    request.targetUser = user
-  }
+  // The routes that write load their target from the primary; `GET /{id}` only displays it,
+  // so it may read a replica (the superuser check itself always reads the primary).
+  const targetLoader = (lookup: (id: string) => Promise<User | null>) =>
+    async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
+      await superuser(request, reply)
+      if (reply.sent) return reply
+      const user = await lookup((request.params as Static<typeof IdParams>).id)
+      if (!user) throw new NotFoundError()
+      request.targetUser = user
+    }
+  const loadTarget = targetLoader((id) => manager.get(id))
+  const loadDisplayedTarget = targetLoader((id) => manager.getForDisplay(id))
+  const listRoute = options.list === true ? userListRoute(context, superuser) : null
+  const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
 
   return async function usersPlugin(scope: FastifyInstance) {
     prepareScope(scope, context)
@@ -124,7 +130,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         params: IdParams,
         response: { 200: schemas.read, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },
-      onRequest: loadTarget,
+      onRequest: loadDisplayedTarget,
     }, async (request) => request.targetUser)
 
     app.patch('/:id', {

@@ -79,16 +79,13 @@ function acceptsConnections(port: number): Promise<boolean> {
 }
 
 /**
- * A PostgreSQL cluster of its own: `initdb` and `pg_ctl` run as the `postgres` OS user (the
- * server refuses root), data in a temporary directory that user owns.
+ * Control of a PostgreSQL data directory in `dir` (owned by the `postgres` OS user, since the
+ * server refuses root): `pg_ctl` runs as that user, the server listens on 127.0.0.1:`port` and
+ * its socket in `dir`.
  */
-export async function startPrivatePostgres(bin: string): Promise<PrivateService & { restart(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'fu-faults-pg-'))
-  await run('chown', ['postgres:postgres', dir])
+function postgresControl(bin: string, dir: string, port: number) {
   const data = join(dir, 'data')
-  const port = await freePort()
   const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args])
-  await asPostgres([`${bin}/initdb`, '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'])
   const serverOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c max_connections=50`
   const pgCtl = (...args: string[]) => asPostgres([`${bin}/pg_ctl`, '-D', data, '-w', '-t', '60', ...args])
   const postmasterPid = (): number | null => {
@@ -98,16 +95,13 @@ export async function startPrivatePostgres(bin: string): Promise<PrivateService 
       return null
     }
   }
-  const start = async () => {
-    await pgCtl('-l', join(dir, 'server.log'), '-o', serverOptions, 'start')
-  }
-  await start()
-  await run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qc', 'CREATE DATABASE faults'])
   let disposed = false
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/faults`,
-    port,
-    start,
+    data,
+    asPostgres,
+    async start() {
+      await pgCtl('-l', join(dir, 'server.log'), '-o', serverOptions, 'start')
+    },
     async stop() {
       await pgCtl('-m', 'fast', 'stop')
     },
@@ -127,10 +121,57 @@ export async function startPrivatePostgres(bin: string): Promise<PrivateService 
   }
 }
 
+async function postgresDirectory(): Promise<{ dir: string; port: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fu-faults-pg-'))
+  await run('chown', ['postgres:postgres', dir])
+  return { dir, port: await freePort() }
+}
+
+/**
+ * A PostgreSQL cluster of its own, with a database `faults`: `initdb` and `pg_ctl` run as the
+ * `postgres` OS user, data in a temporary directory that user owns. It accepts replication
+ * connections from 127.0.0.1 (initdb's trust rules), for `startPrivatePostgresReplica`.
+ */
+export async function startPrivatePostgres(bin: string): Promise<PrivateService & { restart(): Promise<void> }> {
+  const { dir, port } = await postgresDirectory()
+  const control = postgresControl(bin, dir, port)
+  await control.asPostgres([`${bin}/initdb`, '-D', control.data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'])
+  await control.start()
+  await queryPostgres(bin, port, 'CREATE DATABASE faults', 'postgres')
+  const { start, stop, restart, dispose } = control
+  return { url: `postgres://postgres@127.0.0.1:${port}/faults`, port, start, stop, restart, dispose }
+}
+
+/**
+ * A streaming replica (hot standby) of a private PostgreSQL: `pg_basebackup -R` from the
+ * primary's port, then started on a port of its own. Its URL names the same database `faults`.
+ */
+export async function startPrivatePostgresReplica(bin: string, primaryPort: number): Promise<PrivateService> {
+  const { dir, port } = await postgresDirectory()
+  const control = postgresControl(bin, dir, port)
+  try {
+    await control.asPostgres([
+      `${bin}/pg_basebackup`, '-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', control.data,
+      '-R', '-X', 'stream', '-c', 'fast', '--no-sync',
+    ])
+    await control.start()
+  } catch (error) {
+    await control.dispose()
+    throw error
+  }
+  const { start, stop, dispose } = control
+  return { url: `postgres://postgres@127.0.0.1:${port}/faults`, port, start, stop, dispose }
+}
+
+/** Runs one SQL statement with psql on a private PostgreSQL; its rows, unaligned. */
+export async function queryPostgres(bin: string, port: number, statement: string, database = 'faults'): Promise<string> {
+  const output = await run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-tAqc', statement])
+  return output.trim()
+}
+
 /** Counts the rows of a table of the private PostgreSQL database. */
 export async function countPostgresRows(bin: string, port: number, table: string): Promise<number> {
-  const output = await run(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'faults', '-tAc', `SELECT count(*) FROM "${table}"`])
-  return Number(output.trim())
+  return Number(await queryPostgres(bin, port, `SELECT count(*) FROM "${table}"`))
 }
 
 /** A child server process that the test starts and stops by PID. */
