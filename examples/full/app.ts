@@ -3,7 +3,8 @@
  * JWT backend at /auth/cookie, register, reset-password and verify at /auth, users at /users,
  * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
  * protected route, health endpoints at /health and /health/ready, the account pages (/login,
- * /register, /account…; PAGES=off removes them), and FastAPI's 404 body for any other path.
+ * /register, /account…; PAGES=off removes them), passkeys with PASSKEYS=on (/auth/passkey,
+ * /users/me/passkeys), and FastAPI's 404 body for any other path.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -21,7 +22,7 @@ import {
   smtpTransport,
 } from 'fastify-users'
 import { RedisRateLimitStore } from 'fastify-users/redis'
-import type { Config } from './config.ts'
+import { ConfigError, type Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
 import { exampleErrorHandler } from './errors.ts'
 import { healthRoutes } from './health.ts'
@@ -81,9 +82,14 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           },
           onError: (error, kind) => app.log.warn(`the ${kind} mail could not be sent: ${(error as Error).message}`),
         })
+  if (config.passkeys !== null && store.passkeys === null) throw new ConfigError('PASSKEYS=on needs a database with passkey tables (SQL or MongoDB)')
+  const passkeys = config.passkeys === null || store.passkeys === null
+    ? undefined
+    : { ...config.passkeys, store: store.passkeys, rpName: 'fastify-users example' }
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
+    passkeys,
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
@@ -137,6 +143,10 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   await app.register(users.usersRoutes(), { prefix: '/users' })
+  if (passkeys !== undefined) {
+    await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
+    await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })
+  }
   if (config.oidc) {
     await registerOidc(app, users, bearer, {
       oidc: config.oidc,
@@ -149,7 +159,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   // The account list of `/users/me` where a user can have provider accounts at all.
   if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
 
-  if (config.pages) pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [] })
+  if (config.pages) pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [], passkeys: passkeys !== undefined })
 
   healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })
 
@@ -183,5 +193,6 @@ function rateLimits(perMinute: number | 'off') {
     'request-verify-token': rule,
     'verify': rule,
     'refresh': rule,
+    'passkey': rule,
   }
 }
