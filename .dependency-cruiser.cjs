@@ -6,7 +6,7 @@
  *                   common-passwords/, db/types
  *   session state   revocation/, refresh/, security/, cache/  (interfaces, memory stores, pure rules)
  *   authentication  authentication/                  (transports, strategies, backends)
- *   domain          manager, superuser, oauth/, two-factor/, magic-link/,
+ *   domain          manager, superuser, oauth/, two-factor/, magic-link/, passkeys/,
  *                   email-change/
  *   adapters        db/<adapter>/, db/sql/, redis/   (implement the interfaces above)
  *   http            fastify/                         (the only layer that knows Fastify)
@@ -18,7 +18,7 @@
 const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
 const STATE = '^src/(revocation|refresh|security|cache)/'
 const AUTHENTICATION = '^src/authentication/'
-const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/|two-factor/|magic-link/|email-change/)'
+const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/|two-factor/|magic-link/|passkeys/|email-change/)'
 const ADAPTERS = '^src/(db/(kysely|mongodb|drizzle|sql|fields|errors|merged-record|oauth-account)|redis)(/|[.]ts)'
 const ENTRIES = '^src/(index[.]ts|cli/)'
 const HTTP = '^src/fastify/'

@@ -16,6 +16,7 @@ export type { OAuthRoutesOptions } from './fastify/routes/oauth.ts'
 export type { OAuthAssociateRoutesOptions } from './fastify/routes/oauth-associate.ts'
 export { OAuthAccountSchema, type OAuthRouteOptions } from './fastify/routes/oauth-common.ts'
 export { OAuthAccountLinkSchema, type OAuthAccountsRoutesOptions } from './fastify/routes/oauth-accounts.ts'
+export type { PasskeyRoutesOptions } from './fastify/routes/passkeys.ts'
 export type { OAuthClient, OAuthProfile, OAuthTokens } from './oauth/client.ts'
 export type { UserFieldSchemas, UserSchemas } from './fastify/schemas.ts'
 export { withNamedSchemas } from './fastify/openapi.ts'
@@ -56,6 +57,18 @@ export type { MagicLinkStore } from './magic-link/store.ts'
 export { MemoryMagicLinkStore } from './magic-link/memory-store.ts'
 export { MagicLinks, MAGIC_LINK_AUDIENCE, type MagicLinkOptions, type MagicLinkMessage } from './magic-link/magic-links.ts'
 export { MagicLinkError, MAGIC_LINK_BAD_TOKEN } from './magic-link/errors.ts'
+export type { PasskeyStore, PasskeyRecord } from './passkeys/store.ts'
+export { MemoryPasskeyStore } from './passkeys/memory-store.ts'
+export {
+  Passkeys,
+  type PasskeyOptions,
+  type PasskeyCeremony,
+  type PasskeyView,
+  type PasskeyLogin,
+} from './passkeys/passkeys.ts'
+export type { PasskeyRegistrationCredential, PasskeyAuthenticationCredential } from './passkeys/credential-json.ts'
+export { PASSKEY_CHALLENGE_AUDIENCE } from './passkeys/challenges.ts'
+export { PasskeyError, PasskeyErrorCode } from './passkeys/errors.ts'
 export { EmailChanges, EMAIL_CHANGE_AUDIENCE, type EmailChangeOptions, type EmailChangeMessage } from './email-change/email-change.ts'
 export { EmailChangeError, EMAIL_CHANGE_BAD_TOKEN } from './email-change/errors.ts'
 

@@ -4,8 +4,9 @@
  * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
  * protected route, health endpoints at /health and /health/ready, the account pages (/login,
  * /register, /account…) and the admin console (/admin, roles from roles.ts; PAGES=off removes
- * them), and FastAPI's 404 body for any other path. Beyond FastAPI Users, new paths only: the
- * user list, bans and roles of superusers at /users.
+ * them), passkeys with PASSKEYS=on (/auth/passkey, /users/me/passkeys), and FastAPI's 404 body
+ * for any other path. Beyond FastAPI Users, new paths only: the user list, bans and roles of
+ * superusers at /users.
  */
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -23,7 +24,7 @@ import {
   smtpTransport,
 } from 'fastify-users'
 import { RedisRateLimitStore } from 'fastify-users/redis'
-import type { Config } from './config.ts'
+import { ConfigError, type Config } from './config.ts'
 import { openExampleStore, type ExampleStore } from './database.ts'
 import { exampleErrorHandler } from './errors.ts'
 import { healthRoutes } from './health.ts'
@@ -85,10 +86,15 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           },
           onError: (error, kind) => app.log.warn(`the ${kind} mail could not be sent: ${(error as Error).message}`),
         })
+  if (config.passkeys !== null && store.passkeys === null) throw new ConfigError('PASSKEYS=on needs a database with passkey tables (SQL or MongoDB)')
+  const passkeys = config.passkeys === null || store.passkeys === null
+    ? undefined
+    : { ...config.passkeys, store: store.passkeys, rpName: 'fastify-users example' }
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
     roles: exampleRoles,
+    passkeys,
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
@@ -143,6 +149,10 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   // New routes only (the list, bans, roles): `GET /users/me` stays FastAPI Users' user object.
   await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false }), { prefix: '/users' })
+  if (passkeys !== undefined) {
+    await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
+    await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })
+  }
   if (config.oidc) {
     await registerOidc(app, users, bearer, {
       oidc: config.oidc,
@@ -156,7 +166,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
 
   if (config.pages) {
-    pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [] })
+    pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [], passkeys: passkeys !== undefined })
     adminFeaturesRoute(app, { superuser: users.currentUser({ active: true, superuser: true }), roles: Object.keys(exampleRoles) })
   }
 
@@ -192,5 +202,6 @@ function rateLimits(perMinute: number | 'off') {
     'request-verify-token': rule,
     'verify': rule,
     'refresh': rule,
+    'passkey': rule,
   }
 }

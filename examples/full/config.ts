@@ -57,6 +57,12 @@ export interface Config {
    * without SMTP_URL (the outbox file and the log serve in development).
    */
   mail: { smtpUrl: string; from: string; appUrl: string } | null
+  /**
+   * PASSKEYS (default off): passkey registration and login (docs/passkeys.md), for the pages
+   * at APP_URL: its host is the relying party id (PASSKEY_RP_ID overrides it) and its origin
+   * the one allowed; `null` when off.
+   */
+  passkeys: { rpID: string; origins: string[] } | null
   /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
   pages: boolean
   /**
@@ -151,6 +157,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
         }
       : null,
     pages: boolean(env.PAGES, true, 'PAGES'),
+    passkeys: boolean(env.PASSKEYS, false, 'PASSKEYS')
+      ? { rpID: env.PASSKEY_RP_ID || new URL(appUrl).hostname, origins: [new URL(appUrl).origin] }
+      : null,
     appUrl,
   }
 }

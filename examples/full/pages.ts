@@ -2,9 +2,9 @@
  * The example's account pages: plain HTML files with one small script each (pages/), on the
  * library's routes only, with cookie authentication (`/auth/cookie`). They are
  * /register, /login, /forgot-password, /reset-password and /verify (the mailed links land on
- * those two), /account, and /admin: the admin console of superusers (list and search users,
- * open one, change its status, roles and ban, delete it; admin-features.ts says which panels
- * the server can answer); `/` leads to /account.
+ * those two), /account (with its passkeys when they are on), and /admin: the admin console of
+ * superusers (list and search users, open one, change its status, roles and ban, delete it;
+ * admin-features.ts says which panels the server can answer); `/` leads to /account.
  *
  * Their Content-Security-Policy allows scripts, styles and requests from this origin only: no
  * inline script or style anywhere, so an injected `<script>` or `style=` attribute does nothing.
@@ -37,7 +37,11 @@ const TYPES: Record<string, string> = {
 export interface PagesOptions {
   /** The OAuth providers whose cookie login routes exist (`/auth/cookie/<name>`), for the buttons of /login. */
   oauth: { name: string; label: string }[]
+  /** Whether passkeys are on: the /login button and the /account section between `<!--passkeys-->` markers. */
+  passkeys: boolean
 }
+
+const PASSKEY_PARTS = /<!--passkeys-->[\s\S]*?<!--\/passkeys-->\n?/g
 
 export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
   const folder = new URL('./pages/', import.meta.url)
@@ -47,7 +51,8 @@ export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
         .map(({ name, label }) => `<button type="button" data-oauth="${name}">Log in with ${label}</button>`)
         .join('')}</section>`
   for (const page of PAGES) {
-    const html = readFileSync(new URL(`${page}.html`, folder), 'utf8').replace('<!--oauth-->', buttons)
+    const file = readFileSync(new URL(`${page}.html`, folder), 'utf8').replace('<!--oauth-->', buttons)
+    const html = options.passkeys ? file : file.replace(PASSKEY_PARTS, '')
     app.get(`/${page}`, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-security-policy', POLICIES[page] ?? PAGES_CSP)

@@ -9,6 +9,7 @@ import type { TransportResponse } from '../authentication/transport.ts'
 import type { UserManager } from '../manager.ts'
 import type { EmailChanges } from '../email-change/email-change.ts'
 import type { MagicLinks } from '../magic-link/magic-links.ts'
+import type { Passkeys } from '../passkeys/passkeys.ts'
 import type { TwoFactor } from '../two-factor/two-factor.ts'
 import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
@@ -37,6 +38,8 @@ export interface RoutesContext {
   twoFactor: TwoFactor | null
   /** Magic links (the `magicLink` option), or `null`. */
   magicLinks: MagicLinks<User> | null
+  /** Passkeys (the `passkeys` option), or `null`. */
+  passkeys: Passkeys<User> | null
   /** Verified email change (the `emailChange` option), or `null`. */
   emailChanges: EmailChanges<User, FastifyRequest> | null
   /** The configured roles and their storage; `null` without the `roles` option. */

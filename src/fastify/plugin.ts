@@ -27,10 +27,13 @@ import { buildUserSchemas, type UserFieldSchemas, type UserSchemas } from './sch
 import type { SecurityOptions } from './security/options.ts'
 import { createRouteSecurity } from './security/route-security.ts'
 import { backendRevokers } from '../authentication/revokers.ts'
+import type { TokenRevoker } from '../revocation/revoker.ts'
 import { TwoFactor, type TwoFactorOptions } from '../two-factor/two-factor.ts'
 import { twoFactorRoutes } from './routes/two-factor.ts'
 import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
 import { magicLinkRoutes } from './routes/magic-link.ts'
+import { Passkeys, type PasskeyOptions } from '../passkeys/passkeys.ts'
+import { passkeyAccountRoutes, passkeyRoutes, type PasskeyRoutesOptions } from './routes/passkeys.ts'
 import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
 import { emailChangeRoutes } from './routes/email-change.ts'
 
@@ -54,6 +57,12 @@ export interface FastifyUsersOptions {
    * `/magic-link/login` logs their user in.
    */
   magicLink?: MagicLinkOptions<User, FastifyRequest>
+  /**
+   * Opt-in passkeys (src/passkeys/, docs/passkeys.md): `passkeyRoutes()` registers them and
+   * starts logins, each backend's `/passkey/login` completes one, `passkeyAccountRoutes()`
+   * lists, renames and deletes them. Needs the optional package `@simplewebauthn/server`.
+   */
+  passkeys?: PasskeyOptions
   /**
    * Opt-in verified email change (src/email-change/): `PATCH /users/me` mails a token to the
    * new address instead of changing it; `emailChangeRoutes()` takes the token back.
@@ -101,6 +110,10 @@ export interface FastifyUsers<R extends string = string, P extends string = stri
   twoFactorRoutes(): FastifyPluginAsync
   /** `POST /magic-link`. Needs `magicLink`. */
   magicLinkRoutes(): FastifyPluginAsync
+  /** `POST /register/options`, `POST /register`, `POST /login/options`. Needs `passkeys`. */
+  passkeyRoutes(options?: PasskeyRoutesOptions): FastifyPluginAsync
+  /** `GET /me/passkeys`, `PATCH|DELETE /me/passkeys/{id}`, under the users prefix. Needs `passkeys`. */
+  passkeyAccountRoutes(options?: PasskeyRoutesOptions): FastifyPluginAsync
   /** `POST /email-change/confirm`. Needs `emailChange`. */
   emailChangeRoutes(): FastifyPluginAsync
 }
@@ -121,12 +134,16 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     ? null
     : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, passwordHelper)
   const tokenRevokers = options.manager.tokenRevokers ?? backendRevokers(options.backends)
+  const passkeys = options.passkeys === undefined
+    ? null
+    : new Passkeys<User>(options.passkeys, (id) => manager.get(id), options.manager.verificationTokenSecret)
+  // A deleted user's two-factor record and passkeys go with the user.
+  const forgetters: TokenRevoker[] = [...(twoFactor === null ? [] : [twoFactor]), ...(passkeys === null ? [] : [passkeys])]
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
     passwordHelper,
     db: options.db,
-    // A deleted user's two-factor record goes with the user.
-    tokenRevokers: twoFactor === null ? tokenRevokers : [...tokenRevokers, twoFactor],
+    tokenRevokers: [...tokenRevokers, ...forgetters],
   })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
@@ -145,6 +162,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     magicLinks: options.magicLink === undefined
       ? null
       : new MagicLinks<User, FastifyRequest>(options.magicLink, manager, options.manager.verificationTokenSecret),
+    passkeys,
     emailChanges: options.emailChange === undefined
       ? null
       : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
@@ -170,6 +188,14 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     magicLinkRoutes: () => {
       if (context.magicLinks === null) throw new TypeError('magicLinkRoutes() needs the magicLink option of fastifyUsers()')
       return magicLinkRoutes(context, context.magicLinks)
+    },
+    passkeyRoutes: (routeOptions) => {
+      if (context.passkeys === null) throw new TypeError('passkeyRoutes() needs the passkeys option of fastifyUsers()')
+      return passkeyRoutes(context, context.passkeys, routeOptions)
+    },
+    passkeyAccountRoutes: (routeOptions) => {
+      if (context.passkeys === null) throw new TypeError('passkeyAccountRoutes() needs the passkeys option of fastifyUsers()')
+      return passkeyAccountRoutes(context, context.passkeys, routeOptions)
     },
     emailChangeRoutes: () => {
       if (context.emailChanges === null) throw new TypeError('emailChangeRoutes() needs the emailChange option of fastifyUsers()')

@@ -28,13 +28,14 @@ export interface ExampleServer {
   close(): Promise<void>
 }
 
-export async function startExample(env: Record<string, string> = {}): Promise<ExampleServer> {
+/** `hostname`: how the browser names the server (`localhost` for passkeys: a relying party id cannot be an IP address). */
+export async function startExample(env: Record<string, string> = {}, options: { hostname?: string } = {}): Promise<ExampleServer> {
   process.env.LOG_LEVEL ??= 'warn'
   const folder = mkdtempSync(join(tmpdir(), 'fastify-users-browser-'))
   const outbox = join(folder, 'outbox.jsonl')
   const op = await OidcTestProvider.listen()
   const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
+  const base = `http://${options.hostname ?? '127.0.0.1'}:${port}`
   const config = readConfig({
     SECRET: 'browser-tests-secret-long-enough-for-production-0123',
     DATABASE_URL: `sqlite://${join(folder, 'users.db')}`,

@@ -73,6 +73,8 @@ export interface TestAppOptions {
   twoFactor?: FastifyUsersOptions['twoFactor']
   /** The `magicLink` option; its request route is then registered at /auth. */
   magicLink?: FastifyUsersOptions['magicLink']
+  /** The `passkeys` option; its routes are then registered at /auth/passkey and /users. */
+  passkeys?: FastifyUsersOptions['passkeys']
   /** The `emailChange` option; its confirm route is then registered at /auth. */
   emailChange?: FastifyUsersOptions['emailChange']
   /** Custom columns of the SQLite store (ignored when `store` is given). */
@@ -111,6 +113,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     twoFactor: options.twoFactor,
     magicLink: options.magicLink,
     emailChange: options.emailChange,
+    passkeys: options.passkeys,
     roles: options.roles,
     manager: {
       resetPasswordTokenSecret: SECRET,
@@ -140,6 +143,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (options.twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
   if (options.magicLink !== undefined) await app.register(users.magicLinkRoutes(), { prefix: '/auth' })
   if (options.emailChange !== undefined) await app.register(users.emailChangeRoutes(), { prefix: '/auth' })
+  if (options.passkeys !== undefined) {
+    await app.register(users.passkeyRoutes({ requiresVerification }), { prefix: '/auth/passkey' })
+    await app.register(users.passkeyAccountRoutes({ requiresVerification }), { prefix: '/users' })
+  }
   await options.extend?.(app, users, { bearer, cookie })
   await app.ready()
 

@@ -33,3 +33,5 @@ export {
   type TwoFactorTable,
 } from './account-tables.ts'
 export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'
+export { pgPasskeyTables, sqlitePasskeyTables, PASSKEY_TABLE_NAME, PASSKEY_CHALLENGE_TABLE_NAME, type PasskeyTables } from './passkey-tables.ts'
+export { DrizzlePasskeyStore, type DrizzlePasskeyStoreOptions } from './passkey-store.ts'

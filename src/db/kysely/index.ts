@@ -33,6 +33,7 @@ export type { AccessTokenTable, OAuthAccountTable, SqlDialect, UserTable, UserTa
 export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'
 export { KyselyMagicLinkStore, type KyselyMagicLinkStoreOptions } from './magic-link-store.ts'
+export { KyselyPasskeyStore, type KyselyPasskeyStoreOptions } from './passkey-store.ts'
 export { KyselyTwoFactorStore, type KyselyTwoFactorStoreOptions } from './two-factor-store.ts'
 export type { MysqlPoolSettings, PostgresPoolSettings } from './pool-settings.ts'
 export { openUserDatabase, type UrlStoreOptions } from './url.ts'

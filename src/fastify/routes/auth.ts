@@ -18,6 +18,7 @@ import { BearerResponse, ErrorResponse, LoginForm, ValidationErrorResponse } fro
 import { registerLogoutAllRoute } from './logout-all.ts'
 import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
 import { registerMagicLinkLoginRoute } from './magic-link.ts'
+import { registerPasskeyLoginRoute } from './passkey-login.ts'
 import { CHALLENGE_RESPONSE, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
 
 export interface AuthRoutesOptions {
@@ -115,5 +116,6 @@ export function authRoutes(
     if (refreshRoute !== undefined) registerRefreshRoute(scope, context, backend, { refreshRoute, requiresVerification })
     if (context.twoFactor !== null) registerTwoFactorVerifyRoute(scope, context, backend, { refreshRoute, requiresVerification })
     if (context.magicLinks !== null) registerMagicLinkLoginRoute(scope, context, backend, { refreshRoute, requiresVerification })
+    if (context.passkeys !== null) registerPasskeyLoginRoute(scope, context, backend, { refreshRoute, requiresVerification })
   }
 }

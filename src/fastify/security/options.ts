@@ -16,7 +16,7 @@ import type { RateLimitRule } from '../../security/sliding-window.ts'
  */
 export type ProtectedAction =
   | 'login' | 'register' | 'forgot-password' | 'reset-password' | 'request-verify-token' | 'verify' | 'refresh'
-  | 'two-factor' | 'magic-link'
+  | 'two-factor' | 'magic-link' | 'passkey'
 
 export interface SecurityOptions {
   /**
@@ -92,6 +92,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ProtectedAction, RateLimitRule
   'two-factor': { limit: 300, windowSeconds: 60 },
   // Requests and uses of magic links together, as forgot-password and reset-password are.
   'magic-link': { limit: 300, windowSeconds: 60 },
+  // Login options and passkey logins together: two requests per login.
+  'passkey': { limit: 600, windowSeconds: 60 },
 })
 
 /** The rule of `action`, or null when it is not limited. */

@@ -1,4 +1,5 @@
 import { api, describe, onSubmit, show } from './common.js'
+import { createPasskey, passkeysSupported } from './passkeys.js'
 
 async function load() {
   const me = await api('GET', '/users/me')
@@ -54,5 +55,57 @@ for (const [id, path] of [['logout', '/auth/cookie/logout'], ['logout-all', '/au
     const done = await api('POST', path)
     if (!done.ok && done.status !== 401) return show(describe(done.status, done.body), 'error')
     location.assign('/login')
+  })
+}
+
+const passkeyList = document.getElementById('passkey-list')
+const passkeyForm = document.getElementById('passkey-form')
+const dateTime = (iso) => new Date(iso).toLocaleString()
+
+async function loadPasskeys() {
+  const listed = await api('GET', '/users/me/passkeys')
+  if (!listed.ok) return show(describe(listed.status, listed.body), 'error')
+  const items = listed.body.map((passkey) => {
+    const item = document.createElement('li')
+    const name = document.createElement('strong')
+    name.textContent = passkey.name
+    const when = document.createElement('span')
+    when.className = 'hint'
+    when.textContent = ` added ${dateTime(passkey.created_at)}${passkey.last_used_at ? `, last used ${dateTime(passkey.last_used_at)}` : ', never used'} `
+    const remove = document.createElement('button')
+    remove.type = 'button'
+    remove.className = 'link'
+    remove.textContent = `Delete ${passkey.name}`
+    remove.addEventListener('click', async () => {
+      const deleted = await api('DELETE', `/users/me/passkeys/${encodeURIComponent(passkey.id)}`)
+      if (!deleted.ok) return show(describe(deleted.status, deleted.body), 'error')
+      show(`The passkey ${passkey.name} is deleted.`)
+      await loadPasskeys()
+    })
+    item.append(name, when, remove)
+    return item
+  })
+  passkeyList.replaceChildren(...items)
+  if (items.length === 0) {
+    const none = document.createElement('li')
+    none.textContent = 'No passkey yet.'
+    passkeyList.append(none)
+  }
+}
+
+if (passkeyList && user !== null) {
+  if (!passkeysSupported) passkeyForm.hidden = true
+  await loadPasskeys()
+  onSubmit(passkeyForm, async ({ name }) => {
+    const options = await api('POST', '/auth/passkey/register/options')
+    if (!options.ok) return show(describe(options.status, options.body), 'error')
+    const credential = await createPasskey(options.body.public_key)
+    if (credential === null) return show('No passkey was created.', 'error')
+    const body = { challenge_token: options.body.challenge_token, credential, ...(name ? { name } : {}) }
+    const created = await api('POST', '/auth/passkey/register', body)
+    if (!created.ok) return show(describe(created.status, created.body), 'error')
+    passkeyForm.reset()
+    show(`The passkey ${created.body.name} is added.`)
+    await loadPasskeys()
   })
 }

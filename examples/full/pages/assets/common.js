@@ -17,6 +17,10 @@ const MESSAGES = {
   OAUTH_NOT_AVAILABLE_EMAIL: 'The provider did not share an email address.',
   OAUTH_INVALID_STATE: 'The sign-in took too long or was tampered with. Try again.',
   TOO_MANY_REQUESTS: 'Too many attempts. Wait a moment and try again.',
+  PASSKEY_BAD_CHALLENGE: 'The passkey request took too long. Try again.',
+  PASSKEY_REGISTRATION_FAILED: 'This passkey could not be verified.',
+  PASSKEY_ALREADY_REGISTERED: 'This passkey is registered already.',
+  PASSKEY_LIMIT_REACHED: 'You have as many passkeys as an account may have.',
 }
 
 /** A human sentence for an error answer of the API. */
