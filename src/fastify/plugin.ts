@@ -3,7 +3,7 @@
  * together and hands out the route plugins and the `currentUser` guard (CONTRACT §0).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { AuthenticationBackend } from '../authentication/backend.ts'
+import { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
 import { PasswordHelper } from '../password.ts'
@@ -33,6 +33,9 @@ import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
 import { magicLinkRoutes } from './routes/magic-link.ts'
 import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
 import { emailChangeRoutes } from './routes/email-change.ts'
+import { ApiKeys, type ApiKeysOptions } from '../api-keys/api-keys.ts'
+import { ApiKeyStrategy } from '../api-keys/strategy.ts'
+import { ApiKeyTransport } from '../api-keys/transport.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -64,6 +67,12 @@ export interface FastifyUsersOptions {
    * options, the roles routes of superusers and `roles` in `GET /users/me`. Off by default.
    */
   roles?: RoleMap
+  /**
+   * Opt-in API keys (src/api-keys/, docs/api-keys.md): `usersRoutes({ apiKeys: true })` lets
+   * users create and revoke them, and `currentUser()` accepts them on the application's routes
+   * (`X-API-Key` or `Authorization: Bearer fuk_…`). Off by default.
+   */
+  apiKeys?: ApiKeysOptions
 }
 
 /**
@@ -103,6 +112,11 @@ export interface FastifyUsers<R extends string = string, P extends string = stri
   magicLinkRoutes(): FastifyPluginAsync
   /** `POST /email-change/confirm`. Needs `emailChange`. */
   emailChangeRoutes(): FastifyPluginAsync
+  /**
+   * The backend of API keys (`apiKeys` option), or `null`: `currentUser()` tries it first by
+   * default; name it in `currentUser({ backends })` to choose.
+   */
+  readonly apiKeyBackend: AuthenticationBackend | null
 }
 
 /**
@@ -120,19 +134,32 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const twoFactor = options.twoFactor === undefined
     ? null
     : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, passwordHelper)
+  const apiKeys = options.apiKeys === undefined
+    ? null
+    : new ApiKeys({ ...options.apiKeys, rateLimitStore: options.apiKeys.rateLimitStore ?? options.security?.store })
+  const apiKeyBackend = apiKeys === null
+    ? null
+    : new AuthenticationBackend({ name: 'api_key', transport: new ApiKeyTransport(), strategy: new ApiKeyStrategy(apiKeys) })
+  if (apiKeyBackend !== null) checkBackendNames([...options.backends, apiKeyBackend])
   const tokenRevokers = options.manager.tokenRevokers ?? backendRevokers(options.backends)
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
     passwordHelper,
     db: options.db,
-    // A deleted user's two-factor record goes with the user.
-    tokenRevokers: twoFactor === null ? tokenRevokers : [...tokenRevokers, twoFactor],
+    // A deleted user's two-factor record and API keys go with the user.
+    tokenRevokers: [...tokenRevokers, ...(twoFactor === null ? [] : [twoFactor]), ...(apiKeys === null ? [] : [apiKeys])],
   })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
   // `get`, which would parse it a second time on every authenticated request.
   const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
   const roles = createRoleAccess(options.roles, options.db)
+  // The application's guard also accepts API keys, tried first: a key is recognisable by its
+  // prefix, so it is never offered to the other backends' strategies.
+  const publicBackends = apiKeyBackend === null ? options.backends : [apiKeyBackend, ...options.backends]
+  const publicCurrentUser = apiKeyBackend === null
+    ? createCurrentUser(authenticate, roles)
+    : createCurrentUser(security.guardAuthenticate(authenticator(publicBackends, options.db), publicBackends), roles)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
@@ -150,11 +177,13 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
       : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
     roles,
     bans: hasUserBans<User>(options.db) ? options.db : null,
+    apiKeys,
   }
   return {
     manager,
     schemas: context.schemas,
-    currentUser: context.currentUser,
+    currentUser: publicCurrentUser,
+    apiKeyBackend,
     authRoutes: (backend, routeOptions) => authRoutes(context, ownBackend(options.backends, backend), routeOptions),
     registerRoutes: () => registerRoutes(context),
     resetPasswordRoutes: () => resetPasswordRoutes(context),

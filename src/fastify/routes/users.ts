@@ -1,7 +1,7 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
  * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
- * (users-roles.ts), bans (users-ban.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
+ * (users-roles.ts), bans (users-ban.ts), API keys (users-api-keys.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does.
@@ -17,6 +17,7 @@ import { ignoreBodies } from '../security/body-parsing.ts'
 import { updateCurrentUser } from './email-change.ts'
 import { userListRoute } from './users-list.ts'
 import { banRoutes } from './users-ban.ts'
+import { apiKeyRoutes } from './users-api-keys.ts'
 import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
@@ -38,6 +39,12 @@ export interface UsersRoutesOptions {
    * default. Needs a user database with `getBan`/`setBan`.
    */
   bans?: boolean
+  /**
+   * Adds `POST|GET /me/api-keys`, `DELETE /me/api-keys/{key_id}`, and for superusers
+   * `GET /{id}/api-keys`, `DELETE /{id}/api-keys/{key_id}` (routes/users-api-keys.ts). Off by
+   * default. Needs the `apiKeys` option of fastifyUsers.
+   */
+  apiKeys?: boolean
 }
 
 declare module 'fastify' {
@@ -58,6 +65,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
   const listRoute = options.list === true ? userListRoute(context, superuser) : null
   const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
+  const apiKeyRoute = options.apiKeys === true ? apiKeyRoutes(context, activeUser, loadTarget) : null
 
   // A hook of every `/{id}` route, typed or not: the params were validated against IdParams.
   async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
@@ -84,6 +92,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     }, async (request) => currentUserBody(context, request.user))
     registerRoleRoutes(scope, context, loadTarget, common)
     await banRoute?.(scope, common)
+    await apiKeyRoute?.(scope, common)
 
     app.patch('/me', {
       schema: {
