@@ -13,6 +13,7 @@ import pg from 'pg'
 import {
   KyselyMagicLinkStore,
   KyselyTwoFactorStore,
+  KyselyApiKeyStore,
   mysqlUserDatabase,
   postgresUserDatabase,
   sqliteUserDatabase,
@@ -109,6 +110,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       accessTokens: store.accessTokens,
       twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
       magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
+      apiKeys: new KyselyApiKeyStore({ db: store.db }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

@@ -23,6 +23,8 @@ import {
   pgTwoFactorTable,
   pgMagicLinkTable,
   DrizzleMagicLinkStore,
+  DrizzleApiKeyStore,
+  pgApiKeyTable,
   pgUserColumns,
   pgUserIndexes,
 } from '../../src/db/drizzle/index.ts'
@@ -46,7 +48,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -102,7 +104,8 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
     const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
     const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
-    return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
+    const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
+    return { users, accessTokens, twoFactor, magicLinks, apiKeys, destroy: database.close }
   })
 
   describe('the example migrations', () => {

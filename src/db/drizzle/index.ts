@@ -33,3 +33,5 @@ export {
   type TwoFactorTable,
 } from './account-tables.ts'
 export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'
+export { pgApiKeyTable, sqliteApiKeyTable, type ApiKeyTable } from './api-key-table.ts'
+export { DrizzleApiKeyStore, type DrizzleApiKeyStoreOptions } from './api-key-store.ts'

@@ -34,5 +34,6 @@ export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './
 export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'
 export { KyselyMagicLinkStore, type KyselyMagicLinkStoreOptions } from './magic-link-store.ts'
 export { KyselyTwoFactorStore, type KyselyTwoFactorStoreOptions } from './two-factor-store.ts'
+export { KyselyApiKeyStore, type KyselyApiKeyStoreOptions } from './api-key-store.ts'
 export { openUserDatabase } from './url.ts'
 export { KyselyUserDatabase } from './user-database.ts'
