@@ -6,22 +6,28 @@
  * library's own account routes; bad, expired and revoked keys and keys of inactive or deleted
  * users are one 401; each key is rate limited; its last use is recorded after the response.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import swagger from '@fastify/swagger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { withNamedSchemas } from '../../src/index.ts'
-import { defineRoles } from '../../src/index.ts'
 import { MemoryApiKeyStore } from '../../src/api-keys/memory-store.ts'
+import { KyselyApiKeyStore, sqliteUserDatabase } from '../../src/db/kysely/index.ts'
+import { ConfigurationError, defineRoles, fastifyUsers, withNamedSchemas } from '../../src/index.ts'
 import { SECRET, UNKNOWN_UUID, bearerAuth, buildTestApp, type CreatedUser, type TestApp } from '../support/app.ts'
-import { ConfigurationError, fastifyUsers } from '../../src/index.ts'
 
 const roles = defineRoles({ admin: ['users:read', 'users:write'], editor: ['posts:write', 'posts:read'], reader: ['posts:read'] })
 
 describe('API keys', () => {
   let t: TestApp
   let admin: CreatedUser
-  const store = new MemoryApiKeyStore()
+  let store: KyselyApiKeyStore
   beforeAll(async () => {
+    // The SQLite adapter's own store, on the users' database.
+    const users = await sqliteUserDatabase({ filename: join(mkdtempSync(join(tmpdir(), 'fastify-users-api-keys-')), 'users.db') })
+    store = new KyselyApiKeyStore({ db: users.db })
     t = await buildTestApp({
+      store: users,
       roles,
       apiKeys: { store, rateLimit: { limit: 5, windowSeconds: 60 } },
       usersRoutes: { apiKeys: true },
