@@ -155,7 +155,8 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
   const roles = createRoleAccess(options.roles, options.db)
   // The application's guard also accepts API keys, tried first: a key is recognisable by its
-  // prefix, so it is never offered to the other backends' strategies.
+  // prefix, so a valid one is settled before any other backend's strategy looks at it. The
+  // library's own routes keep `authenticate`: they manage the account, and take sessions only.
   const publicBackends = apiKeyBackend === null ? options.backends : [apiKeyBackend, ...options.backends]
   const publicCurrentUser = apiKeyBackend === null
     ? createCurrentUser(authenticate, roles)
