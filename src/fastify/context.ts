@@ -11,6 +11,7 @@ import type { EmailChanges } from '../email-change/email-change.ts'
 import type { MagicLinks } from '../magic-link/magic-links.ts'
 import type { Passkeys } from '../passkeys/passkeys.ts'
 import type { TwoFactor } from '../two-factor/two-factor.ts'
+import type { ApiKeys } from '../api-keys/api-keys.ts'
 import { errorHandler } from './error-handler.ts'
 import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.ts'
 import type { User } from './request.ts'
@@ -46,6 +47,11 @@ export interface RoutesContext {
   roles: RoleAccess | null
   /** The bans of the user database, when it stores them (src/ban.ts). */
   bans: UserBanStorage<User> | null
+  /**
+   * API keys (the `apiKeys` option), or `null`. `authenticate` and `currentUser` above never
+   * accept a key: the library's own routes manage the account and need a session.
+   */
+  apiKeys: ApiKeys | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

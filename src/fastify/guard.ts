@@ -19,6 +19,7 @@ import { asServiceUnavailable } from '../store-unavailable.ts'
 import { sendError } from './error-handler.ts'
 import type { User } from './request.ts'
 import { isGranted, type RoleAccess } from './role-access.ts'
+import { apiKeyOf, grantOf, recordApiKeyUse } from './api-key-grant.ts'
 
 export interface CurrentUserOptions<R extends string = string, P extends string = string> {
   /** Refuse inactive users (401). */
@@ -59,10 +60,12 @@ export function createCurrentUser(authenticate: Authenticate, access: RoleAccess
       try {
         const found = await authenticate(request, options.backends)
         const user = found?.user
+        // An API key acts as its owner restricted to the key's permissions, never as a superuser.
+        const key = apiKeyOf(found ?? null)
         let refusal: FastifyUsersError | null = null
         if (!user || (options.active && !user.is_active)) refusal = new UnauthorizedError()
-        else if ((options.verified && !user.is_verified) || (options.superuser && !user.is_superuser)) refusal = new ForbiddenError()
-        else if (checksRoles && !(await isGranted(access!, user, options.roles, options.permissions))) refusal = new ForbiddenError()
+        else if ((options.verified && !user.is_verified) || (options.superuser && (!user.is_superuser || key !== null))) refusal = new ForbiddenError()
+        else if (checksRoles && !(await isGranted(access!, user, options.roles, options.permissions, key?.permissions))) refusal = new ForbiddenError()
         if (refusal !== null) {
           if (!options.optional) throw refusal
           request.user = null as unknown as User
@@ -70,7 +73,10 @@ export function createCurrentUser(authenticate: Authenticate, access: RoleAccess
           return
         }
         request.user = user!
-        request.authentication = { backend: found!.backend, token: found!.token }
+        request.authentication = key === null
+          ? { backend: found!.backend, token: found!.token }
+          : { backend: found!.backend, token: found!.token, apiKey: grantOf(key) }
+        if (key !== null) recordApiKeyUse(request, reply, found!, key)
       } catch (thrown) {
         // Stores of the application's own making reach here unconverted; their outage is a 503 too.
         const error = asServiceUnavailable(thrown)

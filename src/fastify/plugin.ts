@@ -3,7 +3,7 @@
  * together and hands out the route plugins and the `currentUser` guard (CONTRACT §0).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { AuthenticationBackend } from '../authentication/backend.ts'
+import { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
 import { PasswordHelper } from '../password.ts'
@@ -36,6 +36,9 @@ import { Passkeys, type PasskeyOptions } from '../passkeys/passkeys.ts'
 import { passkeyAccountRoutes, passkeyRoutes, type PasskeyRoutesOptions } from './routes/passkeys.ts'
 import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
 import { emailChangeRoutes } from './routes/email-change.ts'
+import { ApiKeys, type ApiKeysOptions } from '../api-keys/api-keys.ts'
+import { ApiKeyStrategy } from '../api-keys/strategy.ts'
+import { ApiKeyTransport } from '../api-keys/transport.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -73,6 +76,12 @@ export interface FastifyUsersOptions {
    * options, the roles routes of superusers and `roles` in `GET /users/me`. Off by default.
    */
   roles?: RoleMap
+  /**
+   * Opt-in API keys (src/api-keys/, docs/api-keys.md): `usersRoutes({ apiKeys: true })` lets
+   * users create and revoke them, and `currentUser()` accepts them on the application's routes
+   * (`X-API-Key` or `Authorization: Bearer fuk_…`). Off by default.
+   */
+  apiKeys?: ApiKeysOptions
 }
 
 /**
@@ -116,6 +125,11 @@ export interface FastifyUsers<R extends string = string, P extends string = stri
   passkeyAccountRoutes(options?: PasskeyRoutesOptions): FastifyPluginAsync
   /** `POST /email-change/confirm`. Needs `emailChange`. */
   emailChangeRoutes(): FastifyPluginAsync
+  /**
+   * The backend of API keys (`apiKeys` option), or `null`: `currentUser()` tries it first by
+   * default; name it in `currentUser({ backends })` to choose.
+   */
+  readonly apiKeyBackend: AuthenticationBackend | null
 }
 
 /**
@@ -133,12 +147,23 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const twoFactor = options.twoFactor === undefined
     ? null
     : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, passwordHelper)
+  const apiKeys = options.apiKeys === undefined
+    ? null
+    : new ApiKeys({ ...options.apiKeys, rateLimitStore: options.apiKeys.rateLimitStore ?? options.security?.store })
+  const apiKeyBackend = apiKeys === null
+    ? null
+    : new AuthenticationBackend({ name: 'api_key', transport: new ApiKeyTransport(), strategy: new ApiKeyStrategy(apiKeys) })
+  if (apiKeyBackend !== null) checkBackendNames([...options.backends, apiKeyBackend])
   const tokenRevokers = options.manager.tokenRevokers ?? backendRevokers(options.backends)
   const passkeys = options.passkeys === undefined
     ? null
     : new Passkeys<User>(options.passkeys, (id) => manager.get(id), options.manager.verificationTokenSecret)
-  // A deleted user's two-factor record and passkeys go with the user.
-  const forgetters: TokenRevoker[] = [...(twoFactor === null ? [] : [twoFactor]), ...(passkeys === null ? [] : [passkeys])]
+  // A deleted user's two-factor record, passkeys and API keys go with the user.
+  const forgetters: TokenRevoker[] = [
+    ...(twoFactor === null ? [] : [twoFactor]),
+    ...(passkeys === null ? [] : [passkeys]),
+    ...(apiKeys === null ? [] : [apiKeys]),
+  ]
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
     passwordHelper,
@@ -150,6 +175,13 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   // `get`, which would parse it a second time on every authenticated request.
   const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
   const roles = createRoleAccess(options.roles, options.db)
+  // The application's guard also accepts API keys, tried first: a key is recognisable by its
+  // prefix, so a valid one is settled before any other backend's strategy looks at it. The
+  // library's own routes keep `authenticate`: they manage the account, and take sessions only.
+  const publicBackends = apiKeyBackend === null ? options.backends : [apiKeyBackend, ...options.backends]
+  const publicCurrentUser = apiKeyBackend === null
+    ? createCurrentUser(authenticate, roles)
+    : createCurrentUser(security.guardAuthenticate(authenticator(publicBackends, options.db), publicBackends), roles)
   const context: RoutesContext = {
     manager,
     backends: options.backends,
@@ -168,11 +200,13 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
       : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
     roles,
     bans: hasUserBans<User>(options.db) ? options.db : null,
+    apiKeys,
   }
   return {
     manager,
     schemas: context.schemas,
-    currentUser: context.currentUser,
+    currentUser: publicCurrentUser,
+    apiKeyBackend,
     authRoutes: (backend, routeOptions) => authRoutes(context, ownBackend(options.backends, backend), routeOptions),
     registerRoutes: () => registerRoutes(context),
     resetPasswordRoutes: () => resetPasswordRoutes(context),

@@ -9,6 +9,7 @@
  */
 import type { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserRecord } from '../user.ts'
+import type { ApiKeyGrant } from './api-key-grant.ts'
 
 /** Declaration-merge `user` into this interface to type `request.user` everywhere. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -20,6 +21,8 @@ export type User = Register extends { user: infer U extends UserRecord } ? U : U
 export interface RequestAuthentication {
   backend: AuthenticationBackend
   token: string
+  /** The API key the request came with (`apiKeys` option), when it came with one. */
+  apiKey?: ApiKeyGrant
 }
 
 declare module 'fastify' {

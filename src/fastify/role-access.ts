@@ -32,18 +32,30 @@ export function createRoleAccess(map: RoleMap | undefined, db: UserDatabase<User
 /**
  * Whether the user holds one of `roles` (when given) and every one of `permissions` (when
  * given), through the roles the map knows; one lookup of the user's roles.
+ *
+ * With `scope` (the permissions of the API key the request came with) the user may do only
+ * what both its roles now grant and the key allows: a key never outlives its owner's demotion.
+ * A role then counts only when the key allows everything the role grants.
  */
 export async function isGranted(
   access: RoleAccess,
   user: User,
   roles: readonly string[] | undefined,
   permissions: readonly string[] | undefined,
+  scope?: readonly string[],
 ): Promise<boolean> {
   const held = (await access.storage.getRoles(user)).filter((role) => Object.hasOwn(access.map, role))
-  if (roles !== undefined && !roles.some((role) => held.includes(role))) return false
+  const allowed = (permission: string) => scope === undefined || scope.includes(permission)
+  if (roles !== undefined && !roles.some((role) => held.includes(role) && access.map[role]!.every(allowed))) return false
   if (permissions !== undefined) {
     const granted = permissionsOf(access.map, held)
-    if (!permissions.every((permission) => granted.has(permission))) return false
+    if (!permissions.every((permission) => granted.has(permission) && allowed(permission))) return false
   }
   return true
+}
+
+/** What the user may do now: the permissions its roles grant. */
+export async function heldPermissions(access: RoleAccess | null, user: User): Promise<Set<string>> {
+  if (access === null) return new Set()
+  return permissionsOf(access.map, await access.storage.getRoles(user))
 }

@@ -14,6 +14,7 @@ import {
   KyselyMagicLinkStore,
   KyselyPasskeyStore,
   KyselyTwoFactorStore,
+  KyselyApiKeyStore,
   mysqlUserDatabase,
   postgresUserDatabase,
   sqliteUserDatabase,
@@ -111,6 +112,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
       magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
       passkeys: new KyselyPasskeyStore({ db: store.db, dialect: store.dialect }),
+      apiKeys: new KyselyApiKeyStore({ db: store.db }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

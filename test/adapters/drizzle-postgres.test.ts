@@ -25,6 +25,8 @@ import {
   DrizzleMagicLinkStore,
   DrizzlePasskeyStore,
   pgPasskeyTables,
+  DrizzleApiKeyStore,
+  pgApiKeyTable,
   pgUserColumns,
   pgUserIndexes,
 } from '../../src/db/drizzle/index.ts'
@@ -48,7 +50,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), ...pgPasskeyTables() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), ...pgPasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -105,7 +107,8 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
     const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
     const passkeys = new DrizzlePasskeyStore({ db: database.db, tables: schema })
-    return { users, accessTokens, twoFactor, magicLinks, passkeys, destroy: database.close }
+    const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
+    return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, destroy: database.close }
   })
 
   describe('the example migrations', () => {

@@ -32,6 +32,8 @@ import {
   DrizzleMagicLinkStore,
   DrizzlePasskeyStore,
   sqlitePasskeyTables,
+  DrizzleApiKeyStore,
+  sqliteApiKeyTable,
 } from '../../src/db/drizzle/index.ts'
 import { DuplicateEmailError } from '../../src/errors.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-sqlite.ts'
@@ -52,7 +54,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), ...sqlitePasskeyTables() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), ...sqlitePasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -107,7 +109,8 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
   const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
   const passkeys = new DrizzlePasskeyStore({ db: database.db, tables: schema })
-  return { users, accessTokens, twoFactor, magicLinks, passkeys, destroy: database.close }
+  const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
+  return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   MongoMagicLinkStore,
   MongoPasskeyStore,
+  MongoApiKeyStore,
   MongoTwoFactorStore,
   EmailCaseCollisionError,
   FieldDefinitionError,
@@ -42,6 +43,7 @@ function freshStore(target: MongoTestServer) {
       twoFactor: new MongoTwoFactorStore({ db: store.db }),
       magicLinks: new MongoMagicLinkStore({ db: store.db }),
       passkeys: new MongoPasskeyStore({ db: store.db }),
+      apiKeys: new MongoApiKeyStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

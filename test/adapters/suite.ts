@@ -10,6 +10,7 @@
  * ```
  */
 import { afterEach, beforeEach, describe } from 'vitest'
+import type { ApiKeyStore } from '../../src/api-keys/store.ts'
 import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { MagicLinkStore } from '../../src/magic-link/store.ts'
@@ -17,6 +18,7 @@ import type { PasskeyStore } from '../../src/passkeys/store.ts'
 import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
+import { apiKeyStoreTests } from './suite-api-keys.ts'
 import { listingTests } from './suite-listing.ts'
 import { banTests } from './suite-bans.ts'
 import { roleTests } from './suite-roles.ts'
@@ -36,6 +38,8 @@ export interface SuiteStore {
   magicLinks: MagicLinkStore
   /** The adapter's passkey store on the same database. */
   passkeys: PasskeyStore
+  /** The adapter's API key store on the same database. */
+  apiKeys: ApiKeyStore
   destroy(): Promise<void>
 }
 
@@ -87,6 +91,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     twoFactorStoreTests(() => current().twoFactor)
     magicLinkStoreTests(() => current().magicLinks)
     passkeyStoreTests(() => current().passkeys)
+    apiKeyStoreTests(() => current().apiKeys)
     listingTests(current)
     roleTests(current)
     banTests(current)

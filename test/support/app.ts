@@ -87,6 +87,8 @@ export interface TestAppOptions {
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
   /** The `roles` option of fastifyUsers. */
   roles?: FastifyUsersOptions['roles']
+  /** The `apiKeys` option of fastifyUsers. */
+  apiKeys?: FastifyUsersOptions['apiKeys']
   /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -115,6 +117,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     emailChange: options.emailChange,
     passkeys: options.passkeys,
     roles: options.roles,
+    apiKeys: options.apiKeys,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,

@@ -35,3 +35,5 @@ export {
 export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'
 export { pgPasskeyTables, sqlitePasskeyTables, PASSKEY_TABLE_NAME, PASSKEY_CHALLENGE_TABLE_NAME, type PasskeyTables } from './passkey-tables.ts'
 export { DrizzlePasskeyStore, type DrizzlePasskeyStoreOptions } from './passkey-store.ts'
+export { pgApiKeyTable, sqliteApiKeyTable, type ApiKeyTable } from './api-key-table.ts'
+export { DrizzleApiKeyStore, type DrizzleApiKeyStoreOptions } from './api-key-store.ts'

@@ -35,6 +35,7 @@ export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revo
 export { KyselyMagicLinkStore, type KyselyMagicLinkStoreOptions } from './magic-link-store.ts'
 export { KyselyPasskeyStore, type KyselyPasskeyStoreOptions } from './passkey-store.ts'
 export { KyselyTwoFactorStore, type KyselyTwoFactorStoreOptions } from './two-factor-store.ts'
+export { KyselyApiKeyStore, type KyselyApiKeyStoreOptions } from './api-key-store.ts'
 export type { MysqlPoolSettings, PostgresPoolSettings } from './pool-settings.ts'
 export { openUserDatabase, type UrlStoreOptions } from './url.ts'
 export { KyselyUserDatabase, type KyselyUserDatabaseOptions } from './user-database.ts'

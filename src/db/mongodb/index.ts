@@ -61,6 +61,7 @@ export type { MongoClientStoreOptions, MongoStoreOptions, MongoUrlStoreOptions, 
 export { MongoRefreshTokenStore, REFRESH_TOKEN_COLLECTION, type MongoRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export { MAGIC_LINK_COLLECTION, MongoMagicLinkStore, type MongoMagicLinkStoreOptions } from './magic-link-store.ts'
 export { MongoPasskeyStore, PASSKEY_CHALLENGE_COLLECTION, PASSKEY_COLLECTION, type MongoPasskeyStoreOptions } from './passkey-store.ts'
+export { API_KEY_COLLECTION, MongoApiKeyStore, type MongoApiKeyStoreOptions } from './api-key-store.ts'
 export { MongoTwoFactorStore, TWO_FACTOR_COLLECTION, type MongoTwoFactorStoreOptions } from './two-factor-store.ts'
 export {
   MongoRevocationStore,

@@ -3,8 +3,8 @@
  * once): refuse a users collection whose ids are not UUIDs, give every user its `email_key`
  * (the ASCII-folded email, for a collection FastAPI Users wrote), refuse emails that collide in
  * letter case, then create the indexes of the users, the access tokens, and fastify-users' own
- * collections (JWT revocation, refresh tokens, used magic links, passkeys and their challenges), whose expired entries TTL
- * indexes delete.
+ * collections (JWT revocation, refresh tokens, used magic links, passkeys and their challenges),
+ * whose expired entries TTL indexes delete; API keys, listed by user.
  * Beanie's own indexes, if present, stay; fastify-users creates none of them (see index.ts for
  * why the email index is on `email_key`).
  */
@@ -14,6 +14,7 @@ import { foldEmail } from '../../email.ts'
 import { EmailCaseCollisionError } from '../errors.ts'
 import { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 import { uuidString } from './ids.ts'
+import { API_KEY_COLLECTION } from './api-key-store.ts'
 import { MAGIC_LINK_COLLECTION } from './magic-link-store.ts'
 import { PASSKEY_CHALLENGE_COLLECTION, PASSKEY_COLLECTION } from './passkey-store.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
@@ -65,6 +66,8 @@ const PASSKEY_INDEXES: IndexSpec[] = [
   { key: { user_id: 1, created_at: 1 }, name: 'ix_user_id' },
 ]
 const PASSKEY_CHALLENGE_INDEXES: IndexSpec[] = [{ key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 }]
+// No TTL: an expired key stays listed, as on SQL, until its owner revokes it.
+const API_KEY_INDEXES: IndexSpec[] = [{ key: { user_id: 1, created_at: 1 }, name: 'ix_user_id_created_at' }]
 const BATCH = 1000
 /** Where the users are, in the words of an `EmailCaseCollisionError`. */
 const USERS_HOLDER = 'the users collection'
@@ -96,6 +99,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await ensureIndexes(db.collection(MAGIC_LINK_COLLECTION), MAGIC_LINK_INDEXES)
   await ensureIndexes(db.collection(PASSKEY_COLLECTION), PASSKEY_INDEXES)
   await ensureIndexes(db.collection(PASSKEY_CHALLENGE_COLLECTION), PASSKEY_CHALLENGE_INDEXES)
+  await ensureIndexes(db.collection(API_KEY_COLLECTION), API_KEY_INDEXES)
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
  * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
- * (users-roles.ts), bans (users-ban.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
+ * (users-roles.ts), bans (users-ban.ts), API keys (users-api-keys.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does. `GET /{id}` only displays, so it reads `getForDisplay` (a read replica, maybe); the
@@ -18,6 +18,7 @@ import { ignoreBodies } from '../security/body-parsing.ts'
 import { updateCurrentUser } from './email-change.ts'
 import { userListRoute } from './users-list.ts'
 import { banRoutes } from './users-ban.ts'
+import { apiKeyRoutes } from './users-api-keys.ts'
 import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
@@ -45,6 +46,12 @@ export interface UsersRoutesOptions {
    * still read roles at `GET /{id}/roles`.
    */
   rolesInMe?: boolean
+  /**
+   * Adds `POST|GET /me/api-keys`, `DELETE /me/api-keys/{key_id}`, and for superusers
+   * `GET /{id}/api-keys`, `DELETE /{id}/api-keys/{key_id}` (routes/users-api-keys.ts). Off by
+   * default. Needs the `apiKeys` option of fastifyUsers.
+   */
+  apiKeys?: boolean
 }
 
 declare module 'fastify' {
@@ -80,6 +87,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const loadDisplayedTarget = targetLoader((id) => manager.getForDisplay(id))
   const listRoute = options.list === true ? userListRoute(context, superuser) : null
   const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
+  const apiKeyRoute = options.apiKeys === true ? apiKeyRoutes(context, activeUser, loadTarget) : null
 
   return async function usersPlugin(scope: FastifyInstance) {
     prepareScope(scope, context)
@@ -97,6 +105,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     }, async (request) => (rolesInMe ? currentUserBody(context, request.user) : request.user))
     registerRoleRoutes(scope, context, loadTarget, common)
     await banRoute?.(scope, common)
+    await apiKeyRoute?.(scope, common)
 
     app.patch('/me', {
       schema: {
