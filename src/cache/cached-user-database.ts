@@ -32,6 +32,7 @@ export function cachedUserDatabase<U extends UserRecord>(db: UserDatabase<U>, ca
       return user
     },
     getByEmail: (email) => db.getByEmail(email),
+    ...(db.getByUsername === undefined ? {} : { getByUsername: (username: string) => db.getByUsername!(username) }),
     getByOAuthAccount: (oauthName, accountId) => db.getByOAuthAccount(oauthName, accountId),
     create: (data) => db.create(data),
     update: (user, data) => written(user.id, db.update(user, data)),

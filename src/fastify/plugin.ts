@@ -33,13 +33,14 @@ import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
 import { magicLinkRoutes } from './routes/magic-link.ts'
 import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
 import { emailChangeRoutes } from './routes/email-change.ts'
+import type { UsernameOptions } from '../username/rules.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
   /** Tried in this order to authenticate a request. */
   backends: AuthenticationBackend[]
   /** The manager's secrets, lifetimes, password policy and hooks. */
-  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db'>
+  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db' | 'usernames'>
   /** The application's own user fields. */
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
@@ -64,6 +65,13 @@ export interface FastifyUsersOptions {
    * options, the roles routes of superusers and `roles` in `GET /users/me`. Off by default.
    */
   roles?: RoleMap
+  /**
+   * Opt-in usernames (issue 16, docs/usernames.md): `username` in the user models, taken at
+   * registration (optional unless `required`) and in both `PATCH` routes, unique in any letter
+   * case; the login form's `username` then takes the email or the username. `true` takes the
+   * default rules. Off by default: the models stay FastAPI Users' exactly.
+   */
+  usernames?: UsernameOptions | boolean
 }
 
 /**
@@ -125,10 +133,17 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     ...options.manager,
     passwordHelper,
     db: options.db,
+    usernames: options.usernames ?? false,
     // A deleted user's two-factor record goes with the user.
     tokenRevokers: twoFactor === null ? tokenRevokers : [...tokenRevokers, twoFactor],
   })
-  const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
+  const usernames = manager.usernames
+  const security = createRouteSecurity({
+    security: options.security,
+    secret: options.manager.resetPasswordTokenSecret,
+    // Guesses through an account's username and through its email share one count.
+    loginName: usernames === null ? undefined : (login) => usernames.accountName(login),
+  })
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
   // `get`, which would parse it a second time on every authenticated request.
   const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
@@ -136,7 +151,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const context: RoutesContext = {
     manager,
     backends: options.backends,
-    schemas: buildUserSchemas(options.fields),
+    schemas: buildUserSchemas(options.fields, usernames?.rules ?? null),
     authenticate,
     currentUser: createCurrentUser(authenticate, roles),
     security,

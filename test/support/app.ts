@@ -85,6 +85,10 @@ export interface TestAppOptions {
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
   /** The `roles` option of fastifyUsers. */
   roles?: FastifyUsersOptions['roles']
+  /** The `usernames` option of fastifyUsers. */
+  usernames?: FastifyUsersOptions['usernames']
+  /** The `security` option of fastifyUsers. */
+  security?: FastifyUsersOptions['security']
   /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -112,6 +116,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     magicLink: options.magicLink,
     emailChange: options.emailChange,
     roles: options.roles,
+    usernames: options.usernames,
+    security: options.security,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
