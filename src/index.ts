@@ -58,6 +58,17 @@ export { MagicLinks, MAGIC_LINK_AUDIENCE, type MagicLinkOptions, type MagicLinkM
 export { MagicLinkError, MAGIC_LINK_BAD_TOKEN } from './magic-link/errors.ts'
 export { EmailChanges, EMAIL_CHANGE_AUDIENCE, type EmailChangeOptions, type EmailChangeMessage } from './email-change/email-change.ts'
 export { EmailChangeError, EMAIL_CHANGE_BAD_TOKEN } from './email-change/errors.ts'
+export {
+  DEFAULT_RESERVED_USERNAMES,
+  DEFAULT_USERNAME_MAX_LENGTH,
+  DEFAULT_USERNAME_MIN_LENGTH,
+  DEFAULT_USERNAME_PATTERN,
+  foldUsername,
+  UsernameRules,
+  type UsernameOptions,
+} from './username/rules.ts'
+export { Usernames, UsernamesUnsupportedError } from './username/usernames.ts'
+export { UsernameError, UsernameErrorCode } from './username/errors.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
@@ -99,6 +110,7 @@ export {
   ConfigurationError,
   InvalidPasswordError,
   DuplicateEmailError,
+  DuplicateUsernameError,
   UnknownHashError,
   InvalidTokenError,
   InvalidListQueryError,
