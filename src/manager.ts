@@ -179,7 +179,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     const flags: Partial<UserCreateInput> = options.safe ? {} : input
     const data: UserCreateData = {
       ...withoutPrivileged(fields),
-      ...(await this.usernames?.forRegistration(username)),
+      ...(await this.usernames?.forRegistration(username, options)),
       email: input.email,
       hashed_password: await this.passwordHelper.hash(password),
       is_active: flags.is_active ?? true,

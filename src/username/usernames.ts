@@ -37,10 +37,14 @@ export class Usernames<U extends UserRecord = UserRecord> {
     this.#db = db as UsernameDatabase<U>
   }
 
-  /** The `username` of a new user's data, checked and free; none when the registration has none. */
-  async forRegistration(value: unknown): Promise<{ username?: string }> {
+  /**
+   * The `username` of a new user's data, checked and free; none when the registration has none.
+   * `required` applies to what a client registers (`safe`): users the server creates itself (a
+   * magic link's, OAuth's, a script's) may have none.
+   */
+  async forRegistration(value: unknown, options: { safe?: boolean } = {}): Promise<{ username?: string }> {
     if (value === undefined || value === null) {
-      if (this.rules.required) throw new UsernameError(UsernameErrorCode.REGISTER_INVALID_USERNAME, 'Username is required')
+      if (this.rules.required && options.safe === true) throw new UsernameError(UsernameErrorCode.REGISTER_INVALID_USERNAME, 'Username is required')
       return {}
     }
     const username = this.#checked(value, UsernameErrorCode.REGISTER_INVALID_USERNAME)

@@ -257,10 +257,13 @@ describe('usernames on, required', () => {
     expect(t.users.schemas.create.required).toContain('username')
   })
 
-  it('refuses a user the manager creates without one', async () => {
-    await expect(t.users.manager.create({ email: uniqueEmail(), password: PASSWORD })).rejects.toMatchObject({
+  it("refuses a client's registration without one through the manager too; the server's own creations may have none", async () => {
+    await expect(t.users.manager.create({ email: uniqueEmail(), password: PASSWORD }, { safe: true })).rejects.toMatchObject({
       code: 'REGISTER_INVALID_USERNAME',
       detail: { code: 'REGISTER_INVALID_USERNAME', reason: 'Username is required' },
     })
+    // A magic link's or a script's user (an unsafe create).
+    const created = await t.users.manager.create({ email: uniqueEmail(), password: PASSWORD })
+    expect(created['username']).toBeUndefined()
   })
 })
