@@ -308,6 +308,15 @@ export class DuplicateEmailError extends Error {
   }
 }
 
+/** Thrown by a database adapter when a username is already taken, in any ASCII letter case (issue 16). */
+export class DuplicateUsernameError extends Error {
+  override readonly name = 'DuplicateUsernameError'
+
+  constructor() {
+    super('a user with this username already exists')
+  }
+}
+
 /** Thrown when a stored password hash is in a format that no known hasher recognises. */
 export class UnknownHashError extends Error {
   override readonly name = 'UnknownHashError'

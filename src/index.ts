@@ -79,6 +79,17 @@ export { ApiKeyError, ApiKeyErrorCode } from './api-keys/errors.ts'
 export { ApiKeyStrategy } from './api-keys/strategy.ts'
 export { ApiKeyTransport, API_KEY_HEADER } from './api-keys/transport.ts'
 export { API_KEY_PREFIX } from './api-keys/key-format.ts'
+export {
+  DEFAULT_RESERVED_USERNAMES,
+  DEFAULT_USERNAME_MAX_LENGTH,
+  DEFAULT_USERNAME_MIN_LENGTH,
+  DEFAULT_USERNAME_PATTERN,
+  foldUsername,
+  UsernameRules,
+  type UsernameOptions,
+} from './username/rules.ts'
+export { Usernames, UsernamesUnsupportedError } from './username/usernames.ts'
+export { UsernameError, UsernameErrorCode } from './username/errors.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'
@@ -120,6 +131,7 @@ export {
   ConfigurationError,
   InvalidPasswordError,
   DuplicateEmailError,
+  DuplicateUsernameError,
   UnknownHashError,
   InvalidTokenError,
   InvalidListQueryError,

@@ -3,7 +3,7 @@
  * no knowledge of HTTP. Routes call one method each; an error a client caused is thrown as a
  * `UsersError` carrying the wire code of the operation at hand.
  */
-import { DuplicateEmailError, ErrorCode, InvalidPasswordError, InvalidTokenError, UnknownHashError, UsersError } from './errors.ts'
+import { DuplicateEmailError, DuplicateUsernameError, ErrorCode, InvalidPasswordError, InvalidTokenError, UnknownHashError, UsersError } from './errors.ts'
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
@@ -17,6 +17,9 @@ import { defaultPasswordPolicy, type PasswordPolicy, type PasswordPolicyUser } f
 import { fingerprintMatches, passwordFingerprint, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE } from './tokens.ts'
 import type { RevokeOptions, TokenRevoker } from './revocation/revoker.ts'
 import type { UserCreateData, UserRecord, UserUpdateData } from './user.ts'
+import { UsernameError, UsernameErrorCode } from './username/errors.ts'
+import type { UsernameOptions } from './username/rules.ts'
+import { Usernames } from './username/usernames.ts'
 
 export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unknown, Res = unknown>
   extends UserManagerHooks<U, R, Res> {
@@ -58,6 +61,12 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
    * follow the hooks of the same moments. None by default: the hooks are then the only way out.
    */
   mailer?: Mailer
+  /**
+   * Opt-in usernames (issue 16, src/username/): `username` is taken at registration and in
+   * updates under these rules, and a login name without `@` is looked up as a username.
+   * `true` takes the default rules. Off by default: `username` in an input is then ignored.
+   */
+  usernames?: UsernameOptions | boolean
 }
 
 export interface UserUpdateOptions<R = unknown> {
@@ -76,6 +85,8 @@ export interface UserCreateInput {
   is_active?: boolean | null
   is_superuser?: boolean | null
   is_verified?: boolean | null
+  /** With usernames on (`usernames` option); ignored otherwise. */
+  username?: string | null
   [field: string]: unknown
 }
 
@@ -91,6 +102,8 @@ export interface UserUpdateInput {
   is_active?: boolean | null
   is_superuser?: boolean | null
   is_verified?: boolean | null
+  /** With usernames on: a new username, or `null` to remove it; ignored otherwise. */
+  username?: string | null
   [field: string]: unknown
 }
 
@@ -117,6 +130,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   readonly db: UserDatabase<U>
   readonly passwordHelper: PasswordHasher
   readonly hooks: UserManagerHooks<U, R, Res>
+  /** The username rules and lookups, or `null` when usernames are off. */
+  readonly usernames: Usernames<U> | null
   readonly #resetKeys: JwtKeys
   readonly #verifyKeys: JwtKeys
   readonly #options: UserManagerOptions<U, R, Res>
@@ -126,6 +141,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     this.db = options.db
     this.passwordHelper = options.passwordHelper ?? new PasswordHelper()
     this.hooks = options.mailer ? options.mailer.withHooks(options) : options
+    const usernames = options.usernames ?? false
+    this.usernames = usernames === false ? null : new Usernames(usernames === true ? {} : usernames, options.db)
     this.#resetKeys = importJwtKeys({ secret: options.resetPasswordTokenSecret, algorithm: 'HS256' })
     this.#verifyKeys = importJwtKeys({ secret: options.verificationTokenSecret, algorithm: 'HS256' })
   }
@@ -168,10 +185,11 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   async create(input: UserCreateInput, options: { safe?: boolean; request?: R } = {}): Promise<U> {
     await this.validatePassword(input.password, input, ErrorCode.REGISTER_INVALID_PASSWORD)
     if (await this.db.getByEmail(input.email)) throw new UsersError(ErrorCode.REGISTER_USER_ALREADY_EXISTS)
-    const { password, ...fields } = input
+    const { password, username, ...fields } = input
     const flags: Partial<UserCreateInput> = options.safe ? {} : input
     const data: UserCreateData = {
       ...withoutPrivileged(fields),
+      ...(await this.usernames?.forRegistration(username, options)),
       email: input.email,
       hashed_password: await this.passwordHelper.hash(password),
       is_active: flags.is_active ?? true,
@@ -183,6 +201,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
       user = await this.db.create(data)
     } catch (error) {
       if (error instanceof DuplicateEmailError) throw new UsersError(ErrorCode.REGISTER_USER_ALREADY_EXISTS)
+      if (error instanceof DuplicateUsernameError) throw new UsernameError(UsernameErrorCode.REGISTER_USERNAME_ALREADY_EXISTS)
       throw error
     }
     await this.hooks.onAfterRegister?.(user, options.request)
@@ -310,7 +329,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     delete changes.current_password
     const data: Record<string, unknown> = {}
     const updated: Record<string, unknown> = {}
-    const { password, email, ...rest } = changes
+    const { password, email, username, ...rest } = changes
     if (typeof password === 'string') {
       await this.validatePassword(password, user, ErrorCode.UPDATE_USER_INVALID_PASSWORD)
       data.hashed_password = await this.passwordHelper.hash(password)
@@ -322,16 +341,19 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
       data.email = updated.email = email
       if (!caseOnly) data.is_verified = updated.is_verified = false
     }
+    Object.assign(data, await this.usernames?.forUpdate(user, username))
     for (const [key, value] of Object.entries(rest)) {
       if (value === undefined || key === 'password' || (value === null && FLAGS.includes(key))) continue
       data[key] = updated[key] = value
     }
+    if (data.username !== undefined) updated.username = data.username
     let result = user
     if (Object.keys(data).length > 0) {
       try {
         result = await this.db.update(user, data as UserUpdateData)
       } catch (error) {
         if (error instanceof DuplicateEmailError) throw new UsersError(ErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS)
+        if (error instanceof DuplicateUsernameError) throw new UsernameError(UsernameErrorCode.UPDATE_USER_USERNAME_ALREADY_EXISTS)
         throw error
       }
     }
@@ -366,11 +388,14 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   }
 
   /**
-   * The user a login names. Addresses are stored NFKC-normalised (see `normalizeEmail`), so a
+   * The user a login names: with usernames on, a name without `@` is a username. Addresses are
+   * stored NFKC-normalised (see `normalizeEmail`), so a
    * username typed in compatibility forms (full-width, as some input methods type it) is looked
    * up in that form too; the address as typed comes first, for accounts stored before.
    */
   async #userOfLogin(username: string): Promise<U | null> {
+    const byUsername = this.usernames?.loginUser(username)
+    if (byUsername !== undefined) return byUsername
     const user = await this.db.getByEmail(username)
     const normalized = username.normalize('NFKC')
     return user ?? (normalized === username ? null : this.db.getByEmail(normalized))

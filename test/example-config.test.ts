@@ -93,6 +93,14 @@ describe('readConfig', () => {
     expect(configError({ REDIS_KEY_PREFIX: 'app{1}:' })).toThrow('REDIS_KEY_PREFIX cannot contain')
   })
 
+  it('reads USERNAMES: off by default, on or required', () => {
+    expect(read({ SECRET: LONG_SECRET }).config.usernames).toBe('off')
+    for (const value of ['on', 'optional', 'TRUE']) expect(read({ SECRET: LONG_SECRET, USERNAMES: value }).config.usernames).toBe('optional')
+    expect(read({ SECRET: LONG_SECRET, USERNAMES: 'required' }).config.usernames).toBe('required')
+    expect(read({ SECRET: LONG_SECRET, USERNAMES: 'off' }).config.usernames).toBe('off')
+    expect(configError({ USERNAMES: 'maybe' })).toThrow('USERNAMES must be on, off or required, not "maybe"')
+  })
+
   it('refuses a PORT or JWT_LIFETIME that is not a positive whole number', () => {
     for (const name of ['PORT', 'JWT_LIFETIME']) {
       for (const value of ['abc', '0', '-5', '1.5', '1e400']) {
@@ -141,6 +149,19 @@ describe('buildApp', () => {
       expect(res.statusCode).toBe(200)
       const me = await app.inject({ method: 'GET', url: '/users/me', headers: bearerAuth(res.json().access_token) })
       expect(me.json()).toMatchObject({ email: 'root@example.com', is_active: true, is_superuser: true, is_verified: true })
+    })
+  })
+
+  it('with USERNAMES=on, registers a username and logs in with it; without, the user model has none', async () => {
+    await withApp(configFor({ USERNAMES: 'on' }), async (app) => {
+      const res = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'kay@example.com', password: 'seneschal-kay-1', username: 'Sir.Kay' } })
+      expect(res.statusCode, res.body).toBe(201)
+      expect(res.json()).toMatchObject({ email: 'kay@example.com', username: 'Sir.Kay' })
+      expect((await login(app, 'sir.kay', 'seneschal-kay-1')).statusCode).toBe(200)
+    })
+    await withApp(configFor(), async (app) => {
+      const res = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'ector@example.com', password: 'ector-of-maris-1', username: 'ector' } })
+      expect(Object.keys(res.json())).not.toContain('username')
     })
   })
 

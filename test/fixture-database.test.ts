@@ -65,15 +65,15 @@ describe('a SQLite database written by FastAPI Users', () => {
     const store = await sqliteUserDatabase({ filename: path })
     await store.destroy()
     const after = snapshot(path)
-    // Migration 6 adds nullable columns (issue 15), empty for every row FastAPI Users wrote.
-    const added = { created_at: null, roles: null, ban: null }
+    // Migrations 6 (issue 15) and 12 (issue 16) add nullable columns, empty for every row FastAPI Users wrote.
+    const added = { created_at: null, roles: null, ban: null, username: null }
     expect(after.rows).toEqual((before.rows as object[]).map((row) => ({ ...row, ...added })))
-    const columns = ' created_at TIMESTAMP NULL, roles TEXT NULL, ban TEXT NULL,'
+    const columns = ' created_at TIMESTAMP NULL, roles TEXT NULL, ban TEXT NULL, username VARCHAR(255) NULL,'
     expect(after.schema['user']).toContain(columns)
     expect(after.schema['user']!.replace(columns, '')).toBe(before.schema['user'])
     expect(after.schema['ix_user_email']).toBe(before.schema['ix_user_email'])
     expect(Object.keys(after.schema)).toEqual(
-      expect.arrayContaining(['oauth_account', 'accesstoken', 'fastify_users_migrations', 'ux_user_email_ci', 'ix_user_created_at']),
+      expect.arrayContaining(['oauth_account', 'accesstoken', 'fastify_users_migrations', 'ux_user_email_ci', 'ix_user_created_at', 'ux_user_username_ci']),
     )
   })
 

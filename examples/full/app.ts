@@ -95,6 +95,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     backends: [bearer, cookie],
     roles: exampleRoles,
     passkeys,
+    // USERNAMES: a username beside the email, to log in with either (off by default).
+    ...(config.usernames === 'off' ? {} : { usernames: { required: config.usernames === 'required' } }),
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),

@@ -63,6 +63,12 @@ export interface Config {
    * the one allowed; `null` when off.
    */
   passkeys: { rpID: string; origins: string[] } | null
+  /**
+   * USERNAMES: `on` (or `optional`) gives users an optional username they may log in with
+   * instead of the email, `required` makes it mandatory at registration; `off` (the default)
+   * keeps FastAPI Users' models exactly (docs/usernames.md).
+   */
+  usernames: 'off' | 'optional' | 'required'
   /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
   pages: boolean
   /**
@@ -160,8 +166,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     passkeys: boolean(env.PASSKEYS, false, 'PASSKEYS')
       ? { rpID: env.PASSKEY_RP_ID || new URL(appUrl).hostname, origins: [new URL(appUrl).origin] }
       : null,
+    usernames: usernameMode(env.USERNAMES),
     appUrl,
   }
+}
+
+function usernameMode(value: string | undefined): Config['usernames'] {
+  if (value === undefined || value === '' || /^(off|false|0|no)$/i.test(value)) return 'off'
+  if (/^(on|true|1|yes|optional)$/i.test(value)) return 'optional'
+  if (/^required$/i.test(value)) return 'required'
+  throw new ConfigError(`USERNAMES must be on, off or required, not "${value}"`)
 }
 
 /** A comma-separated list, `null` when unset or empty. */

@@ -39,6 +39,7 @@ export function cachedUserDatabase<U extends UserRecord>(db: UserDatabase<U>, ca
     },
     ...(db.getForDisplay === undefined ? {} : { getForDisplay: (id: string) => db.getForDisplay!(id) }),
     getByEmail: (email) => db.getByEmail(email),
+    ...(db.getByUsername === undefined ? {} : { getByUsername: (username: string) => db.getByUsername!(username) }),
     getByOAuthAccount: (oauthName, accountId) => db.getByOAuthAccount(oauthName, accountId),
     create: (data) => db.create(data),
     update: (user, data) => written(user.id, db.update(user, data)),

@@ -29,6 +29,13 @@ export interface UserDatabase<U extends UserRecord = UserRecord> {
   getForDisplay?(id: string): Promise<U | null>
   /** The user whose email matches case-insensitively, or `null`. */
   getByEmail(email: string): Promise<U | null>
+  /**
+   * The user whose username matches under ASCII case folding, or `null` (issue 16: usernames,
+   * opt-in). Optional for adapters of applications that do not use usernames; every adapter of
+   * the library has it. `create` and `update` write `username` (`null`: none) and throw
+   * `DuplicateUsernameError` when another user holds it in any letter case.
+   */
+  getByUsername?(username: string): Promise<U | null>
   /** The user owning this provider account, or `null`. */
   getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null>
   /** Inserts a user with a new UUID. Throws `DuplicateEmailError` if the email is taken. */

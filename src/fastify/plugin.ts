@@ -39,13 +39,14 @@ import { emailChangeRoutes } from './routes/email-change.ts'
 import { ApiKeys, type ApiKeysOptions } from '../api-keys/api-keys.ts'
 import { ApiKeyStrategy } from '../api-keys/strategy.ts'
 import { ApiKeyTransport } from '../api-keys/transport.ts'
+import type { UsernameOptions } from '../username/rules.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
   /** Tried in this order to authenticate a request. */
   backends: AuthenticationBackend[]
   /** The manager's secrets, lifetimes, password policy and hooks. */
-  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db'>
+  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db' | 'usernames'>
   /** The application's own user fields. */
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
@@ -82,6 +83,13 @@ export interface FastifyUsersOptions {
    * (`X-API-Key` or `Authorization: Bearer fuk_…`). Off by default.
    */
   apiKeys?: ApiKeysOptions
+  /**
+   * Opt-in usernames (issue 16, docs/usernames.md): `username` in the user models, taken at
+   * registration (optional unless `required`) and in both `PATCH` routes, unique in any letter
+   * case; the login form's `username` then takes the email or the username. `true` takes the
+   * default rules. Off by default: the models stay FastAPI Users' exactly.
+   */
+  usernames?: UsernameOptions | boolean
 }
 
 /**
@@ -168,9 +176,16 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     ...options.manager,
     passwordHelper,
     db: options.db,
+    usernames: options.usernames ?? false,
     tokenRevokers: [...tokenRevokers, ...forgetters],
   })
-  const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
+  const usernames = manager.usernames
+  const security = createRouteSecurity({
+    security: options.security,
+    secret: options.manager.resetPasswordTokenSecret,
+    // Guesses through an account's username and through its email share one count.
+    loginName: usernames === null ? undefined : (login) => usernames.accountName(login),
+  })
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
   // `get`, which would parse it a second time on every authenticated request.
   const authenticate = security.guardAuthenticate(authenticator(options.backends, options.db), options.backends)
@@ -185,7 +200,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const context: RoutesContext = {
     manager,
     backends: options.backends,
-    schemas: buildUserSchemas(options.fields),
+    schemas: buildUserSchemas(options.fields, usernames?.rules ?? null),
     authenticate,
     currentUser: createCurrentUser(authenticate, roles),
     security,

@@ -5,6 +5,7 @@
  * FastAPI Users' model names, which `withNamedSchemas` turns into named OpenAPI components.
  */
 import { Type, type TObject, type TProperties } from 'typebox'
+import type { UsernameRules } from '../username/rules.ts'
 import { EMAIL_KEYWORD } from './validation.ts'
 
 /** The application's extra fields, per model, as TypeBox property maps. */
@@ -63,11 +64,34 @@ const updateSelfProperties = () => ({
   is_verified: nullableFlag(),
 })
 
-export function buildUserSchemas(fields: UserFieldSchemas = {}): UserSchemas {
-  const read = Type.Object({ ...readProperties(), ...fields.read }, { title: 'UserRead' })
-  const create = Type.Object({ ...createProperties(), ...fields.create }, { title: 'UserCreate' })
-  const update = Type.Object({ ...updateProperties(), ...fields.update }, { title: 'UserUpdateBySuperuser' })
-  const updateSelf = Type.Object({ ...updateSelfProperties(), ...fields.update }, { title: 'UserUpdate' })
+// The username rules run in the user manager (a 400 with their reason, as a refused password);
+// the schemas only refuse what no rule could accept, cheaply.
+const usernameInput = () => Type.String({ minLength: 1, maxLength: 1024 })
+
+/** `username` in each model when usernames are on (issue 16); nothing otherwise. */
+function usernameProperties(rules: UsernameRules | null): Record<'read' | 'create' | 'update', TProperties> {
+  if (rules === null) return { read: {}, create: {}, update: {} }
+  const nullable = Type.Union([usernameInput(), Type.Null()])
+  return {
+    // Always in the answer when on: `null` for a user without one (whose record has no such key).
+    read: { username: Type.Union([Type.String(), Type.Null()], { default: null }) },
+    create: { username: rules.required ? usernameInput() : Type.Optional(nullable) },
+    update: { username: Type.Optional(nullable) },
+  }
+}
+
+/**
+ * The user models with the application's fields, and `username` when `usernames` are given.
+ *
+ * @example
+ * const schemas = buildUserSchemas({ read: { first_name: Type.String() } })
+ */
+export function buildUserSchemas(fields: UserFieldSchemas = {}, usernames: UsernameRules | null = null): UserSchemas {
+  const named = usernameProperties(usernames)
+  const read = Type.Object({ ...readProperties(), ...named.read, ...fields.read }, { title: 'UserRead' })
+  const create = Type.Object({ ...createProperties(), ...named.create, ...fields.create }, { title: 'UserCreate' })
+  const update = Type.Object({ ...updateProperties(), ...named.update, ...fields.update }, { title: 'UserUpdateBySuperuser' })
+  const updateSelf = Type.Object({ ...updateSelfProperties(), ...named.update, ...fields.update }, { title: 'UserUpdate' })
   return { read, create, update, updateSelf }
 }
 

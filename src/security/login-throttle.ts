@@ -1,7 +1,9 @@
 /**
  * Throttling of password guesses per account name. The key is the submitted email, folded as
  * the database compares it (ASCII case folding), whether or not an account has it: a refusal
- * then says nothing about which emails exist.
+ * then says nothing about which emails exist. With usernames on (issue 16), the login route
+ * hands a username's account email instead, so that guesses through either name of one account
+ * share one count; an unknown username counts under itself, a key no email can have (no `@`).
  *
  * Only a wrong password (or an unknown email, which answers the same) counts as a failure. Each
  * attempt is counted before the password is checked, so that a burst of concurrent guesses

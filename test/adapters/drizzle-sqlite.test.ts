@@ -198,20 +198,20 @@ describe('drizzle sqlite: adapter details', () => {
   })
 
   it("keeps a violation of the application's own unique column a driver error", async () => {
-    const withUsername = sqliteTable('user', { ...sqliteUserColumns(), username: text('username') }, (table) => [
+    const withHandle = sqliteTable('user', { ...sqliteUserColumns(), handle: text('handle') }, (table) => [
       ...sqliteUserIndexes(table),
-      uniqueIndex('ux_user_username').on(table.username),
+      uniqueIndex('ux_user_handle').on(table.handle),
     ])
-    const database = await openDatabase({ user: withUsername })
+    const database = await openDatabase({ user: withHandle })
     try {
-      const { users } = drizzleUserDatabase({ db: database.db, tables: { user: withUsername } })
-      const first = await users.create(newUser('first@example.com', { username: 'arthur' }))
+      const { users } = drizzleUserDatabase({ db: database.db, tables: { user: withHandle } })
+      const first = await users.create(newUser('first@example.com', { handle: 'arthur' }))
       // The table's own columns type the record.
-      const username: string | null = first.username
-      expect(username).toBe('arthur')
-      const clash = await users.create(newUser('second@example.com', { username: 'arthur' })).catch((e: unknown) => e)
+      const handle: string | null = first.handle
+      expect(handle).toBe('arthur')
+      const clash = await users.create(newUser('second@example.com', { handle: 'arthur' })).catch((e: unknown) => e)
       expect(clash).toBeInstanceOf(Database.SqliteError)
-      await expect(users.create(newUser('FIRST@example.com', { username: 'lancelot' }))).rejects.toBeInstanceOf(DuplicateEmailError)
+      await expect(users.create(newUser('FIRST@example.com', { handle: 'lancelot' }))).rejects.toBeInstanceOf(DuplicateEmailError)
     } finally {
       await database.close()
     }

@@ -88,14 +88,15 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       const store = await database.open({ first_name: { type: 'text' } })
       const columnsAfter = await describeColumns(raw, dialect, 'user')
       delete columnsAfter['email_ci'] // MySQL's folded-email column
-      // The creation time, the roles and the ban (migration 6), unknown or none for the users already there.
-      for (const added of ['created_at', 'roles', 'ban']) {
+      delete columnsAfter['username_ci'] // MySQL's folded-username column
+      // The creation time, the roles and the ban (migration 6), the username (migration 12): unknown or none for the users already there.
+      for (const added of ['created_at', 'roles', 'ban', 'username']) {
         expect(columnsAfter[added]).toMatch(/notnull=0|nullable=YES/)
         delete columnsAfter[added]
       }
       expect(columnsAfter).toEqual(columnsBefore)
       expect(await indexNames(raw, dialect, 'user')).toEqual(
-        expect.arrayContaining(['ix_user_email', 'ux_user_email_ci', 'ix_user_created_at']),
+        expect.arrayContaining(['ix_user_email', 'ux_user_email_ci', 'ix_user_created_at', 'ux_user_username_ci']),
       )
       const listed = await store.users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })
       expect(listed.entries.map((entry) => entry.created_at)).toEqual([null, null, null])

@@ -27,6 +27,7 @@ import { magicLinkStoreTests } from './suite-magic-link.ts'
 import { passkeyStoreTests } from './suite-passkeys.ts'
 import { twoFactorStoreTests } from './suite-two-factor.ts'
 import { userTests } from './suite-users.ts'
+import { usernameTests } from './suite-usernames.ts'
 
 /** What the suite needs of a store. */
 export interface SuiteStore {
@@ -86,6 +87,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
       return store
     }
     userTests(current, options)
+    usernameTests(current, options)
     oauthAccountTests(current)
     accessTokenTests(current)
     twoFactorStoreTests(() => current().twoFactor)

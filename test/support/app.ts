@@ -89,6 +89,10 @@ export interface TestAppOptions {
   roles?: FastifyUsersOptions['roles']
   /** The `apiKeys` option of fastifyUsers. */
   apiKeys?: FastifyUsersOptions['apiKeys']
+  /** The `usernames` option of fastifyUsers. */
+  usernames?: FastifyUsersOptions['usernames']
+  /** The `security` option of fastifyUsers. */
+  security?: FastifyUsersOptions['security']
   /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -118,6 +122,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     passkeys: options.passkeys,
     roles: options.roles,
     apiKeys: options.apiKeys,
+    usernames: options.usernames,
+    security: options.security,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,

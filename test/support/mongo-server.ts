@@ -17,10 +17,12 @@
  * memory store never waits), so one command is atomic, as a single-document write is on
  * MongoDB, while an adapter's read-then-write over two commands still races as it would there.
  *
- * Two bugs are repaired here, each making CongoDB do what MongoDB does; neither makes it
+ * Three bugs are repaired here, each making CongoDB do what MongoDB does; none makes it
  * more lenient than MongoDB: it only kept documents whose `_id` is an ObjectId (turning others
- * into one, and failing on a BSON UUID or a string), and every update flattened binary values
- * (UUIDs) into plain subdocuments.
+ * into one, and failing on a BSON UUID or a string), every update flattened binary values
+ * (UUIDs) into plain subdocuments, and an index build ignored its partial filter, so the
+ * username index (`{username_key: {$type: 'string'}}`) counted every user without a username
+ * as a duplicate of the others.
  *
  * Installing it: smartmongo's main module also drives real `mongod` binaries through
  * mongodb-memory-server, whose install script downloads one, and pulls packages this registry
@@ -32,6 +34,7 @@ import { createServer } from 'node:net'
 import { MongoClient } from 'mongodb'
 import {
   CongoServer,
+  IndexEngine,
   MemoryStorageAdapter,
   UpdateEngine,
   plugins,
@@ -191,5 +194,14 @@ function repairCongoDb(): void {
   const deepClone = engine.deepClone
   engine.deepClone = function (this: unknown, value: unknown): unknown {
     return value instanceof Binary ? value : deepClone.call(this, value)
+  }
+
+  // The only partial filter the adapter uses keeps the documents whose key is a string: the
+  // build skips those whose key is missing or null, which is what CongoDB's `sparse` skips.
+  const indexes = IndexEngine.prototype as unknown as { createIndex(key: unknown, options?: Record<string, unknown>): Promise<string> }
+  const createIndex = indexes.createIndex
+  indexes.createIndex = function (this: unknown, key, options) {
+    const partial = options?.['partialFilterExpression'] !== undefined
+    return createIndex.call(this, key, partial ? { ...options, sparse: true } : options)
   }
 }

@@ -34,24 +34,28 @@ export function pgUserColumns() {
     roles: text('roles'),
     /** fastify-users' own: the user's ban, JSON; null for none. */
     ban: text('ban'),
+    /** fastify-users' own (issue 16): the user's username; null for none. */
+    username: varchar('username', { length: 255 }),
   }
 }
 
 /**
  * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive),
- * `ux_user_email_ci` on the ASCII-folded email, and `ix_user_created_at` for listing users by
- * creation time (unknown times first, as on the other databases).
+ * `ux_user_email_ci` on the ASCII-folded email, `ix_user_created_at` for listing users by
+ * creation time (unknown times first, as on the other databases), and `ux_user_username_ci` on
+ * the ASCII-folded username (NULLs distinct: any number of users without one).
  *
  * @example
  * ```ts
  * export const user = pgTable('user', pgUserColumns(), pgUserIndexes)
  * ```
  */
-export function pgUserIndexes(table: { email: AnyPgColumn; id: AnyPgColumn; created_at: ExtraConfigColumn }): IndexBuilder[] {
+export function pgUserIndexes(table: { email: AnyPgColumn; id: AnyPgColumn; created_at: ExtraConfigColumn; username: AnyPgColumn }): IndexBuilder[] {
   return [
     uniqueIndex('ix_user_email').on(table.email),
     uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email} COLLATE "C")`),
     index('ix_user_created_at').on(table.created_at.asc().nullsFirst(), table.id),
+    uniqueIndex('ux_user_username_ci').on(sql`lower(${table.username} COLLATE "C")`),
   ]
 }
 

@@ -62,24 +62,33 @@ export function sqliteUserColumns() {
     roles: text('roles'),
     /** fastify-users' own: the user's ban, JSON; null for none. */
     ban: text('ban'),
+    /** fastify-users' own (issue 16): the user's username; null for none. */
+    username: varchar('username', { length: 255 }),
   }
 }
 
 /**
  * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive),
  * `ux_user_email_ci` on `lower(email)`, which SQLite computes by folding ASCII letters only,
- * and `ix_user_created_at` for listing users by creation time.
+ * `ix_user_created_at` for listing users by creation time, and `ux_user_username_ci` on
+ * `lower(username)` (NULLs distinct: any number of users without one).
  *
  * @example
  * ```ts
  * export const user = sqliteTable('user', sqliteUserColumns(), sqliteUserIndexes)
  * ```
  */
-export function sqliteUserIndexes(table: { email: AnySQLiteColumn; id: AnySQLiteColumn; created_at: AnySQLiteColumn }): IndexBuilder[] {
+export function sqliteUserIndexes(table: {
+  email: AnySQLiteColumn
+  id: AnySQLiteColumn
+  created_at: AnySQLiteColumn
+  username: AnySQLiteColumn
+}): IndexBuilder[] {
   return [
     uniqueIndex('ix_user_email').on(table.email),
     uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email})`),
     index('ix_user_created_at').on(table.created_at, table.id),
+    uniqueIndex('ux_user_username_ci').on(sql`lower(${table.username})`),
   ]
 }
 

@@ -94,6 +94,17 @@ export function emailKey(dialect: Dialect, email: Column): SQL {
 }
 
 /**
+ * The folded username, as the `ux_user_username_ci` index of the column helpers holds it: the
+ * same folding as the email's.
+ *
+ * @example
+ * db.select(columns).from(user).where(eq(usernameKey(dialect, user.username), foldUsername(username)))
+ */
+export function usernameKey(dialect: Dialect, username: Column): SQL {
+  return emailKey(dialect, username)
+}
+
+/**
  * Runs the writes `build` returns in one transaction, in order: inside the synchronous
  * transaction of better-sqlite3 (which refuses a callback returning a promise), or awaited one
  * after the other on an asynchronous driver.

@@ -21,6 +21,8 @@ const RESERVED = new Set(['password', 'oauth_accounts'])
 const CREATED_AT = 'created_at'
 const ROLES = 'roles'
 const BAN = 'ban'
+/** The username's column (issue 16): in the record for a user who has one, as in the other adapters. */
+const USERNAME = 'username'
 
 /**
  * Reads and writes the rows of one user table.
@@ -41,6 +43,8 @@ export class UserColumns {
   readonly roles: Column | null
   /** The ban's column, when the table has one. */
   readonly ban: Column | null
+  /** The username's column, when the table has one. */
+  readonly username: Column | null
   readonly #custom: readonly string[]
 
   constructor(table: UserTable) {
@@ -54,7 +58,8 @@ export class UserColumns {
     this.createdAt = this.all[CREATED_AT] ?? null
     this.roles = this.all[ROLES] ?? null
     this.ban = this.all[BAN] ?? null
-    const base = new Set<string>([...BASE_USER_KEYS, CREATED_AT, ROLES, BAN])
+    this.username = this.all[USERNAME] ?? null
+    const base = new Set<string>([...BASE_USER_KEYS, CREATED_AT, ROLES, BAN, USERNAME])
     this.#custom = Object.keys(this.all).filter((key) => !base.has(key))
     for (const key of this.#custom) {
       if (RESERVED.has(key)) throw new DrizzleSchemaError(`the user table may not have a "${key}" column: the name is taken by the users system`)
@@ -73,6 +78,7 @@ export class UserColumns {
       hashed_password: String(row['hashed_password']),
     }
     for (const key of this.#custom) record[key] = row[key] ?? null
+    if (typeof row[USERNAME] === 'string') record[USERNAME] = row[USERNAME]
     return record as U
   }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Column } from 'drizzle-orm'
 import { foldEmail } from '../../email.ts'
+import { foldUsername } from '../../username/rules.ts'
 import { parseId } from '../../id.ts'
 import type {
   OAuthAccount,
@@ -25,7 +26,7 @@ import type { UserDatabase } from '../types.ts'
 import type { UserListing, UserListPage, UserListQuery } from '../user-listing.ts'
 import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
 import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
-import { atomically, emailKey } from './dialect.ts'
+import { atomically, emailKey, usernameKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
 import { DrizzleSchemaError, driverError, run } from './errors.ts'
 import type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable } from './tables.ts'
@@ -77,6 +78,18 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     return null
   }
 
+  async getByUsername(username: string): Promise<U | null> {
+    const column = this.#user.username
+    if (column === null) throw new DrizzleSchemaError('usernames need a "username" column in the user table: spread the current sqliteUserColumns() or pgUserColumns() into it')
+    const folded = foldUsername(username)
+    const { table, all } = this.#user
+    const rows = await run(this.#db.select(all).from(table).where(eq(usernameKey(this.#dialect, column), folded)))
+    for (const row of rows) {
+      if (typeof row['username'] === 'string' && foldUsername(row['username']) === folded) return this.#user.toRecord<U>(row)
+    }
+    return null
+  }
+
   async getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null> {
     const oauth = this.#oauthTable()
     const { table, all } = this.#user
@@ -98,7 +111,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     try {
       stored = await this.#db.insert(this.#user.table).values(row).returning()
     } catch (error) {
-      throw await this.#explainWriteError(driverError(error), data.email, id)
+      throw await this.#explainWriteError(driverError(error), data, id)
     }
     return stored[0] === undefined ? mergedRecord<U>({ id }, data) : this.#user.toRecord<U>(stored[0])
   }
@@ -113,7 +126,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     try {
       stored = await this.#db.update(table).set(row).where(eq(table.id, id)).returning()
     } catch (error) {
-      throw await this.#explainWriteError(driverError(error), data.email, id)
+      throw await this.#explainWriteError(driverError(error), data, id)
     }
     return stored[0] === undefined ? mergedRecord<U>(user, data) : this.#user.toRecord<U>(stored[0])
   }
@@ -260,7 +273,14 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     return Object.fromEntries(OAUTH_ACCOUNT_COLUMNS.map((name) => [name, oauth[name]]))
   }
 
-  #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
-    return explainWriteError(error, { dialect: this.#dialect.name, email, id, getByEmail: (taken) => this.getByEmail(taken) })
+  #explainWriteError(error: unknown, data: UserUpdateData, id: string): Promise<unknown> {
+    return explainWriteError(error, {
+      dialect: this.#dialect.name,
+      email: data.email,
+      username: this.#user.username === null ? undefined : data['username'],
+      id,
+      getByEmail: (taken) => this.getByEmail(taken),
+      getByUsername: (taken) => this.getByUsername(taken),
+    })
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The case-insensitive email key. Emails match under ASCII case folding only (`A`-`Z` become
+ * The case-insensitive email key (and the username's, folded the same way: migration 12). Emails match under ASCII case folding only (`A`-`Z` become
  * `a`-`z`, every other character is kept: `foldEmail` of src/email.ts), the same in every
  * database, because that is what SQLite's built-in lower() does and what FastAPI Users'
  * `lower(email) = lower(:email)` gives there. Each database computes the key with an indexable
@@ -33,6 +33,25 @@ export function emailKey(dialect: SqlDialect): RawBuilder<string> {
       return sql<string>`lower(email COLLATE "C")`
     case 'mysql':
       return sql<string>`email_ci`
+  }
+}
+
+/**
+ * The SQL expression of the folded username (migration 12), the expression of its unique index.
+ *
+ * @example
+ * ```ts
+ * db.selectFrom('user').selectAll().where(usernameKey('sqlite'), '=', foldUsername(username))
+ * ```
+ */
+export function usernameKey(dialect: SqlDialect): RawBuilder<string> {
+  switch (dialect) {
+    case 'sqlite':
+      return sql<string>`lower(username)`
+    case 'postgres':
+      return sql<string>`lower(username COLLATE "C")`
+    case 'mysql':
+      return sql<string>`username_ci`
   }
 }
 

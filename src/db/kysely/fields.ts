@@ -11,13 +11,15 @@ import type { SqlDialect } from './schema.ts'
 /**
  * Column names: lower-case identifiers, which need no quoting in any of the databases, other
  * than the base columns and the names the adapter uses itself (`email_ci` is MySQL's
- * folded-email column; `created_at`, `roles` and `ban` are migration 6's).
+ * folded-email column; `created_at`, `roles` and `ban` are migration 6's; `username` and MySQL's
+ * `username_ci` migration 12's).
  */
 export const SQL_FIELD_NAMING: FieldNaming = {
   pattern: /^[a-z_][a-z0-9_]{0,62}$/,
   rule: 'a lower-case SQL identifier ([a-z_][a-z0-9_]*)',
   taken: new Set([
     'id', 'email', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'email_ci', 'created_at', 'roles', 'ban',
+    'username', 'username_ci',
     'oauth_accounts', 'password',
   ]),
 }

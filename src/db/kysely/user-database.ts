@@ -29,7 +29,8 @@ import type { UserListing, UserListPage, UserListQuery } from '../user-listing.t
 import { normalizeRoles, parseStoredRoles, type UserRoleStorage } from '../user-roles.ts'
 import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../user-bans.ts'
 import { encodeTimestamp } from './codec.ts'
-import { emailKey } from './email-key.ts'
+import { foldUsername } from '../../username/rules.ts'
+import { emailKey, usernameKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 import { listUsers } from './user-listing.ts'
 import { normalizeUuid, UserRowMapper } from './user-row.ts'
@@ -98,6 +99,18 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     return null
   }
 
+  async getByUsername(username: string): Promise<U | null> {
+    const folded = foldUsername(username)
+    const rows = await runWithoutQueryValues(
+      this.#db.selectFrom('user').select(this.#rows.selection()).where(usernameKey(this.#dialect), '=', folded).execute(),
+    )
+    // As for emails: the same folding everywhere, and no PAD SPACE match.
+    for (const row of rows) {
+      if (typeof row['username'] === 'string' && foldUsername(row['username']) === folded) return this.#rows.toRecord<U>(row)
+    }
+    return null
+  }
+
   async getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null> {
     const row = await runWithoutQueryValues(
       this.#db
@@ -117,7 +130,7 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
       const created_at = encodeTimestamp(this.#dialect, new Date())
       await runWithoutQueryValues(this.#db.insertInto('user').values({ ...this.#rows.toRow(data), id, created_at }).execute())
     } catch (error) {
-      throw await this.#explainWriteError(error, data.email, id)
+      throw await this.#explainWriteError(error, data, id)
     }
     try {
       return (await this.get(id)) ?? mergedRecord<U>({ id }, data)
@@ -135,7 +148,7 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
       try {
         await runWithoutQueryValues(this.#db.updateTable('user').set(row).where('id', '=', id).execute())
       } catch (error) {
-        throw await this.#explainWriteError(error, data.email, id)
+        throw await this.#explainWriteError(error, data, id)
       }
     }
     return (id === null ? null : await this.get(id)) ?? mergedRecord<U>(user, data)
@@ -264,7 +277,14 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     return result.numUpdatedRows > 0n || (await this.get(id)) !== null
   }
 
-  #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
-    return explainWriteError(error, { dialect: this.#dialect, email, id, getByEmail: (taken) => this.getByEmail(taken) })
+  #explainWriteError(error: unknown, data: UserUpdateData, id: string): Promise<unknown> {
+    return explainWriteError(error, {
+      dialect: this.#dialect,
+      email: data.email,
+      username: data['username'],
+      id,
+      getByEmail: (taken) => this.getByEmail(taken),
+      getByUsername: (taken) => this.getByUsername(taken),
+    })
   }
 }

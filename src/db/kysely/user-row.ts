@@ -2,7 +2,8 @@
  * The mapping between a `user` row and a user record: the select list (base columns, then the
  * application's columns, each read through its codec) and the conversion of values in both
  * directions. Keys of a record come in FastAPI Users' order, then `hashed_password`, then the
- * custom fields in their declared order.
+ * custom fields in their declared order, then `username` for a user who has one (migration 12;
+ * a user without one has no such key, so that records stay FastAPI Users' without usernames).
  */
 import type { AliasedRawBuilder } from 'kysely'
 import { sql } from 'kysely'
@@ -43,7 +44,7 @@ export class UserRowMapper {
   /** The select list of a user, its columns qualified by the `user` table (for joins). */
   selection(): Array<AliasedRawBuilder<unknown, string>> {
     const columns: Array<AliasedRawBuilder<unknown, string>> = []
-    for (const name of ['id', ...TEXT_COLUMNS, ...BOOLEAN_COLUMNS]) {
+    for (const name of ['id', ...TEXT_COLUMNS, ...BOOLEAN_COLUMNS, 'username']) {
       columns.push(sql`${sql.ref(`user.${name}`)}`.as(name))
     }
     for (const [name, field] of this.#fields) {
@@ -65,6 +66,7 @@ export class UserRowMapper {
     for (const [name, field] of this.#fields) {
       record[name] = decodeField(field.type, row[name])
     }
+    if (typeof row['username'] === 'string') record['username'] = row['username']
     return record as U
   }
 
@@ -86,6 +88,7 @@ export class UserRowMapper {
     for (const [name, field] of this.#fields) {
       if (data[name] !== undefined) row[name] = encodeField(this.#dialect, field.type, data[name])
     }
+    if (data['username'] !== undefined) row['username'] = data['username']
     return row
   }
 }

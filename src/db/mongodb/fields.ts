@@ -19,7 +19,7 @@ import type { FieldNaming, FieldType } from '../fields.ts'
 export const MONGO_FIELD_NAMING: FieldNaming = {
   pattern: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
   rule: 'a plain identifier ([A-Za-z_][A-Za-z0-9_]*)',
-  taken: new Set(['_id', 'id', 'email', 'email_key', 'created_at', 'roles', 'ban', 'hashed_password', 'is_active', 'is_superuser', 'is_verified',
+  taken: new Set(['_id', 'id', 'email', 'email_key', 'username', 'username_key', 'created_at', 'roles', 'ban', 'hashed_password', 'is_active', 'is_superuser', 'is_verified',
     'oauth_accounts', 'password', 'revision_id']),
 }
 

@@ -37,6 +37,8 @@ interface IndexSpec {
   unique?: boolean
   /** 0 makes a TTL index: a document goes once the date in the field has passed. */
   expireAfterSeconds?: number
+  /** Only documents matching it are in the index. */
+  partialFilterExpression?: Document
 }
 
 const EMAIL_INDEX: IndexSpec = { key: { email_key: 1 }, name: 'ux_email_key', unique: true }
@@ -46,6 +48,8 @@ const USER_INDEXES: IndexSpec[] = [
   { key: { 'oauth_accounts.id': 1 }, name: 'ix_oauth_accounts_id' },
   // Listing users by creation time; documents without the time keep none (src/db/user-listing.ts).
   { key: { created_at: 1, email_key: 1 }, name: 'ix_created_at' },
+  // Usernames (issue 16), unique across ASCII letter case; users without one are not in the index.
+  { key: { username_key: 1 }, name: 'ux_username_key', unique: true, partialFilterExpression: { username_key: { $type: 'string' } } },
 ]
 const TOKEN_INDEXES: IndexSpec[] = [
   // Beanie's name for `IndexModel("token", unique=True)`, so that its index is this one.

@@ -10,7 +10,8 @@
 import type { Collection, Document } from 'mongodb'
 import { UUID } from 'mongodb'
 import { foldEmail } from '../../email.ts'
-import { DuplicateEmailError } from '../../errors.ts'
+import { DuplicateEmailError, DuplicateUsernameError } from '../../errors.ts'
+import { foldUsername } from '../../username/rules.ts'
 import { isStoreUnavailable } from '../../store-unavailable.ts'
 import type {
   OAuthAccount,
@@ -67,6 +68,14 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
     return document === undefined ? null : this.#documents.toRecord<U>(document)
   }
 
+  async getByUsername(username: string): Promise<U | null> {
+    if (typeof username !== 'string') return null
+    const key = foldUsername(username)
+    const documents = await this.#users.find({ username_key: { $eq: key } }).toArray()
+    const document = documents.find((candidate) => candidate['username_key'] === key)
+    return document === undefined ? null : this.#documents.toRecord<U>(document)
+  }
+
   async getByOAuthAccount(oauthName: string, accountId: string): Promise<U | null> {
     if (typeof oauthName !== 'string' || typeof accountId !== 'string') return null
     // $elemMatch: the provider and the account id must belong to the same embedded account.
@@ -82,7 +91,7 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
     try {
       await this.#users.insertOne(document)
     } catch (error) {
-      throw await this.#explainWriteError(error, data.email, id.toHexString())
+      throw await this.#explainWriteError(error, data, id.toHexString())
     }
     try {
       return (await this.get(id.toHexString())) ?? this.#documents.toRecord<U>(document)
@@ -102,7 +111,7 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
     try {
       document = await this.#users.findOneAndUpdate({ _id: { $eq: id } }, { $set: fields }, { returnDocument: 'after' })
     } catch (error) {
-      throw await this.#explainWriteError(error, data.email, id.toHexString())
+      throw await this.#explainWriteError(error, data, id.toHexString())
     }
     return document === null ? mergedRecord<U>(user, data) : this.#documents.toRecord<U>(document)
   }
@@ -211,17 +220,21 @@ export class MongoUserDatabase<U extends UserRecord = UserRecord> implements Use
 
   /**
    * A write's error as the caller should see it: a refusal by an email index is a
-   * `DuplicateEmailError`. A refusal by an index the server does not name is one only if
-   * another user holds the email. Any other error is the server's, without the written values.
+   * `DuplicateEmailError`, by the username index a `DuplicateUsernameError`. A refusal by an
+   * index the server does not name is one only if another user holds the email (or the
+   * username). Any other error is the server's, without the written values.
    */
-  async #explainWriteError(error: unknown, email: unknown, id: string): Promise<unknown> {
+  async #explainWriteError(error: unknown, data: UserUpdateData, id: string): Promise<unknown> {
     const stripped = withoutDocumentValues(error)
     const refused = duplicateKey(stripped)
     if (refused === null) return stripped
     if (refused.fields.includes('email_key') || refused.fields.includes('email')) return new DuplicateEmailError()
     if (refused.index !== null && EMAIL_INDEXES.has(refused.index)) return new DuplicateEmailError()
-    if (refused.fields.length > 0 || refused.index !== null || typeof email !== 'string') return stripped
-    const holder = await this.getByEmail(email)
-    return holder !== null && holder.id !== id ? new DuplicateEmailError() : stripped
+    if (refused.fields.includes('username_key') || refused.index === 'ux_username_key') return new DuplicateUsernameError()
+    if (refused.fields.length > 0 || refused.index !== null) return stripped
+    const byEmail = typeof data.email === 'string' ? await this.getByEmail(data.email) : null
+    if (byEmail !== null && byEmail.id !== id) return new DuplicateEmailError()
+    const byUsername = typeof data['username'] === 'string' ? await this.getByUsername(data['username']) : null
+    return byUsername !== null && byUsername.id !== id ? new DuplicateUsernameError() : stripped
   }
 }

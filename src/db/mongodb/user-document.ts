@@ -4,11 +4,13 @@
  * application's fields, `oauth_accounts`, and one field of fastify-users, `email_key` (the
  * folded email its unique index holds), and `created_at` (when fastify-users created it, for
  * listing users; FastAPI Users' documents have none). Keys of a record come in FastAPI Users' order, then
- * `hashed_password`, then the custom fields in their declared order; `email_key`,
- * `created_at` and the embedded accounts stay in the document.
+ * `hashed_password`, then the custom fields in their declared order, then `username` for a user
+ * who has one (issue 16; `username_key`, the folded username its unique index holds, stays in
+ * the document like `email_key`, `created_at` and the embedded accounts).
  */
 import type { Binary, Collection, Document } from 'mongodb'
 import { foldEmail } from '../../email.ts'
+import { foldUsername } from '../../username/rules.ts'
 import type { UserRecord } from '../../user.ts'
 import type { FieldDefinition, FieldDefinitions } from '../fields.ts'
 import { UnsupportedUserIdError } from './errors.ts'
@@ -19,7 +21,7 @@ import { uuidString } from './ids.ts'
  * A user document as the driver's types see it: the fields the adapter queries; the mapper
  * reads the others by name.
  */
-export type UserDocument = { _id: Binary; email_key?: string; created_at?: Date; roles?: string[]; ban?: Document; oauth_accounts?: Document[] }
+export type UserDocument = { _id: Binary; email_key?: string; username_key?: string | null; created_at?: Date; roles?: string[]; ban?: Document; oauth_accounts?: Document[] }
 
 /** The users collection. */
 export type UserCollection = Collection<UserDocument>
@@ -53,6 +55,7 @@ export class UserDocumentMapper {
     for (const [name, field] of this.#fields) {
       record[name] = name in document ? decodeField(field.type, document[name]) : (field.default ?? null)
     }
+    if (typeof document['username'] === 'string') record['username'] = document['username']
     return record as U
   }
 
@@ -82,6 +85,13 @@ export class UserDocumentMapper {
       if (data[name] !== undefined) fields[name] = encodeField(field.type, data[name])
     }
     if (typeof fields['email'] === 'string') fields['email_key'] = foldEmail(fields['email'])
+    const username = data['username']
+    if (username !== undefined) {
+      if (username !== null && typeof username !== 'string') throw new TypeError('username must be a string or null')
+      // A null key is outside the unique index (its filter takes strings only): users without a username do not collide.
+      fields['username'] = username
+      fields['username_key'] = username === null ? null : foldUsername(username)
+    }
     return fields
   }
 
@@ -102,6 +112,10 @@ export class UserDocumentMapper {
     }
     document['oauth_accounts'] = []
     document['email_key'] = fields['email_key']
+    if (typeof fields['username'] === 'string') {
+      document['username'] = fields['username']
+      document['username_key'] = fields['username_key']
+    }
     // Outside the record, like `email_key`: for listing users by creation time.
     document['created_at'] = new Date()
     return document

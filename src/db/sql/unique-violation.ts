@@ -9,6 +9,9 @@ import type { SqlDialect } from './dialect.ts'
 /** Names under which the drivers report the two email indexes. */
 const EMAIL_CONSTRAINTS = new Set(['ix_user_email', 'ux_user_email_ci', 'user.email', 'user.ix_user_email', 'user.ux_user_email_ci'])
 
+/** Names under which the drivers report the username's unique index (issue 16). */
+const USERNAME_CONSTRAINTS = new Set(['ux_user_username_ci', 'user.ux_user_username_ci'])
+
 /**
  * The violated constraint's name when `error` is a unique violation (`''` when the driver does
  * not say which), or `null` when it is another error.
@@ -54,4 +57,16 @@ export function uniqueViolation(error: unknown, dialect: SqlDialect): string | n
  */
 export function isEmailConstraint(constraint: string): boolean {
   return EMAIL_CONSTRAINTS.has(constraint)
+}
+
+/**
+ * Whether a violated constraint name is the username's unique index.
+ *
+ * @example
+ * ```ts
+ * isUsernameConstraint('ux_user_username_ci') // true
+ * ```
+ */
+export function isUsernameConstraint(constraint: string): boolean {
+  return USERNAME_CONSTRAINTS.has(constraint)
 }

@@ -4,10 +4,10 @@
  * taken email shows up as a unique violation of one of its indexes, even under concurrent
  * registrations.
  */
-import { DuplicateEmailError } from '../../errors.ts'
+import { DuplicateEmailError, DuplicateUsernameError } from '../../errors.ts'
 import type { UserRecord } from '../../user.ts'
 import type { SqlDialect } from './dialect.ts'
-import { isEmailConstraint, uniqueViolation } from './unique-violation.ts'
+import { isEmailConstraint, isUsernameConstraint, uniqueViolation } from './unique-violation.ts'
 
 /** The write that failed. */
 export interface UserWrite {
@@ -18,13 +18,17 @@ export interface UserWrite {
   id: string
   /** Finds the holder of an email, for a violation of an index the adapter does not know. */
   getByEmail(email: string): Promise<UserRecord | null>
+  /** The username the write gave the user, if any (issue 16). */
+  username?: unknown
+  /** Finds the holder of a username, for a violation of an index the adapter does not know. */
+  getByUsername?(username: string): Promise<UserRecord | null>
 }
 
 /**
  * A write's error as the caller should see it: a unique violation on the email is a
- * `DuplicateEmailError`. A violation of an index the adapter does not know by name (an
+ * `DuplicateEmailError`, on the username a `DuplicateUsernameError`. A violation of an index the adapter does not know by name (an
  * application's own unique column, or an email index named otherwise) is one only if another
- * user holds the email. Any other error is returned as it is.
+ * user holds the email (or the username). Any other error is returned as it is.
  *
  * @example
  * ```ts
@@ -37,7 +41,14 @@ export async function explainWriteError(error: unknown, write: UserWrite): Promi
   const constraint = uniqueViolation(error, write.dialect)
   if (constraint === null) return error
   if (isEmailConstraint(constraint)) return new DuplicateEmailError()
-  if (typeof write.email !== 'string') return error
-  const holder = await write.getByEmail(write.email)
-  return holder !== null && holder.id !== write.id ? new DuplicateEmailError() : error
+  if (isUsernameConstraint(constraint)) return new DuplicateUsernameError()
+  if (typeof write.email === 'string') {
+    const holder = await write.getByEmail(write.email)
+    if (holder !== null && holder.id !== write.id) return new DuplicateEmailError()
+  }
+  if (typeof write.username === 'string' && write.getByUsername !== undefined) {
+    const holder = await write.getByUsername(write.username)
+    if (holder !== null && holder.id !== write.id) return new DuplicateUsernameError()
+  }
+  return error
 }

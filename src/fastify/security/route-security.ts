@@ -69,6 +69,12 @@ export interface RouteSecurityOptions {
   security?: SecurityOptions
   /** The secret device proofs are derived from when `security.trustedDevices.secret` is not given. */
   secret: KeyMaterial
+  /**
+   * The name a login's attempts count under, from the submitted login name: with usernames on,
+   * the account's email for a username, so that one account has one count (issue 16).
+   * Default: the login name as submitted.
+   */
+  loginName?: (login: string) => Promise<string>
 }
 
 /**
@@ -76,7 +82,7 @@ export interface RouteSecurityOptions {
  * const security = createRouteSecurity({ security: { rateLimit: { register: { limit: 20, windowSeconds: 3600 } } }, secret: SECRET })
  * app.post('/register', { ...security.routeHooks('register') }, handler)
  */
-export function createRouteSecurity({ security: options = {}, secret }: RouteSecurityOptions): RouteSecurity {
+export function createRouteSecurity({ security: options = {}, secret, loginName }: RouteSecurityOptions): RouteSecurity {
   const store = options.store ?? new MemoryRateLimitStore()
   const limiter = new SlidingWindowLimiter(store)
   const mails = options.mailThrottle === false ? null : new MailThrottle({ ...options.mailThrottle, store })
@@ -108,7 +114,8 @@ export function createRouteSecurity({ security: options = {}, secret }: RouteSec
     return {
       preHandler: async function loginThrottle(request: FastifyRequest) {
         const { username } = request.body as { username: string }
-        const attempt = await throttle.attempt(username, cookie?.read(request.headers.cookie))
+        const name = loginName === undefined ? username : await loginName(username)
+        const attempt = await throttle.attempt(name, cookie?.read(request.headers.cookie))
         if (!attempt.allowed) throw new TooManyRequestsError({ retryAfterSeconds: attempt.retryAfterMs / 1000 })
         pending.set(request, attempt)
       },
