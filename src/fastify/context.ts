@@ -15,6 +15,7 @@ import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.
 import type { User } from './request.ts'
 import type { RoleAccess } from './role-access.ts'
 import type { UserBanStorage } from '../db/user-bans.ts'
+import type { Sessions } from '../sessions/sessions.ts'
 import type { UserSchemas } from './schemas.ts'
 import { installBodyRules } from './security/body-parsing.ts'
 import type { RouteSecurity } from './security/route-security.ts'
@@ -43,6 +44,8 @@ export interface RoutesContext {
   roles: RoleAccess | null
   /** The bans of the user database, when it stores them (src/ban.ts). */
   bans: UserBanStorage<User> | null
+  /** Session recording (the `sessions` option, docs/sessions.md), or `null`. */
+  sessions: Sessions | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

@@ -33,6 +33,8 @@ import { MagicLinks, type MagicLinkOptions } from '../magic-link/magic-links.ts'
 import { magicLinkRoutes } from './routes/magic-link.ts'
 import { EmailChanges, type EmailChangeOptions } from '../email-change/email-change.ts'
 import { emailChangeRoutes } from './routes/email-change.ts'
+import { Sessions, type SessionsOptions } from '../sessions/sessions.ts'
+import { sessionUse } from './session-recording.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -64,6 +66,12 @@ export interface FastifyUsersOptions {
    * options, the roles routes of superusers and `roles` in `GET /users/me`. Off by default.
    */
   roles?: RoleMap
+  /**
+   * Opt-in session recording (docs/sessions.md): logins record their sessions (database and
+   * Redis tokens, refresh-token families) so that `usersRoutes({ sessions: true })` lists and
+   * ends them. Off by default.
+   */
+  sessions?: SessionsOptions
 }
 
 /**
@@ -120,14 +128,14 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const twoFactor = options.twoFactor === undefined
     ? null
     : new TwoFactor({ ...options.twoFactor, throttleStore: options.twoFactor.throttleStore ?? options.security?.store }, passwordHelper)
-  const tokenRevokers = options.manager.tokenRevokers ?? backendRevokers(options.backends)
-  const manager = new UserManager<User, FastifyRequest, FastifyReply>({
-    ...options.manager,
-    passwordHelper,
-    db: options.db,
-    // A deleted user's two-factor record goes with the user.
-    tokenRevokers: twoFactor === null ? tokenRevokers : [...tokenRevokers, twoFactor],
-  })
+  const sessions = options.sessions === undefined ? null : new Sessions(options.sessions)
+  const tokenRevokers = [
+    ...(options.manager.tokenRevokers ?? backendRevokers(options.backends)),
+    // A deleted user's two-factor record goes with the user; "log out everywhere" ends the sessions' records.
+    ...(twoFactor === null ? [] : [twoFactor]),
+    ...(sessions === null ? [] : [sessions]),
+  ]
+  const manager = new UserManager<User, FastifyRequest, FastifyReply>({ ...options.manager, passwordHelper, db: options.db, tokenRevokers })
   const security = createRouteSecurity({ security: options.security, secret: options.manager.resetPasswordTokenSecret })
   // Strategies hand the lookup an id they have already parsed: the database, not the manager's
   // `get`, which would parse it a second time on every authenticated request.
@@ -138,7 +146,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     backends: options.backends,
     schemas: buildUserSchemas(options.fields),
     authenticate,
-    currentUser: createCurrentUser(authenticate, roles),
+    currentUser: createCurrentUser(authenticate, roles, sessions === null ? null : sessionUse(sessions)),
     security,
     refreshRoutes: new Map(),
     twoFactor,
@@ -150,6 +158,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
       : new EmailChanges<User, FastifyRequest>(options.emailChange, manager, options.manager.verificationTokenSecret),
     roles,
     bans: hasUserBans<User>(options.db) ? options.db : null,
+    sessions,
   }
   return {
     manager,

@@ -12,6 +12,7 @@ import { createPool } from 'mysql2'
 import pg from 'pg'
 import {
   KyselyMagicLinkStore,
+  KyselySessionStore,
   KyselyTwoFactorStore,
   mysqlUserDatabase,
   postgresUserDatabase,
@@ -109,6 +110,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       accessTokens: store.accessTokens,
       twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
       magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
+      sessions: new KyselySessionStore({ db: store.db }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

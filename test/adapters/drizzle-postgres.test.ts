@@ -16,10 +16,12 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
+  DrizzleSessionStore,
   DrizzleTwoFactorStore,
   drizzleUserDatabase,
   pgAccessTokenTable,
   pgOAuthAccountTable,
+  pgSessionTable,
   pgTwoFactorTable,
   pgMagicLinkTable,
   DrizzleMagicLinkStore,
@@ -46,7 +48,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), session: pgSessionTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -102,7 +104,8 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
     const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
     const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
-    return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
+    const sessions = new DrizzleSessionStore({ db: database.db, table: schema.session })
+    return { users, accessTokens, twoFactor, magicLinks, sessions, destroy: database.close }
   })
 
   describe('the example migrations', () => {

@@ -26,7 +26,9 @@ import {
   sqliteOAuthAccountTable,
   sqliteUserColumns,
   sqliteUserIndexes,
+  DrizzleSessionStore,
   DrizzleTwoFactorStore,
+  sqliteSessionTable,
   sqliteTwoFactorTable,
   sqliteMagicLinkTable,
   DrizzleMagicLinkStore,
@@ -50,7 +52,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), session: sqliteSessionTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -104,7 +106,8 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
   const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
   const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
-  return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
+  const sessions = new DrizzleSessionStore({ db: database.db, table: schema.session })
+  return { users, accessTokens, twoFactor, magicLinks, sessions, destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

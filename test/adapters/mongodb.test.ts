@@ -8,6 +8,7 @@ import { MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Db
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   MongoMagicLinkStore,
+  MongoSessionStore,
   MongoTwoFactorStore,
   EmailCaseCollisionError,
   FieldDefinitionError,
@@ -40,6 +41,7 @@ function freshStore(target: MongoTestServer) {
       accessTokens: store.accessTokens,
       twoFactor: new MongoTwoFactorStore({ db: store.db }),
       magicLinks: new MongoMagicLinkStore({ db: store.db }),
+      sessions: new MongoSessionStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { MagicLinkStore } from '../../src/magic-link/store.ts'
+import type { SessionStore } from '../../src/sessions/store.ts'
 import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
@@ -21,6 +22,7 @@ import { banTests } from './suite-bans.ts'
 import { roleTests } from './suite-roles.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
 import { magicLinkStoreTests } from './suite-magic-link.ts'
+import { sessionStoreTests } from './suite-sessions.ts'
 import { twoFactorStoreTests } from './suite-two-factor.ts'
 import { userTests } from './suite-users.ts'
 
@@ -32,6 +34,8 @@ export interface SuiteStore {
   twoFactor: TwoFactorStore
   /** The adapter's used-magic-link store on the same database. */
   magicLinks: MagicLinkStore
+  /** The adapter's session store on the same database. */
+  sessions: SessionStore
   destroy(): Promise<void>
 }
 
@@ -82,6 +86,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     accessTokenTests(current)
     twoFactorStoreTests(() => current().twoFactor)
     magicLinkStoreTests(() => current().magicLinks)
+    sessionStoreTests(() => current().sessions)
     listingTests(current)
     roleTests(current)
     banTests(current)

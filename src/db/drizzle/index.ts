@@ -26,10 +26,14 @@ export { DrizzleUserDatabase } from './user-database.ts'
 export { DrizzleTwoFactorStore, type DrizzleTwoFactorStoreOptions } from './two-factor-store.ts'
 export {
   pgMagicLinkTable,
+  pgSessionTable,
   pgTwoFactorTable,
   sqliteMagicLinkTable,
+  sqliteSessionTable,
   sqliteTwoFactorTable,
   type MagicLinkTable,
+  type SessionTable,
   type TwoFactorTable,
 } from './account-tables.ts'
+export { DrizzleSessionStore, type DrizzleSessionStoreOptions } from './session-store.ts'
 export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'

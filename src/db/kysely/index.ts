@@ -33,6 +33,7 @@ export type { AccessTokenTable, OAuthAccountTable, SqlDialect, UserTable, UserTa
 export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'
 export { KyselyMagicLinkStore, type KyselyMagicLinkStoreOptions } from './magic-link-store.ts'
+export { KyselySessionStore, type KyselySessionStoreOptions } from './session-store.ts'
 export { KyselyTwoFactorStore, type KyselyTwoFactorStoreOptions } from './two-factor-store.ts'
 export { openUserDatabase } from './url.ts'
 export { KyselyUserDatabase } from './user-database.ts'

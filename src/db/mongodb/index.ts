@@ -60,6 +60,7 @@ export { isMongoUrl, mongoUserDatabase, openMongoUserDatabase } from './open.ts'
 export type { MongoClientStoreOptions, MongoStoreOptions, MongoUrlStoreOptions, MongoUserStore, UserWithFields } from './open.ts'
 export { MongoRefreshTokenStore, REFRESH_TOKEN_COLLECTION, type MongoRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export { MAGIC_LINK_COLLECTION, MongoMagicLinkStore, type MongoMagicLinkStoreOptions } from './magic-link-store.ts'
+export { MongoSessionStore, SESSION_COLLECTION, type MongoSessionStoreOptions } from './session-store.ts'
 export { MongoTwoFactorStore, TWO_FACTOR_COLLECTION, type MongoTwoFactorStoreOptions } from './two-factor-store.ts'
 export {
   MongoRevocationStore,

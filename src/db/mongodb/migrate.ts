@@ -16,6 +16,7 @@ import { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 import { uuidString } from './ids.ts'
 import { MAGIC_LINK_COLLECTION } from './magic-link-store.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
+import { SESSION_COLLECTION } from './session-store.ts'
 import { DENYLIST_COLLECTION } from './revocation-store.ts'
 
 /** The collections of a store, by name. */
@@ -58,6 +59,11 @@ const REFRESH_TOKEN_INDEXES: IndexSpec[] = [
   { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
 ]
 const MAGIC_LINK_INDEXES: IndexSpec[] = [{ key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 }]
+const SESSION_INDEXES: IndexSpec[] = [
+  { key: { user_id: 1 }, name: 'ix_user_id' },
+  { key: { access_token_hash: 1 }, name: 'ix_access_token_hash' },
+  { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
+]
 const BATCH = 1000
 /** Where the users are, in the words of an `EmailCaseCollisionError`. */
 const USERS_HOLDER = 'the users collection'
@@ -87,6 +93,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await ensureIndexes(db.collection(DENYLIST_COLLECTION), DENYLIST_INDEXES)
   await ensureIndexes(db.collection(REFRESH_TOKEN_COLLECTION), REFRESH_TOKEN_INDEXES)
   await ensureIndexes(db.collection(MAGIC_LINK_COLLECTION), MAGIC_LINK_INDEXES)
+  await ensureIndexes(db.collection(SESSION_COLLECTION), SESSION_INDEXES)
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
  * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
- * (users-roles.ts), bans (users-ban.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
+ * (users-roles.ts), bans (users-ban.ts), sessions (users-sessions.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does.
@@ -17,6 +17,7 @@ import { ignoreBodies } from '../security/body-parsing.ts'
 import { updateCurrentUser } from './email-change.ts'
 import { userListRoute } from './users-list.ts'
 import { banRoutes } from './users-ban.ts'
+import { sessionRoutes } from './users-sessions.ts'
 import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
@@ -38,6 +39,12 @@ export interface UsersRoutesOptions {
    * default. Needs a user database with `getBan`/`setBan`.
    */
   bans?: boolean
+  /**
+   * Adds `GET /me/sessions`, `DELETE /me/sessions/{session_id}` and, for superusers, `GET
+   * /{id}/sessions`, `DELETE /{id}/sessions/{session_id}` (routes/users-sessions.ts,
+   * docs/sessions.md). Off by default. Needs the `sessions` option of fastifyUsers.
+   */
+  sessions?: boolean
 }
 
 declare module 'fastify' {
@@ -58,6 +65,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const security = context.backends.map((backend) => ({ [backend.name]: [] }))
   const listRoute = options.list === true ? userListRoute(context, superuser) : null
   const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
+  const sessionRoute = options.sessions === true ? sessionRoutes(context, activeUser, loadTarget) : null
 
   // A hook of every `/{id}` route, typed or not: the params were validated against IdParams.
   async function loadTarget(request: FastifyRequest, reply: FastifyReply) {
@@ -84,6 +92,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     }, async (request) => currentUserBody(context, request.user))
     registerRoleRoutes(scope, context, loadTarget, common)
     await banRoute?.(scope, common)
+    await sessionRoute?.(scope, common)
 
     app.patch('/me', {
       schema: {
