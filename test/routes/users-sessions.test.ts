@@ -278,7 +278,7 @@ describe('session recording is opt-in', () => {
       const { user, password } = await t.createUser()
       const token = await t.token(user, password)
       expect((await t.app.inject({ method: 'GET', url: '/users/me/sessions', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404)
-      expect(await opened.store.db.selectFrom('fastify_users_session').selectAll().execute()).toEqual([])
+      expect(await new KyselySessionStore({ db: opened.store.db }).list(user.id)).toEqual([])
       await t.close()
     } finally {
       await opened.drop()
