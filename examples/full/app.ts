@@ -47,7 +47,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh, redis, users: userDb } = await buildSessions(config, store, app)
+  const { strategy, refresh, redis, users: userDb, sessions } = await buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -84,6 +84,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
+    // Users list and end their sessions (GET /users/me/sessions): new routes only (docs/sessions.md).
+    ...(sessions === null ? {} : { sessions: { store: sessions } }),
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
@@ -136,7 +138,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes(), { prefix: '/users' })
+  await app.register(users.usersRoutes({ sessions: sessions !== null }), { prefix: '/users' })
   if (config.oidc) {
     await registerOidc(app, users, bearer, {
       oidc: config.oidc,

@@ -6,8 +6,8 @@
  * imported only for a `mongodb://` URL, so that an application on SQL need not install the
  * `mongodb` driver.
  */
-import type { AccessTokenDatabase, InvalidationChannel, RefreshTokenStore, RevocationStore, User, UserDatabase } from 'fastify-users'
-import { KyselyRefreshTokenStore, KyselyRevocationStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
+import type { AccessTokenDatabase, InvalidationChannel, RefreshTokenStore, RevocationStore, SessionStore, User, UserDatabase } from 'fastify-users'
+import { KyselyRefreshTokenStore, KyselyRevocationStore, KyselySessionStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
 
 export interface ExampleStore {
   users: UserDatabase<User>
@@ -19,6 +19,8 @@ export interface ExampleStore {
   revocation: RevocationStore | null
   /** Where refresh tokens are kept; `null`: refresh tokens are not available. */
   refreshTokens: RefreshTokenStore | null
+  /** Where the sessions users list and end are recorded (docs/sessions.md); `null`: not recorded. */
+  sessions: SessionStore | null
   /**
    * How the database itself tells instances of writes, for the auth cache (AUTH_CACHE):
    * PostgreSQL's LISTEN/NOTIFY; `null` where the database has none (the cache then only expires).
@@ -38,13 +40,14 @@ export interface ExampleStore {
  */
 export async function openExampleStore(url: string): Promise<ExampleStore> {
   if (/^mongodb(\+srv)?:\/\//i.test(url)) {
-    const { MongoRefreshTokenStore, MongoRevocationStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
+    const { MongoRefreshTokenStore, MongoRevocationStore, MongoSessionStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
     const store = await openMongoUserDatabase(url)
     return {
       users: store.users,
       accessTokens: store.accessTokens,
       revocation: new MongoRevocationStore({ db: store.db }),
       refreshTokens: new MongoRefreshTokenStore({ db: store.db }),
+      sessions: new MongoSessionStore({ db: store.db }),
       cacheChannel: null,
       ping: () => store.ping(),
       destroy: () => store.destroy(),
@@ -56,6 +59,7 @@ export async function openExampleStore(url: string): Promise<ExampleStore> {
     accessTokens: store.accessTokens,
     revocation: new KyselyRevocationStore({ db: store.db, dialect: store.dialect }),
     refreshTokens: new KyselyRefreshTokenStore({ db: store.db }),
+    sessions: new KyselySessionStore({ db: store.db }),
     cacheChannel: store.dialect === 'postgres' ? () => postgresInvalidationChannel({ connectionString: url, db: store.db }) : null,
     ping: () => store.ping(),
     destroy: () => store.destroy(),
