@@ -6,8 +6,8 @@
  *   off), a refresh points it at its new access token, a logout, a refresh reuse and every
  *   "log out everywhere" (this is a `TokenRevoker`) delete it;
  * - a request's use of a session is recorded at most once per `touchIntervalSeconds` per
- *   session and process: `touch` decides from memory, without a store round trip, and hands
- *   back the write for the caller to run after its response;
+ *   session and process: `touch` decides from memory, without a hash or a store round trip,
+ *   and hands back the write for the caller to run after its response;
  * - listing skips sessions past their expiry, and a sweep deletes them now and then.
  *
  * Ending one session (its tokens through its backend) needs the backends: that is
@@ -63,7 +63,11 @@ export class Sessions implements TokenRevoker {
   readonly #store: SessionStore
   readonly #recordUserAgent: boolean
   readonly #recordClientAddress: boolean
-  /** Access-token hashes whose use was recorded within the interval, by this process. */
+  /**
+   * Access tokens whose use was recorded (or that were issued) within the interval, by this
+   * process. Keyed by the token itself: hashing it would cost more than the rest of the
+   * request's check, and the process holds the tokens it serves anyway; nothing here is written out.
+   */
   readonly #touched: LRUCache<string, true>
   #sinceSweep = 0
 
@@ -81,7 +85,7 @@ export class Sessions implements TokenRevoker {
   async started(start: SessionStart): Promise<void> {
     const now = nowSeconds()
     const accessTokenHash = sha256Base64url(start.accessToken)
-    this.#touched.set(accessTokenHash, true)
+    this.#touched.set(start.accessToken, true)
     await storeUnavailable(this.#store.create({
       id: randomBytes(16).toString('base64url'),
       userId: start.userId,
@@ -104,8 +108,8 @@ export class Sessions implements TokenRevoker {
   /** A refresh of the family's session issued `accessToken`: the session goes on with it. */
   async refreshed(userId: string, familyId: string, accessToken: string, accessTokenKey: string | null, lifetimeSeconds: number): Promise<void> {
     const now = nowSeconds()
+    this.#touched.set(accessToken, true)
     const accessTokenHash = sha256Base64url(accessToken)
-    this.#touched.set(accessTokenHash, true)
     await storeUnavailable(this.#store.rotate(userId, familyId, { accessTokenHash, accessTokenKey, lastUsedAt: now, expiresAt: now + lifetimeSeconds }))
   }
 
@@ -152,14 +156,13 @@ export class Sessions implements TokenRevoker {
 
   /**
    * The write that records a use of the session of `accessToken`, or `null` when one was
-   * recorded (or started) by this process within the interval. Deciding costs one hash and a
-   * memory lookup; run the write after the response.
+   * recorded (or started) by this process within the interval. Deciding costs one memory
+   * lookup; run the write (which hashes the token) after the response.
    */
   touch(userId: string, accessToken: string): (() => Promise<void>) | null {
-    const accessTokenHash = sha256Base64url(accessToken)
-    if (this.#touched.has(accessTokenHash)) return null
-    this.#touched.set(accessTokenHash, true)
-    return () => storeUnavailable(this.#store.touch(userId, accessTokenHash, nowSeconds()))
+    if (this.#touched.has(accessToken)) return null
+    this.#touched.set(accessToken, true)
+    return () => storeUnavailable(this.#store.touch(userId, sha256Base64url(accessToken), nowSeconds()))
   }
 }
 
