@@ -4,7 +4,7 @@
  *
  *   base            errors, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
  *                   common-passwords/, db/types
- *   session state   revocation/, refresh/, security/, cache/  (interfaces, memory stores, pure rules)
+ *   session state   revocation/, refresh/, security/, cache/, sessions/  (interfaces, memory stores, pure rules)
  *   authentication  authentication/                  (transports, strategies, backends)
  *   domain          manager, superuser, oauth/, two-factor/, magic-link/, passkeys/,
  *                   email-change/
@@ -16,7 +16,7 @@
  * over HTTP only, so it imports nothing of src/ outside itself, and nothing of Node.
  */
 const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
-const STATE = '^src/(revocation|refresh|security|cache)/'
+const STATE = '^src/(revocation|refresh|security|cache|sessions)/'
 const AUTHENTICATION = '^src/authentication/'
 const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/|two-factor/|magic-link/|passkeys/|email-change/)'
 const ADAPTERS = '^src/(db/(kysely|mongodb|drizzle|sql|fields|errors|merged-record|oauth-account)|redis)(/|[.]ts)'

@@ -52,7 +52,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.addHook('onClose', () => store.destroy())
 
   // JWT by default; AUTH_STRATEGY, REDIS_URL and REFRESH_LIFETIME change it (see sessions.ts).
-  const { strategy, refresh, redis, users: userDb } = await buildSessions(config, store, app)
+  const { strategy, refresh, redis, users: userDb, sessions } = await buildSessions(config, store, app)
   const bearer = new AuthenticationBackend({
     name: 'jwt',
     transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }),
@@ -97,6 +97,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     passkeys,
     // USERNAMES: a username beside the email, to log in with either (off by default).
     ...(config.usernames === 'off' ? {} : { usernames: { required: config.usernames === 'required' } }),
+    // Users list and end their sessions (GET /users/me/sessions): new routes only (docs/sessions.md).
+    ...(sessions === null ? {} : { sessions: { store: sessions } }),
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
@@ -149,8 +151,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.registerRoutes(), { prefix: '/auth' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
-  // New routes only (the list, bans, roles): `GET /users/me` stays FastAPI Users' user object.
-  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false }), { prefix: '/users' })
+  // New routes only (the list, bans, roles, sessions): `GET /users/me` stays FastAPI Users' user object.
+  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false, sessions: sessions !== null }), { prefix: '/users' })
   if (passkeys !== undefined) {
     await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
     await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })

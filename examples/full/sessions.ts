@@ -17,10 +17,11 @@ import {
   type RefreshOptions,
   type RevocationStore,
   type Strategy,
+  type SessionStore,
   type User,
   type UserDatabase,
 } from 'fastify-users'
-import { connectRedis, connectRedisCluster, connectRedisSentinel, redisInvalidationChannel, RedisStrategy } from 'fastify-users/redis'
+import { connectRedis, connectRedisCluster, connectRedisSentinel, redisInvalidationChannel, RedisSessionStore, RedisStrategy } from 'fastify-users/redis'
 import type { Cluster, Redis } from 'ioredis'
 import { ConfigError, type Config } from './config.ts'
 import type { ExampleStore } from './database.ts'
@@ -33,6 +34,8 @@ export interface Sessions {
   redis: Redis | Cluster | null
   /** The user database, through the auth cache when AUTH_CACHE is on. */
   users: UserDatabase<User>
+  /** Where sessions are recorded for `GET /users/me/sessions` (docs/sessions.md); `null`: nowhere. */
+  sessions: SessionStore | null
 }
 
 export async function buildSessions(config: Config, store: ExampleStore, app: FastifyInstance): Promise<Sessions> {
@@ -82,7 +85,9 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
           // of them; a short development SECRET leaves the library's per-process key.
           ...(config.secret.length >= 32 ? { successorSecret: config.secret } : {}),
         }
-  return { strategy, refresh, redis, users }
+  // The Redis strategy's sessions are listed beside its tokens; the others' in the database.
+  const sessions = config.authStrategy === 'redis' ? new RedisSessionStore({ redis: redis! }) : store.sessions
+  return { strategy, refresh, redis, users, sessions }
 }
 
 function connectConfiguredRedis(config: Config, onError: (error: Error) => void): Promise<Redis | Cluster | null> {

@@ -13,7 +13,9 @@
 import { UnauthorizedError } from '../errors.ts'
 import { RefreshTokens, type RefreshOptions } from '../refresh/refresh-tokens.ts'
 import type { UserRecord } from '../user.ts'
+import type { SessionClient, Sessions } from '../sessions/sessions.ts'
 import { refreshCarrier, type RefreshCarrier } from './refresh-carrier.ts'
+import { JwtStrategy } from './strategies/jwt.ts'
 import type { Strategy, UserLookup } from './strategy.ts'
 import type { TokenCarrier, Transport, TransportResponse } from './transport.ts'
 
@@ -32,6 +34,10 @@ export interface AuthenticationBackendOptions {
 export interface SessionOptions {
   /** The URL path of this backend's refresh route; without it, no refresh token is involved. */
   refreshRoute?: string
+  /** Where sessions are recorded (opt-in, docs/sessions.md); not recorded without it. */
+  sessions?: Sessions | null
+  /** Who logs in, for the session's record. */
+  client?: SessionClient
 }
 
 export interface LogoutOptions extends SessionOptions {
@@ -89,8 +95,26 @@ export class AuthenticationBackend {
     const accessToken = await this.strategy.writeToken(user)
     const response = this.transport.loginResponse(accessToken)
     const carrier = this.#carrier(options)
-    if (carrier === null) return response
-    return carrier.attach(response, await this.refresh!.issue(user.id, accessToken))
+    const sessions = options.sessions ?? null
+    const client = options.client ?? { userAgent: null, address: null }
+    const start = { userId: user.id, backend: this.name, accessToken, accessTokenKey: this.strategy.tokenKey?.(accessToken) ?? null, client }
+    if (carrier === null) {
+      if (sessions !== null && this.#tokensAreSessions(start.accessTokenKey)) {
+        await sessions.started({ ...start, familyId: null, lifetimeSeconds: this.strategy.lifetimeSeconds ?? null })
+      }
+      return response
+    }
+    const { token, familyId } = await this.refresh!.issueFamily(user.id, accessToken)
+    await sessions?.started({ ...start, familyId, lifetimeSeconds: this.refresh!.lifetimeSeconds })
+    return carrier.attach(response, token)
+  }
+
+  /**
+   * Whether an access token alone is a session: it is state on the server (not a JWT) that its
+   * strategy can end by its key. A JWT without a refresh token leaves nothing to list.
+   */
+  #tokensAreSessions(accessTokenKey: string | null): boolean {
+    return !(this.strategy instanceof JwtStrategy) && accessTokenKey !== null && this.strategy.revokeTokenKey !== undefined
   }
 
   /**
@@ -111,6 +135,7 @@ export class AuthenticationBackend {
       await refresh.revokeByAccessToken(token)
     }
     await issuer.strategy.destroyToken(token, user)
+    await options.sessions?.loggedOut(user.id, token)
     return this.logoutResponse(options)
   }
 
@@ -144,16 +169,21 @@ export class AuthenticationBackend {
     const refresh = this.refresh
     const carrier = this.#carrier(options)
     if (refresh === null || carrier === null) throw new UnauthorizedError()
+    const sessions = options.sessions ?? null
     const found = token === null ? null : await refresh.check(token)
+    if (found?.status === 'reused') await sessions?.familyEnded(found.userId, found.familyId)
     if (found?.status !== 'valid') throw new UnauthorizedError()
-    const user = await users.get(found.record.userId)
+    const { userId, familyId } = found.record
+    const user = await users.get(userId)
     if (!user || !options.accepts(user)) throw new UnauthorizedError()
     const accessToken = await this.strategy.writeToken(user)
     const next = await refresh.rotate(found.record, accessToken)
     if (next === null) {
       await this.strategy.destroyToken(accessToken, user)
+      await sessions?.familyEnded(userId, familyId)
       throw new UnauthorizedError()
     }
+    await sessions?.refreshed(userId, familyId, accessToken, this.strategy.tokenKey?.(accessToken) ?? null, refresh.lifetimeSeconds)
     return carrier.attach(this.transport.loginResponse(accessToken), next)
   }
 

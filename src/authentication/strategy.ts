@@ -17,6 +17,8 @@ export interface Strategy {
   /** The user of a valid token, or `null` for any invalid, expired, revoked or unknown token. */
   readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null>
   writeToken(user: UserRecord): Promise<string>
+  /** Optional: seconds a token works after its issue (`null`: until ended), for the session records. */
+  readonly lifetimeSeconds?: number | null
   /** Ends the token (logout). */
   destroyToken(token: string, user: UserRecord): Promise<void>
   /**

@@ -17,6 +17,7 @@ import type { Authenticate, CurrentUserHook, CurrentUserOptions } from './guard.
 import type { User } from './request.ts'
 import type { RoleAccess } from './role-access.ts'
 import type { UserBanStorage } from '../db/user-bans.ts'
+import type { Sessions } from '../sessions/sessions.ts'
 import type { UserSchemas } from './schemas.ts'
 import { installBodyRules } from './security/body-parsing.ts'
 import type { RouteSecurity } from './security/route-security.ts'
@@ -52,6 +53,8 @@ export interface RoutesContext {
    * accept a key: the library's own routes manage the account and need a session.
    */
   apiKeys: ApiKeys | null
+  /** Session recording (the `sessions` option, docs/sessions.md), or `null`. */
+  sessions: Sessions | null
 }
 
 /** The settings every route plugin of fastify-users starts with. */

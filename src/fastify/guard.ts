@@ -13,7 +13,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../authentication/backend.ts'
-import type { Authenticator } from '../authentication/authenticator.ts'
+import type { Authenticated, Authenticator } from '../authentication/authenticator.ts'
 import { ConfigurationError, FastifyUsersError, ForbiddenError, UnauthorizedError } from '../errors.ts'
 import { asServiceUnavailable } from '../store-unavailable.ts'
 import { sendError } from './error-handler.ts'
@@ -41,6 +41,9 @@ export interface CurrentUserOptions<R extends string = string, P extends string 
 /** The authenticator of the guard: the core's, wrapped by the CSRF check of cookie requests. */
 export type Authenticate = Authenticator<User, FastifyRequest>
 
+/** Told of each request a guard lets through (the sessions' use, src/fastify/session-recording.ts); must not wait on anything. */
+export type AuthenticatedListener = (request: FastifyRequest, reply: FastifyReply, found: Authenticated<User>) => void
+
 /** An `onRequest` hook; it sends the refusal itself, so it works on any route of the app. */
 export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>
 
@@ -50,7 +53,7 @@ export type CurrentUserHook = (request: FastifyRequest, reply: FastifyReply) => 
  * @throws ConfigurationError `ROLES_NOT_CONFIGURED` for a guard asking for roles or
  * permissions when fastifyUsers has no `roles` option.
  */
-export function createCurrentUser(authenticate: Authenticate, access: RoleAccess | null = null) {
+export function createCurrentUser(authenticate: Authenticate, access: RoleAccess | null = null, onAuthenticated: AuthenticatedListener | null = null) {
   return (options: CurrentUserOptions = {}): CurrentUserHook => {
     const checksRoles = options.roles !== undefined || options.permissions !== undefined
     if (checksRoles && access === null) {
@@ -77,6 +80,7 @@ export function createCurrentUser(authenticate: Authenticate, access: RoleAccess
           ? { backend: found!.backend, token: found!.token }
           : { backend: found!.backend, token: found!.token, apiKey: grantOf(key) }
         if (key !== null) recordApiKeyUse(request, reply, found!, key)
+        onAuthenticated?.(request, reply, found!)
       } catch (thrown) {
         // Stores of the application's own making reach here unconverted; their outage is a 503 too.
         const error = asServiceUnavailable(thrown)

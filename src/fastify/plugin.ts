@@ -40,6 +40,8 @@ import { ApiKeys, type ApiKeysOptions } from '../api-keys/api-keys.ts'
 import { ApiKeyStrategy } from '../api-keys/strategy.ts'
 import { ApiKeyTransport } from '../api-keys/transport.ts'
 import type { UsernameOptions } from '../username/rules.ts'
+import { Sessions, type SessionsOptions } from '../sessions/sessions.ts'
+import { sessionUse } from './session-recording.ts'
 
 export interface FastifyUsersOptions {
   db: UserDatabase<User>
@@ -90,6 +92,12 @@ export interface FastifyUsersOptions {
    * default rules. Off by default: the models stay FastAPI Users' exactly.
    */
   usernames?: UsernameOptions | boolean
+  /**
+   * Opt-in session recording (docs/sessions.md): logins record their sessions (database and
+   * Redis tokens, refresh-token families) so that `usersRoutes({ sessions: true })` lists and
+   * ends them. Off by default.
+   */
+  sessions?: SessionsOptions
 }
 
 /**
@@ -166,11 +174,14 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
   const passkeys = options.passkeys === undefined
     ? null
     : new Passkeys<User>(options.passkeys, (id) => manager.get(id), options.manager.verificationTokenSecret)
-  // A deleted user's two-factor record, passkeys and API keys go with the user.
+  const sessions = options.sessions === undefined ? null : new Sessions(options.sessions)
+  // A deleted user's two-factor record, passkeys and API keys go with the user; "log out
+  // everywhere" ends the sessions' records.
   const forgetters: TokenRevoker[] = [
     ...(twoFactor === null ? [] : [twoFactor]),
     ...(passkeys === null ? [] : [passkeys]),
     ...(apiKeys === null ? [] : [apiKeys]),
+    ...(sessions === null ? [] : [sessions]),
   ]
   const manager = new UserManager<User, FastifyRequest, FastifyReply>({
     ...options.manager,
@@ -202,7 +213,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     backends: options.backends,
     schemas: buildUserSchemas(options.fields, usernames?.rules ?? null),
     authenticate,
-    currentUser: createCurrentUser(authenticate, roles),
+    currentUser: createCurrentUser(authenticate, roles, sessions === null ? null : sessionUse(sessions)),
     security,
     refreshRoutes: new Map(),
     twoFactor,
@@ -216,6 +227,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     roles,
     bans: hasUserBans<User>(options.db) ? options.db : null,
     apiKeys,
+    sessions,
   }
   return {
     manager,

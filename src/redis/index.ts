@@ -21,4 +21,5 @@ export {
 export { redisInvalidationChannel, type RedisInvalidationChannelOptions } from './invalidation-channel.ts'
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.ts'
 export { RedisRevocationStore, type RedisRevocationStoreOptions } from './revocation-store.ts'
+export { RedisSessionStore, type RedisSessionStoreOptions } from './session-store.ts'
 export { RedisStrategy, type RedisStrategyOptions } from './strategy.ts'

@@ -62,8 +62,8 @@ export type RefreshCheck =
   | { status: 'valid'; record: RefreshTokenRecord }
   /** Unknown, malformed or expired. */
   | { status: 'invalid' }
-  /** Used before: its family has just been deleted. */
-  | { status: 'reused' }
+  /** Used before: its family (of that user) has just been deleted. */
+  | { status: 'reused'; familyId: string; userId: string }
 
 /** Sweep expired rows after this many issues by this process. */
 const SWEEP_EVERY = 100
@@ -104,10 +104,16 @@ export class RefreshTokens implements TokenRevoker {
 
   /** A new refresh token for the access token just issued, in a new family. */
   async issue(userId: string, accessToken: string): Promise<string> {
+    return (await this.issueFamily(userId, accessToken)).token
+  }
+
+  /** `issue`, also naming the new family (the session it starts). */
+  async issueFamily(userId: string, accessToken: string): Promise<{ token: string; familyId: string }> {
     const token = newOpaqueToken()
-    await storeUnavailable(this.#store.create(this.#record(token, newOpaqueToken(), userId, accessToken)))
+    const familyId = newOpaqueToken()
+    await storeUnavailable(this.#store.create(this.#record(token, familyId, userId, accessToken)))
     await this.#sweep()
-    return token
+    return { token, familyId }
   }
 
   /**
@@ -121,8 +127,8 @@ export class RefreshTokens implements TokenRevoker {
     const now = nowSeconds()
     if (record === null || record.expiresAt <= now) return { status: 'invalid' }
     if (record.usedAt !== null && !this.#inGrace(record.usedAt, now)) {
-      await this.#endFamily(record.familyId)
-      return { status: 'reused' }
+      await this.endFamily(record.familyId)
+      return { status: 'reused', familyId: record.familyId, userId: record.userId }
     }
     return { status: 'valid', record }
   }
@@ -154,7 +160,7 @@ export class RefreshTokens implements TokenRevoker {
       used !== null && used.usedAt !== null && this.#inGrace(used.usedAt, now) &&
       stored !== null && stored.usedAt === null && stored.familyId === record.familyId
     if (repeat) return successor
-    await this.#endFamily(record.familyId)
+    await this.endFamily(record.familyId)
     return null
   }
 
@@ -170,7 +176,7 @@ export class RefreshTokens implements TokenRevoker {
   }
 
   /** Ends a session: its refresh tokens, then the access tokens issued with them. */
-  async #endFamily(familyId: string): Promise<void> {
+  async endFamily(familyId: string): Promise<void> {
     const members = await storeUnavailable(this.#store.deleteFamily(familyId))
     const strategy = this.#strategy
     if (strategy === null) return

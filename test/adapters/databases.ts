@@ -13,6 +13,7 @@ import pg from 'pg'
 import {
   KyselyMagicLinkStore,
   KyselyPasskeyStore,
+  KyselySessionStore,
   KyselyTwoFactorStore,
   KyselyApiKeyStore,
   mysqlUserDatabase,
@@ -113,6 +114,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
       passkeys: new KyselyPasskeyStore({ db: store.db, dialect: store.dialect }),
       apiKeys: new KyselyApiKeyStore({ db: store.db }),
+      sessions: new KyselySessionStore({ db: store.db }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

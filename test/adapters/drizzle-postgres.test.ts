@@ -16,10 +16,12 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
+  DrizzleSessionStore,
   DrizzleTwoFactorStore,
   drizzleUserDatabase,
   pgAccessTokenTable,
   pgOAuthAccountTable,
+  pgSessionTable,
   pgTwoFactorTable,
   pgMagicLinkTable,
   DrizzleMagicLinkStore,
@@ -50,7 +52,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), ...pgPasskeyTables() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), ...pgPasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -108,7 +110,8 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
     const passkeys = new DrizzlePasskeyStore({ db: database.db, tables: schema })
     const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
-    return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, destroy: database.close }
+    const sessions = new DrizzleSessionStore({ db: database.db, table: schema.session })
+    return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, sessions, destroy: database.close }
   })
 
   describe('the example migrations', () => {

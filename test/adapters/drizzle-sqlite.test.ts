@@ -26,7 +26,9 @@ import {
   sqliteOAuthAccountTable,
   sqliteUserColumns,
   sqliteUserIndexes,
+  DrizzleSessionStore,
   DrizzleTwoFactorStore,
+  sqliteSessionTable,
   sqliteTwoFactorTable,
   sqliteMagicLinkTable,
   DrizzleMagicLinkStore,
@@ -54,7 +56,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), ...sqlitePasskeyTables() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), ...sqlitePasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -110,7 +112,8 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
   const passkeys = new DrizzlePasskeyStore({ db: database.db, tables: schema })
   const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
-  return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, destroy: database.close }
+  const sessions = new DrizzleSessionStore({ db: database.db, table: schema.session })
+  return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, sessions, destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

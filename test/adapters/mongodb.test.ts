@@ -10,6 +10,7 @@ import {
   MongoMagicLinkStore,
   MongoPasskeyStore,
   MongoApiKeyStore,
+  MongoSessionStore,
   MongoTwoFactorStore,
   EmailCaseCollisionError,
   FieldDefinitionError,
@@ -44,6 +45,7 @@ function freshStore(target: MongoTestServer) {
       magicLinks: new MongoMagicLinkStore({ db: store.db }),
       passkeys: new MongoPasskeyStore({ db: store.db }),
       apiKeys: new MongoApiKeyStore({ db: store.db }),
+      sessions: new MongoSessionStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

@@ -15,6 +15,7 @@ import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { MagicLinkStore } from '../../src/magic-link/store.ts'
 import type { PasskeyStore } from '../../src/passkeys/store.ts'
+import type { SessionStore } from '../../src/sessions/store.ts'
 import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
@@ -25,6 +26,7 @@ import { roleTests } from './suite-roles.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
 import { magicLinkStoreTests } from './suite-magic-link.ts'
 import { passkeyStoreTests } from './suite-passkeys.ts'
+import { sessionStoreTests } from './suite-sessions.ts'
 import { twoFactorStoreTests } from './suite-two-factor.ts'
 import { userTests } from './suite-users.ts'
 import { usernameTests } from './suite-usernames.ts'
@@ -41,6 +43,8 @@ export interface SuiteStore {
   passkeys: PasskeyStore
   /** The adapter's API key store on the same database. */
   apiKeys: ApiKeyStore
+  /** The adapter's session store on the same database. */
+  sessions: SessionStore
   destroy(): Promise<void>
 }
 
@@ -94,6 +98,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     magicLinkStoreTests(() => current().magicLinks)
     passkeyStoreTests(() => current().passkeys)
     apiKeyStoreTests(() => current().apiKeys)
+    sessionStoreTests(() => current().sessions)
     listingTests(current)
     roleTests(current)
     banTests(current)

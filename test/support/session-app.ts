@@ -18,6 +18,7 @@ import {
   type FastifyUsers,
   type FastifyUsersOptions,
   type RefreshOptions,
+  type SessionsOptions,
   type Strategy,
   type UserRecord,
 } from '../../src/index.ts'
@@ -73,6 +74,8 @@ export interface SessionAppOptions {
   strategy: Strategy
   refresh?: RefreshOptions
   revokeOtherTokensOnPasswordChange?: boolean
+  /** Session recording, with the sessions routes on the users routes. */
+  sessions?: SessionsOptions
 }
 
 export interface SessionApp {
@@ -115,12 +118,13 @@ export async function buildSessionApp(options: SessionAppOptions): Promise<Sessi
       passwordHelper: FAST_HASHING,
       revokeOtherTokensOnPasswordChange: options.revokeOtherTokensOnPasswordChange,
     },
+    sessions: options.sessions,
   })
   const app = Fastify()
   await app.register(users.authRoutes(bearer), { prefix: '/auth/jwt' })
   await app.register(users.authRoutes(cookie), { prefix: '/auth/cookie' })
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
-  await app.register(users.usersRoutes(), { prefix: '/users' })
+  await app.register(users.usersRoutes({ sessions: options.sessions !== undefined }), { prefix: '/users' })
   await app.ready()
 
   const post: SessionApp['post'] = (url, { token, cookie: cookieHeader, json } = {}) =>

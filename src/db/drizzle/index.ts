@@ -26,12 +26,16 @@ export { DrizzleUserDatabase } from './user-database.ts'
 export { DrizzleTwoFactorStore, type DrizzleTwoFactorStoreOptions } from './two-factor-store.ts'
 export {
   pgMagicLinkTable,
+  pgSessionTable,
   pgTwoFactorTable,
   sqliteMagicLinkTable,
+  sqliteSessionTable,
   sqliteTwoFactorTable,
   type MagicLinkTable,
+  type SessionTable,
   type TwoFactorTable,
 } from './account-tables.ts'
+export { DrizzleSessionStore, type DrizzleSessionStoreOptions } from './session-store.ts'
 export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'
 export { pgPasskeyTables, sqlitePasskeyTables, PASSKEY_TABLE_NAME, PASSKEY_CHALLENGE_TABLE_NAME, type PasskeyTables } from './passkey-tables.ts'
 export { DrizzlePasskeyStore, type DrizzlePasskeyStoreOptions } from './passkey-store.ts'

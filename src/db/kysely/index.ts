@@ -34,6 +34,7 @@ export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './
 export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'
 export { KyselyMagicLinkStore, type KyselyMagicLinkStoreOptions } from './magic-link-store.ts'
 export { KyselyPasskeyStore, type KyselyPasskeyStoreOptions } from './passkey-store.ts'
+export { KyselySessionStore, type KyselySessionStoreOptions } from './session-store.ts'
 export { KyselyTwoFactorStore, type KyselyTwoFactorStoreOptions } from './two-factor-store.ts'
 export { KyselyApiKeyStore, type KyselyApiKeyStoreOptions } from './api-key-store.ts'
 export type { MysqlPoolSettings, PostgresPoolSettings } from './pool-settings.ts'

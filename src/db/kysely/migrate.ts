@@ -27,6 +27,7 @@ import { addRefreshAccessTokenKey } from './migrations/005-refresh-access-token-
 import { addUserAdministration } from './migrations/006-user-administration.ts'
 import { createTwoFactorTable } from './migrations/007-two-factor.ts'
 import { createMagicLinkTable } from './migrations/008-magic-links.ts'
+import { createSessionTable } from './migrations/009-sessions.ts'
 import { createApiKeyTable } from './migrations/010-api-keys.ts'
 import { addUsername } from './migrations/012-username.ts'
 import { createPasskeyTables } from './migrations/013-passkeys.ts'
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'user_administration', up: addUserAdministration },
   { version: 7, name: 'two_factor', up: createTwoFactorTable },
   { version: 8, name: 'magic_links', up: createMagicLinkTable },
+  { version: 9, name: 'sessions', up: createSessionTable },
   { version: 10, name: 'api_keys', up: createApiKeyTable },
   { version: 12, name: 'username', up: addUsername },
   { version: 13, name: 'passkeys', up: createPasskeyTables },

@@ -62,6 +62,7 @@ export { MongoRefreshTokenStore, REFRESH_TOKEN_COLLECTION, type MongoRefreshToke
 export { MAGIC_LINK_COLLECTION, MongoMagicLinkStore, type MongoMagicLinkStoreOptions } from './magic-link-store.ts'
 export { MongoPasskeyStore, PASSKEY_CHALLENGE_COLLECTION, PASSKEY_COLLECTION, type MongoPasskeyStoreOptions } from './passkey-store.ts'
 export { API_KEY_COLLECTION, MongoApiKeyStore, type MongoApiKeyStoreOptions } from './api-key-store.ts'
+export { MongoSessionStore, SESSION_COLLECTION, type MongoSessionStoreOptions } from './session-store.ts'
 export { MongoTwoFactorStore, TWO_FACTOR_COLLECTION, type MongoTwoFactorStoreOptions } from './two-factor-store.ts'
 export {
   MongoRevocationStore,

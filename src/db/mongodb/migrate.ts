@@ -18,6 +18,7 @@ import { API_KEY_COLLECTION } from './api-key-store.ts'
 import { MAGIC_LINK_COLLECTION } from './magic-link-store.ts'
 import { PASSKEY_CHALLENGE_COLLECTION, PASSKEY_COLLECTION } from './passkey-store.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
+import { SESSION_COLLECTION } from './session-store.ts'
 import { DENYLIST_COLLECTION } from './revocation-store.ts'
 
 /** The collections of a store, by name. */
@@ -72,6 +73,11 @@ const PASSKEY_INDEXES: IndexSpec[] = [
 const PASSKEY_CHALLENGE_INDEXES: IndexSpec[] = [{ key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 }]
 // No TTL: an expired key stays listed, as on SQL, until its owner revokes it.
 const API_KEY_INDEXES: IndexSpec[] = [{ key: { user_id: 1, created_at: 1 }, name: 'ix_user_id_created_at' }]
+const SESSION_INDEXES: IndexSpec[] = [
+  { key: { user_id: 1 }, name: 'ix_user_id' },
+  { key: { access_token_hash: 1 }, name: 'ix_access_token_hash' },
+  { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
+]
 const BATCH = 1000
 /** Where the users are, in the words of an `EmailCaseCollisionError`. */
 const USERS_HOLDER = 'the users collection'
@@ -104,6 +110,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await ensureIndexes(db.collection(PASSKEY_COLLECTION), PASSKEY_INDEXES)
   await ensureIndexes(db.collection(PASSKEY_CHALLENGE_COLLECTION), PASSKEY_CHALLENGE_INDEXES)
   await ensureIndexes(db.collection(API_KEY_COLLECTION), API_KEY_INDEXES)
+  await ensureIndexes(db.collection(SESSION_COLLECTION), SESSION_INDEXES)
 }
 
 /**

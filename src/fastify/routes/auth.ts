@@ -20,6 +20,7 @@ import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
 import { registerMagicLinkLoginRoute } from './magic-link.ts'
 import { registerPasskeyLoginRoute } from './passkey-login.ts'
 import { CHALLENGE_RESPONSE, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
+import { sessionOptions } from '../session-recording.ts'
 
 export interface AuthRoutesOptions {
   /** Refuse unverified users at login (400 `LOGIN_USER_NOT_VERIFIED`) and logout (403). */
@@ -90,7 +91,7 @@ export function authRoutes(
       // The right password, even for an unverified user: the failures are forgotten.
       await context.security.loginSucceeded(request)
       if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-      const response = await startSession(context, backend, user, { refreshRoute })
+      const response = await startSession(context, backend, user, { refreshRoute, ...sessionOptions(context.sessions, request) })
       // A challenged login is not one yet: the hook runs when the second factor completes it.
       if (!response.challenged) await manager.hooks.onAfterLogin?.(user, request, reply)
       return sendTransportResponse(reply, response)
@@ -109,7 +110,7 @@ export function authRoutes(
       onRequest: context.currentUser({ active: true, verified: requiresVerification }),
     }, async (request, reply) => {
       const { backend: issuer, token } = request.authentication!
-      return sendTransportResponse(reply, await backend.logout(token, request.user, { issuer, backends: context.backends, refreshRoute }))
+      return sendTransportResponse(reply, await backend.logout(token, request.user, { issuer, backends: context.backends, refreshRoute, sessions: context.sessions }))
     })
 
     registerLogoutAllRoute(scope, context, backend, { refreshRoute, requiresVerification })

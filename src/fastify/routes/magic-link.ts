@@ -16,6 +16,7 @@ import { prepareScope, sendNull, sendTransportResponse, type RoutesContext } fro
 import type { User } from '../request.ts'
 import { EmailBody, ErrorResponse, NullResponse, ValidationErrorResponse } from '../schemas.ts'
 import { CHALLENGE_RESPONSE, startSession } from './two-factor-login.ts'
+import { sessionOptions } from '../session-recording.ts'
 
 const MagicLinkRequestBody = Type.Object({ email: EmailBody.properties.email }, { title: 'MagicLinkRequest' })
 const MagicLinkLoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 4096 }) }, { title: 'MagicLinkLogin' })
@@ -68,7 +69,7 @@ export function registerMagicLinkLoginRoute(
   }, async (request, reply) => {
     const user = await links.use(request.body.token, request)
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-    const response = await startSession(context, backend, user, { refreshRoute: options.refreshRoute })
+    const response = await startSession(context, backend, user, { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) })
     if (!response.challenged) await context.manager.hooks.onAfterLogin?.(user, request, reply)
     return sendTransportResponse(reply, response)
   })

@@ -27,6 +27,7 @@ import { prepareScope, sendTransportResponse, type RoutesContext } from '../cont
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { startSession } from './two-factor-login.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
+import { sessionOptions } from '../session-recording.ts'
 
 export interface OAuthRoutesOptions extends OAuthRouteOptions {
   /** Link a provider account to the existing user with the same verified email. Default false. */
@@ -108,7 +109,7 @@ export function oauthRoutes(
       if (done === null) return reply
       const { linked: user, redirectTo } = done
       // As a password login does: a backend with refresh tokens adds one for its auth routes' `/refresh`.
-      const response = await startSession(context, backend, user, { refreshRoute: context.refreshRoutes.get(backend) })
+      const response = await startSession(context, backend, user, { refreshRoute: context.refreshRoutes.get(backend), ...sessionOptions(context.sessions, request) })
       if (response.challenged) {
         if (router.frontendUrls === null) return sendTransportResponse(reply, response)
         const { challenge_token: challenge } = response.body as { challenge_token: string }

@@ -61,6 +61,6 @@ export function registerRefreshRoute(
     ...context.security.routeHooks('refresh'),
   }, async (request, reply) => {
     const token = backend.readRefreshToken(request, request.body, { refreshRoute })
-    return sendTransportResponse(reply, await backend.exchangeRefreshToken(token, context.manager, { refreshRoute, accepts }))
+    return sendTransportResponse(reply, await backend.exchangeRefreshToken(token, context.manager, { refreshRoute, accepts, sessions: context.sessions }))
   })
 }

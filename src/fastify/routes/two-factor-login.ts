@@ -15,6 +15,7 @@ import { sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { TwoFactorChallengeResponse, TwoFactorVerifyBody } from './two-factor-schemas.ts'
+import { sessionOptions } from '../session-recording.ts'
 
 /**
  * A session for `user` on `backend`, or, when the user has two-factor on, the challenge.
@@ -66,7 +67,7 @@ export function registerTwoFactorVerifyRoute(
     const body = request.body
     const user = (await twoFactor.verify(body.challenge_token, body.code, backend.name, context.manager)) as User
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-    const response = await backend.login(user, { refreshRoute: options.refreshRoute })
+    const response = await backend.login(user, { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) })
     await context.manager.hooks.onAfterLogin?.(user, request, reply)
     return sendTransportResponse(reply, response)
   })

@@ -1,7 +1,7 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
  * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
- * (users-roles.ts), bans (users-ban.ts), API keys (users-api-keys.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
+ * (users-roles.ts), bans (users-ban.ts), API keys (users-api-keys.ts), sessions (users-sessions.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does. `GET /{id}` only displays, so it reads `getForDisplay` (a read replica, maybe); the
@@ -19,6 +19,7 @@ import { updateCurrentUser } from './email-change.ts'
 import { userListRoute } from './users-list.ts'
 import { banRoutes } from './users-ban.ts'
 import { apiKeyRoutes } from './users-api-keys.ts'
+import { sessionRoutes } from './users-sessions.ts'
 import { currentUserBody, currentUserSchema, registerRoleRoutes } from './users-roles.ts'
 
 export interface UsersRoutesOptions {
@@ -52,6 +53,12 @@ export interface UsersRoutesOptions {
    * default. Needs the `apiKeys` option of fastifyUsers.
    */
   apiKeys?: boolean
+  /**
+   * Adds `GET /me/sessions`, `DELETE /me/sessions/{session_id}` and, for superusers, `GET
+   * /{id}/sessions`, `DELETE /{id}/sessions/{session_id}` (routes/users-sessions.ts,
+   * docs/sessions.md). Off by default. Needs the `sessions` option of fastifyUsers.
+   */
+  sessions?: boolean
 }
 
 declare module 'fastify' {
@@ -88,6 +95,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const listRoute = options.list === true ? userListRoute(context, superuser) : null
   const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
   const apiKeyRoute = options.apiKeys === true ? apiKeyRoutes(context, activeUser, loadTarget) : null
+  const sessionRoute = options.sessions === true ? sessionRoutes(context, activeUser, loadTarget) : null
 
   return async function usersPlugin(scope: FastifyInstance) {
     prepareScope(scope, context)
@@ -106,6 +114,7 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
     registerRoleRoutes(scope, context, loadTarget, common)
     await banRoute?.(scope, common)
     await apiKeyRoute?.(scope, common)
+    await sessionRoute?.(scope, common)
 
     app.patch('/me', {
       schema: {
