@@ -15,7 +15,7 @@
  * client/ (`fastify-users/client`) stands apart: it runs in browsers and speaks to the server
  * over HTTP only, so it imports nothing of src/ outside itself, and nothing of Node.
  */
-const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
+const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|audit/|jwt/|common-passwords/|db/types[.]ts)'
 const STATE = '^src/(revocation|refresh|security|cache)/'
 const AUTHENTICATION = '^src/authentication/'
 const DOMAIN = '^src/((manager|manager-options|account-tokens|superuser)[.]ts|oauth/|two-factor/|magic-link/|email-change/)'

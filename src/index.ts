@@ -58,6 +58,24 @@ export { MagicLinks, MAGIC_LINK_AUDIENCE, type MagicLinkOptions, type MagicLinkM
 export { MagicLinkError, MAGIC_LINK_BAD_TOKEN } from './magic-link/errors.ts'
 export { EmailChanges, EMAIL_CHANGE_AUDIENCE, type EmailChangeOptions, type EmailChangeMessage } from './email-change/email-change.ts'
 export { EmailChangeError, EMAIL_CHANGE_BAD_TOKEN } from './email-change/errors.ts'
+export {
+  AuditLog,
+  type AuditOptions,
+  type AuditLogOptions,
+  type AuditRequestFacts,
+  type AuditErrorLog,
+} from './audit/audit-log.ts'
+export {
+  AUDIT_EVENT_TYPES,
+  type AuditEvent,
+  type AuditEventData,
+  type AuditEventInput,
+  type AuditEventType,
+  type LoginFailureReason,
+  type LoginMethod,
+} from './audit/events.ts'
+export type { AuditStore, AuditPage, AuditPageQuery, AuditPosition } from './audit/store.ts'
+export { MemoryAuditStore } from './audit/memory-store.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'

@@ -3,6 +3,7 @@
  * of the inputs its methods accept. Apart from manager.ts, which re-exports them, so that the
  * manager's file holds its rules only.
  */
+import type { AuditLogOptions } from './audit/audit-log.ts'
 import type { UserDatabase } from './db/types.ts'
 import type { UserManagerHooks } from './hooks.ts'
 import type { KeyMaterial } from './jwt/keys.ts'
@@ -52,6 +53,12 @@ export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unkno
    * follow the hooks of the same moments. None by default: the hooks are then the only way out.
    */
   mailer?: Mailer
+  /**
+   * Where security events go besides the `onAuditEvent` hook: a store, its retention, and how
+   * a request's address and user are read (docs/audit-log.md). `fastifyUsers()` fills it from
+   * its `audit` option.
+   */
+  audit?: Omit<AuditLogOptions<R>, 'secret' | 'onAuditEvent'>
 }
 
 export interface UserUpdateOptions<R = unknown> {

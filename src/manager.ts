@@ -4,6 +4,7 @@
  * `UsersError` carrying the wire code of the operation at hand.
  */
 import { AccountTokens } from './account-tokens.ts'
+import { AuditLog } from './audit/audit-log.ts'
 import { DuplicateEmailError, ErrorCode, InvalidPasswordError, UnknownHashError, UsersError } from './errors.ts'
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
@@ -35,6 +36,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   readonly db: UserDatabase<U>
   readonly passwordHelper: PasswordHasher
   readonly hooks: UserManagerHooks<U, R, Res>
+  /** The security events' sink (docs/audit-log.md): emit your own features' events here. */
+  readonly audit: AuditLog<R>
   readonly #tokens: AccountTokens
   readonly #options: UserManagerOptions<U, R, Res>
 
@@ -44,6 +47,8 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     this.passwordHelper = options.passwordHelper ?? new PasswordHelper()
     this.hooks = options.mailer ? options.mailer.withHooks(options) : options
     this.#tokens = new AccountTokens(options, this.passwordHelper)
+    const onAuditEvent = this.hooks.onAuditEvent?.bind(this.hooks)
+    this.audit = new AuditLog<R>({ ...options.audit, secret: options.resetPasswordTokenSecret, onAuditEvent })
   }
 
   /** The user of this id, in any UUID spelling; `null` for an unknown or malformed id. */
@@ -100,18 +105,33 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    * that the response time does not tell which emails have an account. A hash in an old
    * scheme or with old parameters is replaced by a current one (even for an inactive user, as
    * upstream), unless the password changed meanwhile. Throws `UnknownHashError` for a stored
-   * hash in an unknown format.
+   * hash in an unknown format. A refusal is audited as `login.failed`.
    */
-  async authenticate(credentials: Credentials): Promise<U | null> {
+  async authenticate(credentials: Credentials, request?: R): Promise<U | null> {
     const user = await this.#userOfLogin(credentials.username)
     if (!user) {
       await this.passwordHelper.hash(credentials.password)
       // A known user's wrong password that is not in NFKC form costs two verifications (the
       // normalised form, then the raw one for a legacy hash): so does an unknown user's.
       if (normalizePassword(credentials.password) !== credentials.password) await this.passwordHelper.hash(credentials.password)
+      const data = { reason: 'bad_credentials', email_digest: this.audit.emailDigest(credentials.username) } as const
+      this.audit.emit({ type: 'login.failed', user_id: null, data }, request)
       return null
     }
-    const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(credentials.password, user.hashed_password)
+    let result: U | null
+    try {
+      result = await this.#checkPassword(user, credentials.password)
+    } catch (error) {
+      if (error instanceof UnknownHashError) this.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'unknown_hash' } }, request)
+      throw error
+    }
+    if (result === null) this.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'bad_credentials' } }, request)
+    return result
+  }
+
+  /** The user if `password` is theirs, with an outdated hash replaced by a current one. */
+  async #checkPassword(user: U, password: string): Promise<U | null> {
+    const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(password, user.hashed_password)
     if (!verified) return null
     if (updatedHash === null) return user
     // Replaced only while it is the hash just verified, so that a password changed meanwhile (a
@@ -121,7 +141,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     if (rehashed !== null) return rehashed
     const current = await this.db.get(user.id)
     if (current === null) return null
-    return (await this.passwordHelper.verifyAndUpdate(credentials.password, current.hashed_password)).verified ? current : null
+    return (await this.passwordHelper.verifyAndUpdate(password, current.hashed_password)).verified ? current : null
   }
 
   /**
@@ -161,6 +181,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     if (updated === null) throw bad
     // Whoever asked for the reset may be locking out a thief: end every session (deliberate difference 10).
     await this.revokeAllTokens(updated)
+    this.audit.emit({ type: 'password.reset', user_id: user.id, data: {} }, request)
     await this.hooks.onAfterResetPassword?.(user, request)
     return updated
   }
@@ -181,6 +202,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     if (!user || parseId(claims.sub) !== user.id) throw bad
     if (user.is_verified) throw new UsersError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED)
     const verified = await this.db.update(user, { is_verified: true } as UserUpdateData)
+    this.audit.emit({ type: 'user.verified', user_id: user.id, data: {} }, request)
     await this.hooks.onAfterVerify?.(verified, request)
     return verified
   }
@@ -224,8 +246,11 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
         throw error
       }
     }
-    if (updated.password === true && options.safe && this.#options.revokeOtherTokensOnPasswordChange !== false) {
-      await this.revokeAllTokens(result, { except: options.sessionToken })
+    const endSessions = updated.password === true && options.safe === true && this.#options.revokeOtherTokensOnPasswordChange !== false
+    if (endSessions) await this.revokeAllTokens(result, { except: options.sessionToken })
+    if (updated.password === true) this.audit.emit({ type: 'password.changed', user_id: user.id, data: { sessions_ended: endSessions } }, options.request)
+    if (updated.email !== undefined) {
+      this.audit.emit({ type: 'email.changed', user_id: user.id, data: { previous_email: user.email, email: result.email } }, options.request)
     }
     await this.hooks.onAfterUpdate?.(result, updated as UpdatedFields<U>, options.request)
     if (updated.email !== undefined && foldEmail(user.email) !== foldEmail(result.email)) {
@@ -239,6 +264,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     await this.hooks.onBeforeDelete?.(user, request)
     await this.db.delete(user)
     await this.revokeAllTokens(user, { userDeleted: true })
+    this.audit.emit({ type: 'user.deleted', user_id: user.id, data: {} }, request)
     await this.hooks.onAfterDelete?.(user, request)
   }
 

@@ -85,6 +85,8 @@ export interface TestAppOptions {
   before?: (app: FastifyInstance, backends: TestBackends) => void | Promise<void>
   /** The `roles` option of fastifyUsers. */
   roles?: FastifyUsersOptions['roles']
+  /** The `audit` option of fastifyUsers. */
+  audit?: FastifyUsersOptions['audit']
   /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -112,6 +114,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     magicLink: options.magicLink,
     emailChange: options.emailChange,
     roles: options.roles,
+    audit: options.audit,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
