@@ -11,6 +11,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import pg from 'pg'
 import {
+  KyselyAuditStore,
   KyselyMagicLinkStore,
   KyselyTwoFactorStore,
   mysqlUserDatabase,
@@ -109,6 +110,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       accessTokens: store.accessTokens,
       twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
       magicLinks: new KyselyMagicLinkStore({ db: store.db, dialect: store.dialect }),
+      audit: new KyselyAuditStore({ db: store.db }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

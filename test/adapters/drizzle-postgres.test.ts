@@ -22,6 +22,8 @@ import {
   pgOAuthAccountTable,
   pgTwoFactorTable,
   pgMagicLinkTable,
+  pgAuditTable,
+  DrizzleAuditStore,
   DrizzleMagicLinkStore,
   pgUserColumns,
   pgUserIndexes,
@@ -46,7 +48,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), auditEvent: pgAuditTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -102,7 +104,7 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
     const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
     const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
-    return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
+    return { users, accessTokens, twoFactor, magicLinks, audit: new DrizzleAuditStore({ db: database.db, table: schema.auditEvent }), destroy: database.close }
   })
 
   describe('the example migrations', () => {

@@ -29,6 +29,8 @@ import {
   DrizzleTwoFactorStore,
   sqliteTwoFactorTable,
   sqliteMagicLinkTable,
+  sqliteAuditTable,
+  DrizzleAuditStore,
   DrizzleMagicLinkStore,
 } from '../../src/db/drizzle/index.ts'
 import { DuplicateEmailError } from '../../src/errors.ts'
@@ -50,7 +52,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), auditEvent: sqliteAuditTable() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -104,7 +106,7 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   const { users, accessTokens } = drizzleUserDatabase({ db: database.db, tables: schema })
   const twoFactor = new DrizzleTwoFactorStore({ db: database.db, table: schema.twoFactor })
   const magicLinks = new DrizzleMagicLinkStore({ db: database.db, table: schema.magicLink })
-  return { users, accessTokens, twoFactor, magicLinks, destroy: database.close }
+  return { users, accessTokens, twoFactor, magicLinks, audit: new DrizzleAuditStore({ db: database.db, table: schema.auditEvent }), destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

@@ -7,6 +7,7 @@
 import { MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Db, type Document } from 'mongodb'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  MongoAuditStore,
   MongoMagicLinkStore,
   MongoTwoFactorStore,
   EmailCaseCollisionError,
@@ -40,6 +41,7 @@ function freshStore(target: MongoTestServer) {
       accessTokens: store.accessTokens,
       twoFactor: new MongoTwoFactorStore({ db: store.db }),
       magicLinks: new MongoMagicLinkStore({ db: store.db }),
+      audit: new MongoAuditStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

@@ -10,12 +10,14 @@
  * ```
  */
 import { afterEach, beforeEach, describe } from 'vitest'
+import type { AuditStore } from '../../src/audit/store.ts'
 import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { MagicLinkStore } from '../../src/magic-link/store.ts'
 import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
+import { auditStoreTests } from './suite-audit.ts'
 import { listingTests } from './suite-listing.ts'
 import { banTests } from './suite-bans.ts'
 import { roleTests } from './suite-roles.ts'
@@ -32,6 +34,8 @@ export interface SuiteStore {
   twoFactor: TwoFactorStore
   /** The adapter's used-magic-link store on the same database. */
   magicLinks: MagicLinkStore
+  /** The adapter's audit store on the same database. */
+  audit: AuditStore
   destroy(): Promise<void>
 }
 
@@ -82,6 +86,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     accessTokenTests(current)
     twoFactorStoreTests(() => current().twoFactor)
     magicLinkStoreTests(() => current().magicLinks)
+    auditStoreTests(() => current().audit)
     listingTests(current)
     roleTests(current)
     banTests(current)

@@ -4,7 +4,7 @@
  * skipped with a warning when unreachable, and fail under CI (test/support/services.ts).
  */
 import { afterAll, describe } from 'vitest'
-import { MongoMagicLinkStore, MongoTwoFactorStore, mongoUserDatabase } from '../../src/db/mongodb/index.ts'
+import { MongoAuditStore, MongoMagicLinkStore, MongoTwoFactorStore, mongoUserDatabase } from '../../src/db/mongodb/index.ts'
 import { freshStore, mysqlTestDatabase, postgresTestDatabase, sqliteTestDatabase } from '../adapters/databases.ts'
 import { scratchDatabaseName, startMongoTestServer } from '../support/mongo-server.ts'
 import { requireMysql, requirePostgres } from '../support/services.ts'
@@ -31,6 +31,7 @@ describe.skipIf(mongo === null)('mongodb', () => {
       accessTokens: store.accessTokens,
       twoFactor: new MongoTwoFactorStore({ db: store.db }),
       magicLinks: new MongoMagicLinkStore({ db: store.db }),
+      audit: new MongoAuditStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

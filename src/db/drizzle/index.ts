@@ -33,3 +33,5 @@ export {
   type TwoFactorTable,
 } from './account-tables.ts'
 export { DrizzleMagicLinkStore, type DrizzleMagicLinkStoreOptions } from './magic-link-store.ts'
+export { pgAuditTable, sqliteAuditTable, type AuditTable } from './audit-table.ts'
+export { DrizzleAuditStore, type DrizzleAuditStoreOptions } from './audit-store.ts'

@@ -27,6 +27,7 @@ import { addRefreshAccessTokenKey } from './migrations/005-refresh-access-token-
 import { addUserAdministration } from './migrations/006-user-administration.ts'
 import { createTwoFactorTable } from './migrations/007-two-factor.ts'
 import { createMagicLinkTable } from './migrations/008-magic-links.ts'
+import { createAuditTable } from './migrations/011-audit-events.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -46,6 +47,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'user_administration', up: addUserAdministration },
   { version: 7, name: 'two_factor', up: createTwoFactorTable },
   { version: 8, name: 'magic_links', up: createMagicLinkTable },
+  { version: 11, name: 'audit_events', up: createAuditTable },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60

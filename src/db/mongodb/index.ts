@@ -59,6 +59,7 @@ export type { MongoCollectionNames } from './migrate.ts'
 export { isMongoUrl, mongoUserDatabase, openMongoUserDatabase } from './open.ts'
 export type { MongoClientStoreOptions, MongoStoreOptions, MongoUrlStoreOptions, MongoUserStore, UserWithFields } from './open.ts'
 export { MongoRefreshTokenStore, REFRESH_TOKEN_COLLECTION, type MongoRefreshTokenStoreOptions } from './refresh-token-store.ts'
+export { AUDIT_COLLECTION, MongoAuditStore, type MongoAuditStoreOptions } from './audit-store.ts'
 export { MAGIC_LINK_COLLECTION, MongoMagicLinkStore, type MongoMagicLinkStoreOptions } from './magic-link-store.ts'
 export { MongoTwoFactorStore, TWO_FACTOR_COLLECTION, type MongoTwoFactorStoreOptions } from './two-factor-store.ts'
 export {

@@ -3,8 +3,8 @@
  * once): refuse a users collection whose ids are not UUIDs, give every user its `email_key`
  * (the ASCII-folded email, for a collection FastAPI Users wrote), refuse emails that collide in
  * letter case, then create the indexes of the users, the access tokens, and fastify-users' own
- * collections (JWT revocation, refresh tokens, used magic links), whose expired entries TTL
- * indexes delete.
+ * collections (JWT revocation, refresh tokens, used magic links, whose expired entries TTL
+ * indexes delete; audit events, which the audit log's retention deletes).
  * Beanie's own indexes, if present, stay; fastify-users creates none of them (see index.ts for
  * why the email index is on `email_key`).
  */
@@ -14,6 +14,7 @@ import { foldEmail } from '../../email.ts'
 import { EmailCaseCollisionError } from '../errors.ts'
 import { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 import { uuidString } from './ids.ts'
+import { AUDIT_COLLECTION } from './audit-store.ts'
 import { MAGIC_LINK_COLLECTION } from './magic-link-store.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
 import { DENYLIST_COLLECTION } from './revocation-store.ts'
@@ -58,6 +59,10 @@ const REFRESH_TOKEN_INDEXES: IndexSpec[] = [
   { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
 ]
 const MAGIC_LINK_INDEXES: IndexSpec[] = [{ key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 }]
+const AUDIT_INDEXES: IndexSpec[] = [
+  { key: { user_id: 1, occurred_at: -1, _id: -1 }, name: 'ix_user_occurred_at' },
+  { key: { occurred_at: 1 }, name: 'ix_occurred_at' },
+]
 const BATCH = 1000
 /** Where the users are, in the words of an `EmailCaseCollisionError`. */
 const USERS_HOLDER = 'the users collection'
@@ -87,6 +92,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await ensureIndexes(db.collection(DENYLIST_COLLECTION), DENYLIST_INDEXES)
   await ensureIndexes(db.collection(REFRESH_TOKEN_COLLECTION), REFRESH_TOKEN_INDEXES)
   await ensureIndexes(db.collection(MAGIC_LINK_COLLECTION), MAGIC_LINK_INDEXES)
+  await ensureIndexes(db.collection(AUDIT_COLLECTION), AUDIT_INDEXES)
 }
 
 /**
