@@ -87,6 +87,8 @@ export interface TestAppOptions {
   roles?: FastifyUsersOptions['roles']
   /** The `audit` option of fastifyUsers. */
   audit?: FastifyUsersOptions['audit']
+  /** The `security` option of fastifyUsers (its defaults otherwise). */
+  security?: FastifyUsersOptions['security']
   /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -115,6 +117,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     emailChange: options.emailChange,
     roles: options.roles,
     audit: options.audit,
+    security: options.security,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,
