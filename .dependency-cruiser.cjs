@@ -3,10 +3,11 @@
  * Lowest first; a module may import its own layer and the layers below it, never above:
  *
  *   base            errors, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
- *                   common-passwords/, db/types
+ *                   common-passwords/, db/types, audit/ (the security events' sink)
  *   session state   revocation/, refresh/, security/, cache/  (interfaces, memory stores, pure rules)
  *   authentication  authentication/                  (transports, strategies, backends)
- *   domain          manager, superuser, oauth/, two-factor/, magic-link/,
+ *   domain          manager (and manager-options, account-tokens), superuser, oauth/,
+ *                   two-factor/, magic-link/,
  *                   email-change/
  *   adapters        db/<adapter>/, db/sql/, redis/   (implement the interfaces above)
  *   http            fastify/                         (the only layer that knows Fastify)
