@@ -3,10 +3,11 @@
  * Lowest first; a module may import its own layer and the layers below it, never above:
  *
  *   base            errors, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
- *                   common-passwords/, db/types
+ *                   common-passwords/, db/types, audit/ (the security events' sink)
  *   session state   revocation/, refresh/, security/, cache/, sessions/  (interfaces, memory stores, pure rules)
  *   authentication  authentication/                  (transports, strategies, backends)
- *   domain          manager, superuser, oauth/, two-factor/, magic-link/, passkeys/,
+ *   domain          manager (and manager-options, account-tokens), superuser, oauth/,
+ *                   two-factor/, magic-link/, passkeys/,
  *                   email-change/
  *   adapters        db/<adapter>/, db/sql/, redis/   (implement the interfaces above)
  *   http            fastify/                         (the only layer that knows Fastify)
@@ -15,10 +16,10 @@
  * client/ (`fastify-users/client`) stands apart: it runs in browsers and speaks to the server
  * over HTTP only, so it imports nothing of src/ outside itself, and nothing of Node.
  */
-const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|jwt/|common-passwords/|db/types[.]ts)'
+const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|audit/|jwt/|common-passwords/|db/types[.]ts)'
 const STATE = '^src/(revocation|refresh|security|cache|sessions)/'
 const AUTHENTICATION = '^src/authentication/'
-const DOMAIN = '^src/((manager|superuser)[.]ts|oauth/|two-factor/|magic-link/|passkeys/|email-change/)'
+const DOMAIN = '^src/((manager|manager-options|account-tokens|superuser)[.]ts|oauth/|two-factor/|magic-link/|passkeys/|email-change/)'
 const ADAPTERS = '^src/(db/(kysely|mongodb|drizzle|sql|fields|errors|merged-record|oauth-account)|redis)(/|[.]ts)'
 const ENTRIES = '^src/(index[.]ts|cli/)'
 const HTTP = '^src/fastify/'

@@ -28,9 +28,16 @@ export function banHolds(ban: UserBan, now = new Date()): boolean {
 
 /**
  * Bans the user (replacing any ban, keeping what the first one restores), deactivates it and
- * ends its sessions. Returns the ban, or `null` when the user no longer exists.
+ * ends its sessions; audited as `user.banned`. Returns the ban, or `null` when the user no
+ * longer exists. `request` is handed to the audit log.
  */
-export async function banUser<U extends UserRecord>(manager: AnyManager<U>, bans: UserBanStorage<U>, user: U, input: BanInput): Promise<UserBan | null> {
+export async function banUser<U extends UserRecord>(
+  manager: AnyManager<U>,
+  bans: UserBanStorage<U>,
+  user: U,
+  input: BanInput,
+  request?: unknown,
+): Promise<UserBan | null> {
   const previous = await bans.getBan(user)
   const ban: UserBan = {
     reason: input.reason,
@@ -42,15 +49,17 @@ export async function banUser<U extends UserRecord>(manager: AnyManager<U>, bans
   if (!(await bans.setBan(user, ban))) return null
   if (user.is_active) await manager.db.update(user, { is_active: false } as UserUpdateData)
   await manager.revokeAllTokens(user)
+  manager.audit.emit({ type: 'user.banned', user_id: user.id, data: { reason: ban.reason, expires_at: ban.expires_at?.toISOString() ?? null } }, request)
   return ban
 }
 
-/** Lifts the user's ban, restoring its former activity; `false` when it had none. */
-export async function liftBan<U extends UserRecord>(manager: AnyManager<U>, bans: UserBanStorage<U>, user: U): Promise<boolean> {
+/** Lifts the user's ban, restoring its former activity; `false` when it had none. Audited as `user.unbanned`. */
+export async function liftBan<U extends UserRecord>(manager: AnyManager<U>, bans: UserBanStorage<U>, user: U, request?: unknown): Promise<boolean> {
   const ban = await bans.getBan(user)
   if (ban === null) return false
   await bans.setBan(user, null)
   if (ban.was_active && !user.is_active) await manager.db.update(user, { is_active: true } as UserUpdateData)
+  manager.audit.emit({ type: 'user.unbanned', user_id: user.id, data: { expired: !banHolds(ban) } }, request)
   return true
 }
 
@@ -59,10 +68,13 @@ export async function liftBan<U extends UserRecord>(manager: AnyManager<U>, bans
  * `UserBannedError`, lifts an expired ban and returns the user as it now is, and returns any
  * other user as it is.
  */
-export async function checkLoginBan<U extends UserRecord>(manager: AnyManager<U>, bans: UserBanStorage<U>, user: U): Promise<U> {
+export async function checkLoginBan<U extends UserRecord>(manager: AnyManager<U>, bans: UserBanStorage<U>, user: U, request?: unknown): Promise<U> {
   const ban = await bans.getBan(user)
   if (ban === null) return user
-  if (banHolds(ban)) throw new UserBannedError()
-  await liftBan(manager, bans, user)
+  if (banHolds(ban)) {
+    manager.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'banned' } }, request)
+    throw new UserBannedError()
+  }
+  await liftBan(manager, bans, user, request)
   return (await manager.db.get(user.id)) ?? user
 }

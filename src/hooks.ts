@@ -3,6 +3,7 @@
  * runs after the database write succeeded and receives what it needs; a missing hook is a
  * no-op. `R` is the request type the HTTP layer passes through (the manager never reads it).
  */
+import type { AuditEvent } from './audit/events.ts'
 import type { UserRecord } from './user.ts'
 
 /**
@@ -30,4 +31,10 @@ export interface UserManagerHooks<U extends UserRecord = UserRecord, R = unknown
   onAfterResetPassword?(user: U, request: R | undefined): void | Promise<void>
   onBeforeDelete?(user: U, request: R | undefined): void | Promise<void>
   onAfterDelete?(user: U, request: R | undefined): void | Promise<void>
+  /**
+   * Every security event (docs/audit-log.md), as it happens: logins, logouts, password and email
+   * changes, bans, superusers' actions. Not awaited, so a slow hook slows no request; a failure
+   * is logged.
+   */
+  onAuditEvent?(event: AuditEvent, request: R | undefined): void | Promise<void>
 }

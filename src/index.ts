@@ -93,6 +93,24 @@ export {
 } from './username/rules.ts'
 export { Usernames, UsernamesUnsupportedError } from './username/usernames.ts'
 export { UsernameError, UsernameErrorCode } from './username/errors.ts'
+export {
+  AuditLog,
+  type AuditOptions,
+  type AuditLogOptions,
+  type AuditRequestFacts,
+  type AuditErrorLog,
+} from './audit/audit-log.ts'
+export {
+  AUDIT_EVENT_TYPES,
+  type AuditEvent,
+  type AuditEventData,
+  type AuditEventInput,
+  type AuditEventType,
+  type LoginFailureReason,
+  type LoginMethod,
+} from './audit/events.ts'
+export type { AuditStore, AuditPage, AuditPageQuery, AuditPosition } from './audit/store.ts'
+export { MemoryAuditStore } from './audit/memory-store.ts'
 
 export { UserManager, type UserManagerOptions, type UserCreateInput, type UserUpdateInput, type UserUpdateOptions, type Credentials } from './manager.ts'
 export type { UserManagerHooks, UpdatedFields } from './hooks.ts'

@@ -3,114 +3,22 @@
  * no knowledge of HTTP. Routes call one method each; an error a client caused is thrown as a
  * `UsersError` carrying the wire code of the operation at hand.
  */
-import { DuplicateEmailError, DuplicateUsernameError, ErrorCode, InvalidPasswordError, InvalidTokenError, UnknownHashError, UsersError } from './errors.ts'
+import { AccountTokens } from './account-tokens.ts'
+import { AuditLog } from './audit/audit-log.ts'
+import { DuplicateEmailError, DuplicateUsernameError, ErrorCode, InvalidPasswordError, UnknownHashError, UsersError } from './errors.ts'
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'
-import type { Mailer } from './mail/mailer.ts'
 import { parseId } from './id.ts'
-import { importJwtKeys, type JwtKeys, type KeyMaterial } from './jwt/keys.ts'
-import { signJwt } from './jwt/sign.ts'
-import { verifyJwt } from './jwt/verify.ts'
+import type { Credentials, UserCreateInput, UserManagerOptions, UserUpdateInput, UserUpdateOptions } from './manager-options.ts'
 import { normalizePassword, PasswordHelper, type PasswordHasher } from './password.ts'
-import { defaultPasswordPolicy, type PasswordPolicy, type PasswordPolicyUser } from './password-policy.ts'
-import { fingerprintMatches, passwordFingerprint, RESET_PASSWORD_AUDIENCE, VERIFY_AUDIENCE } from './tokens.ts'
-import type { RevokeOptions, TokenRevoker } from './revocation/revoker.ts'
+import { defaultPasswordPolicy, type PasswordPolicyUser } from './password-policy.ts'
+import type { RevokeOptions } from './revocation/revoker.ts'
 import type { UserCreateData, UserRecord, UserUpdateData } from './user.ts'
 import { UsernameError, UsernameErrorCode } from './username/errors.ts'
-import type { UsernameOptions } from './username/rules.ts'
 import { Usernames } from './username/usernames.ts'
 
-export interface UserManagerOptions<U extends UserRecord = UserRecord, R = unknown, Res = unknown>
-  extends UserManagerHooks<U, R, Res> {
-  db: UserDatabase<U>
-  /** HS256 secret of reset-password tokens. */
-  resetPasswordTokenSecret: KeyMaterial
-  resetPasswordTokenLifetimeSeconds?: number
-  resetPasswordTokenAudience?: string
-  /**
-   * How reset tokens fingerprint the password hash they are bound to. `'hmac'` (default): an
-   * HMAC under the reset secret, microseconds per token. `'fastapi-users'`: a password hash of
-   * the stored hash, as FastAPI Users writes it, so that a link mailed by fastify-users still
-   * works if the service rolls back to FastAPI Users (whose pwdlib cannot read the HMAC and
-   * answers 500); costs one password hash per forgot-password, after the response. Either
-   * kind is accepted on reset.
-   */
-  resetTokenFingerprint?: 'hmac' | 'fastapi-users'
-  /** HS256 secret of verification tokens. */
-  verificationTokenSecret: KeyMaterial
-  verificationTokenLifetimeSeconds?: number
-  verificationTokenAudience?: string
-  passwordHelper?: PasswordHasher
-  /** Replaces the default policy; throw `InvalidPasswordError` to refuse a password. */
-  validatePassword?: PasswordPolicy
-  /**
-   * What holds the users' access and refresh tokens (strategies, refresh stores), for "log out
-   * everywhere". `fastifyUsers()` fills it from its backends.
-   */
-  tokenRevokers?: TokenRevoker[]
-  /**
-   * A password change by the user itself (`update` with `safe`, i.e. `PATCH /users/me`) ends
-   * the user's other sessions: every access and refresh token but `sessionToken`, the one the
-   * change was made with (CONTRACT, deliberate difference 10). Default `true`; `false` keeps
-   * them all, as FastAPI Users does. A superuser's change (`safe: false`) never revokes.
-   */
-  revokeOtherTokensOnPasswordChange?: boolean
-  /**
-   * Sends the verification and reset links and the account notices (src/mail/); its mails
-   * follow the hooks of the same moments. None by default: the hooks are then the only way out.
-   */
-  mailer?: Mailer
-  /**
-   * Opt-in usernames (issue 16, src/username/): `username` is taken at registration and in
-   * updates under these rules, and a login name without `@` is looked up as a username.
-   * `true` takes the default rules. Off by default: `username` in an input is then ignored.
-   */
-  usernames?: UsernameOptions | boolean
-}
-
-export interface UserUpdateOptions<R = unknown> {
-  /** A user updating itself: privileged fields are ignored. */
-  safe?: boolean
-  /** Handed to the hooks. */
-  request?: R
-  /** The token the user makes a `safe` change with: it keeps working when the password change ends the others. */
-  sessionToken?: string
-}
-
-/** A registration: the create model of CONTRACT §2.2, plus the application's fields. */
-export interface UserCreateInput {
-  email: string
-  password: string
-  is_active?: boolean | null
-  is_superuser?: boolean | null
-  is_verified?: boolean | null
-  /** With usernames on (`usernames` option); ignored otherwise. */
-  username?: string | null
-  [field: string]: unknown
-}
-
-/**
- * A partial update: only the keys present count. A `null` flag is left unchanged, as `null`
- * in a registration gives the default: `PATCH /users/me` accepts and ignores them.
- */
-export interface UserUpdateInput {
-  email?: string
-  password?: string | null
-  /** The user's password, to re-authenticate a change (`PATCH /users/me`); never stored. */
-  current_password?: string
-  is_active?: boolean | null
-  is_superuser?: boolean | null
-  is_verified?: boolean | null
-  /** With usernames on: a new username, or `null` to remove it; ignored otherwise. */
-  username?: string | null
-  [field: string]: unknown
-}
-
-export interface Credentials {
-  username: string
-  password: string
-}
+export type { Credentials, UserCreateInput, UserManagerOptions, UserUpdateInput, UserUpdateOptions } from './manager-options.ts'
 
 /** Fields a "safe" create or update (a user acting on itself) never takes from the client. */
 const PRIVILEGED_FIELDS = ['id', 'hashed_password', 'is_active', 'is_superuser', 'is_verified', 'oauth_accounts']
@@ -132,8 +40,9 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   readonly hooks: UserManagerHooks<U, R, Res>
   /** The username rules and lookups, or `null` when usernames are off. */
   readonly usernames: Usernames<U> | null
-  readonly #resetKeys: JwtKeys
-  readonly #verifyKeys: JwtKeys
+  /** The security events' sink (docs/audit-log.md): emit your own features' events here. */
+  readonly audit: AuditLog<R>
+  readonly #tokens: AccountTokens
   readonly #options: UserManagerOptions<U, R, Res>
 
   constructor(options: UserManagerOptions<U, R, Res>) {
@@ -143,8 +52,9 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     this.hooks = options.mailer ? options.mailer.withHooks(options) : options
     const usernames = options.usernames ?? false
     this.usernames = usernames === false ? null : new Usernames(usernames === true ? {} : usernames, options.db)
-    this.#resetKeys = importJwtKeys({ secret: options.resetPasswordTokenSecret, algorithm: 'HS256' })
-    this.#verifyKeys = importJwtKeys({ secret: options.verificationTokenSecret, algorithm: 'HS256' })
+    this.#tokens = new AccountTokens(options, this.passwordHelper)
+    const onAuditEvent = this.hooks.onAuditEvent?.bind(this.hooks)
+    this.audit = new AuditLog<R>({ ...options.audit, secret: options.resetPasswordTokenSecret, onAuditEvent })
   }
 
   /** The user of this id, in any UUID spelling; `null` for an unknown or malformed id. */
@@ -213,18 +123,33 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
    * that the response time does not tell which emails have an account. A hash in an old
    * scheme or with old parameters is replaced by a current one (even for an inactive user, as
    * upstream), unless the password changed meanwhile. Throws `UnknownHashError` for a stored
-   * hash in an unknown format.
+   * hash in an unknown format. A refusal is audited as `login.failed`.
    */
-  async authenticate(credentials: Credentials): Promise<U | null> {
+  async authenticate(credentials: Credentials, request?: R): Promise<U | null> {
     const user = await this.#userOfLogin(credentials.username)
     if (!user) {
       await this.passwordHelper.hash(credentials.password)
       // A known user's wrong password that is not in NFKC form costs two verifications (the
       // normalised form, then the raw one for a legacy hash): so does an unknown user's.
       if (normalizePassword(credentials.password) !== credentials.password) await this.passwordHelper.hash(credentials.password)
+      const data = { reason: 'bad_credentials', email_digest: this.audit.emailDigest(credentials.username) } as const
+      this.audit.emit({ type: 'login.failed', user_id: null, data }, request)
       return null
     }
-    const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(credentials.password, user.hashed_password)
+    let result: U | null
+    try {
+      result = await this.#checkPassword(user, credentials.password)
+    } catch (error) {
+      if (error instanceof UnknownHashError) this.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'unknown_hash' } }, request)
+      throw error
+    }
+    if (result === null) this.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'bad_credentials' } }, request)
+    return result
+  }
+
+  /** The user if `password` is theirs, with an outdated hash replaced by a current one. */
+  async #checkPassword(user: U, password: string): Promise<U | null> {
+    const { verified, updatedHash } = await this.passwordHelper.verifyAndUpdate(password, user.hashed_password)
     if (!verified) return null
     if (updatedHash === null) return user
     // Replaced only while it is the hash just verified, so that a password changed meanwhile (a
@@ -234,7 +159,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     if (rehashed !== null) return rehashed
     const current = await this.db.get(user.id)
     if (current === null) return null
-    return (await this.passwordHelper.verifyAndUpdate(credentials.password, current.hashed_password)).verified ? current : null
+    return (await this.passwordHelper.verifyAndUpdate(password, current.hashed_password)).verified ? current : null
   }
 
   /**
@@ -253,18 +178,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
 
   /** Mints a reset token for an active user and calls `onAfterForgotPassword`. */
   async forgotPassword(user: U, request?: R): Promise<string> {
-    const fingerprint =
-      this.#options.resetTokenFingerprint === 'fastapi-users'
-        ? await this.passwordHelper.hash(user.hashed_password)
-        : passwordFingerprint(user.hashed_password, this.#resetKeys)
-    const token = await signJwt(
-      { sub: user.id, password_fgpt: fingerprint },
-      this.#resetKeys,
-      {
-        audience: this.#options.resetPasswordTokenAudience ?? RESET_PASSWORD_AUDIENCE,
-        lifetimeSeconds: this.#options.resetPasswordTokenLifetimeSeconds ?? 3600,
-      },
-    )
+    const token = await this.#tokens.resetToken(user)
     await this.hooks.onAfterForgotPassword?.(user, token, request)
     return token
   }
@@ -272,14 +186,12 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   /** Sets a new password with a reset token; the token dies with the old password hash. */
   async resetPassword(token: string, password: string, request?: R): Promise<U> {
     const bad = new UsersError(ErrorCode.RESET_PASSWORD_BAD_TOKEN)
-    const claims = this.#decode(token, this.#resetKeys, this.#options.resetPasswordTokenAudience ?? RESET_PASSWORD_AUDIENCE, bad)
+    const claims = this.#tokens.readResetToken(token, bad)
     const id = parseId(claims.sub)
-    if (id === null || typeof claims.password_fgpt !== 'string') throw bad
+    if (id === null) throw bad
     const user = await this.db.get(id)
     if (!user || !user.is_active) throw bad
-    if (!(await fingerprintMatches(claims.password_fgpt, user.hashed_password, this.#resetKeys, this.passwordHelper))) {
-      throw bad
-    }
+    if (!(await this.#tokens.fingerprintMatches(claims.fingerprint, user.hashed_password))) throw bad
     await this.validatePassword(password, user, ErrorCode.RESET_PASSWORD_INVALID_PASSWORD)
     // A compare-and-set on the hash the token was checked against: of several resets with one
     // token at once, only the first replaces it, and the others find the token used.
@@ -287,16 +199,14 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     if (updated === null) throw bad
     // Whoever asked for the reset may be locking out a thief: end every session (deliberate difference 10).
     await this.revokeAllTokens(updated)
+    this.audit.emit({ type: 'password.reset', user_id: user.id, data: {} }, request)
     await this.hooks.onAfterResetPassword?.(user, request)
     return updated
   }
 
   /** Mints a verification token for an active, unverified user; calls `onAfterRequestVerify`. */
   async requestVerify(user: U, request?: R): Promise<string> {
-    const token = await signJwt({ sub: user.id, email: user.email }, this.#verifyKeys, {
-      audience: this.#options.verificationTokenAudience ?? VERIFY_AUDIENCE,
-      lifetimeSeconds: this.#options.verificationTokenLifetimeSeconds ?? 3600,
-    })
+    const token = await this.#tokens.verifyToken(user)
     await this.hooks.onAfterRequestVerify?.(user, token, request)
     return token
   }
@@ -304,13 +214,13 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
   /** Marks the user of a verification token verified (an inactive user too, as upstream). */
   async verify(token: string, request?: R): Promise<U> {
     const bad = new UsersError(ErrorCode.VERIFY_USER_BAD_TOKEN)
-    const claims = this.#decode(token, this.#verifyKeys, this.#options.verificationTokenAudience ?? VERIFY_AUDIENCE, bad)
-    if (typeof claims.email !== 'string') throw bad
+    const claims = this.#tokens.readVerifyToken(token, bad)
     const user = await this.db.getByEmail(claims.email)
     // The id must match too: a token mailed to an address dies when the address changes hands.
     if (!user || parseId(claims.sub) !== user.id) throw bad
     if (user.is_verified) throw new UsersError(ErrorCode.VERIFY_USER_ALREADY_VERIFIED)
     const verified = await this.db.update(user, { is_verified: true } as UserUpdateData)
+    this.audit.emit({ type: 'user.verified', user_id: user.id, data: {} }, request)
     await this.hooks.onAfterVerify?.(verified, request)
     return verified
   }
@@ -357,8 +267,11 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
         throw error
       }
     }
-    if (updated.password === true && options.safe && this.#options.revokeOtherTokensOnPasswordChange !== false) {
-      await this.revokeAllTokens(result, { except: options.sessionToken })
+    const endSessions = updated.password === true && options.safe === true && this.#options.revokeOtherTokensOnPasswordChange !== false
+    if (endSessions) await this.revokeAllTokens(result, { except: options.sessionToken })
+    if (updated.password === true) this.audit.emit({ type: 'password.changed', user_id: user.id, data: { sessions_ended: endSessions } }, options.request)
+    if (updated.email !== undefined) {
+      this.audit.emit({ type: 'email.changed', user_id: user.id, data: { previous_email: user.email, email: result.email } }, options.request)
     }
     await this.hooks.onAfterUpdate?.(result, updated as UpdatedFields<U>, options.request)
     if (updated.email !== undefined && foldEmail(user.email) !== foldEmail(result.email)) {
@@ -372,6 +285,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     await this.hooks.onBeforeDelete?.(user, request)
     await this.db.delete(user)
     await this.revokeAllTokens(user, { userDeleted: true })
+    this.audit.emit({ type: 'user.deleted', user_id: user.id, data: {} }, request)
     await this.hooks.onAfterDelete?.(user, request)
   }
 
@@ -399,18 +313,6 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     const user = await this.db.getByEmail(username)
     const normalized = username.normalize('NFKC')
     return user ?? (normalized === username ? null : this.db.getByEmail(normalized))
-  }
-
-  #decode(token: string, keys: JwtKeys, audience: string, bad: UsersError): Record<string, unknown> {
-    try {
-      // Reset and verify tokens are always issued with `exp`, here and upstream; one without is forged.
-      const claims = verifyJwt(token, keys, { audience, requireExp: true })
-      if (typeof claims.sub !== 'string') throw bad
-      return claims
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw bad
-      throw error
-    }
   }
 }
 

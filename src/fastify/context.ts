@@ -57,11 +57,15 @@ export interface RoutesContext {
   sessions: Sessions | null
 }
 
-/** The settings every route plugin of fastify-users starts with. */
-export function prepareScope(app: FastifyInstance, context: Pick<RoutesContext, 'security'>): void {
+/**
+ * The settings every route plugin of fastify-users starts with; closing the server waits for
+ * the audit events still queued (src/audit/audit-log.ts).
+ */
+export function prepareScope(app: FastifyInstance, context: Pick<RoutesContext, 'security' | 'manager'>): void {
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
   installBodyRules(app, context.security.maxJsonDepth)
+  app.addHook('onClose', () => context.manager.audit.flush())
 }
 
 /** Sends a transport's response description. */

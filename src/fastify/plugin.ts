@@ -3,10 +3,12 @@
  * together and hands out the route plugins and the `currentUser` guard (CONTRACT §0).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { AuditOptions } from '../audit/audit-log.ts'
 import { AuthenticationBackend } from '../authentication/backend.ts'
 import type { UserDatabase } from '../db/types.ts'
 import { UserManager, type UserManagerOptions } from '../manager.ts'
 import { PasswordHelper } from '../password.ts'
+import { describeAuditRequest } from './audit-request.ts'
 import type { RoutesContext } from './context.ts'
 import { authenticator } from '../authentication/authenticator.ts'
 import { createCurrentUser, type CurrentUserHook, type CurrentUserOptions } from './guard.ts'
@@ -48,7 +50,7 @@ export interface FastifyUsersOptions {
   /** Tried in this order to authenticate a request. */
   backends: AuthenticationBackend[]
   /** The manager's secrets, lifetimes, password policy and hooks. */
-  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db' | 'usernames'>
+  manager: Omit<UserManagerOptions<User, FastifyRequest, FastifyReply>, 'db' | 'usernames' | 'audit'>
   /** The application's own user fields. */
   fields?: UserFieldSchemas
   /** Brute-force protection and the CSRF check of cookie authentication, on by default (SECURITY.md). */
@@ -98,6 +100,11 @@ export interface FastifyUsersOptions {
    * ends them. Off by default.
    */
   sessions?: SessionsOptions
+  /**
+   * Keeps the security events (docs/audit-log.md) in a store, for `usersRoutes({ events: true })`
+   * and your own queries; the `onAuditEvent` hook of `manager` receives them with or without it.
+   */
+  audit?: AuditOptions
 }
 
 /**
@@ -188,6 +195,7 @@ export function fastifyUsers<const C extends RoleMap = RoleMap>(
     passwordHelper,
     db: options.db,
     usernames: options.usernames ?? false,
+    audit: { ...options.audit, describeRequest: describeAuditRequest },
     tokenRevokers: [...tokenRevokers, ...forgetters],
   })
   const usernames = manager.usernames

@@ -70,6 +70,8 @@ export interface LoginAttempt {
   readonly retryAfterMs: number
   /** Whether the attempt counted on a trusted device's counter. */
   readonly trusted: boolean
+  /** The consecutive failures of its counter, this attempt included when allowed. */
+  readonly failures: number
   readonly email: string
   /** The counter the attempt was counted on, and how to take it back. */
   readonly key: string
@@ -110,11 +112,11 @@ export class LoginThrottle {
       const key = `login-device:${account}:${deviceId}`
       const verdict = await this.#store.attempt(key, this.devicePolicy, this.#now())
       const trustLost = !verdict.allowed && verdict.failures >= this.devicePolicy.maxFailures
-      if (!trustLost) return { allowed: verdict.allowed, retryAfterMs: verdict.retryAfterMs, trusted: true, email, key, undo: verdict.undo }
+      if (!trustLost) return { allowed: verdict.allowed, retryAfterMs: verdict.retryAfterMs, trusted: true, failures: verdict.failures, email, key, undo: verdict.undo }
     }
     const key = `login:${account}`
     const verdict = await this.#store.attempt(key, this.policy, this.#now())
-    return { allowed: verdict.allowed, retryAfterMs: verdict.retryAfterMs, trusted: false, email, key, undo: verdict.undo }
+    return { allowed: verdict.allowed, retryAfterMs: verdict.retryAfterMs, trusted: false, failures: verdict.failures, email, key, undo: verdict.undo }
   }
 
   /**
@@ -130,6 +132,14 @@ export class LoginThrottle {
   async abandoned(attempt: LoginAttempt): Promise<void> {
     if (attempt.undo === undefined) return
     await this.#store.release(attempt.key, attempt.undo, attempt.trusted ? this.devicePolicy : this.policy, this.#now())
+  }
+
+  /**
+   * How long a failed attempt locked its account name out (ms), when it reached the lockout
+   * (`maxFailures`); `null` otherwise. A trusted device losing its trust locks nobody out.
+   */
+  lockoutOf(attempt: LoginAttempt): number | null {
+    return !attempt.trusted && attempt.failures >= this.policy.maxFailures ? this.policy.lockoutMs : null
   }
 
   /** The account's password was reset: its failed untrusted attempts are forgotten. */

@@ -11,6 +11,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import pg from 'pg'
 import {
+  KyselyAuditStore,
   KyselyMagicLinkStore,
   KyselyPasskeyStore,
   KyselySessionStore,
@@ -115,6 +116,7 @@ export function freshStore(factory: TestDatabaseFactory) {
       passkeys: new KyselyPasskeyStore({ db: store.db, dialect: store.dialect }),
       apiKeys: new KyselyApiKeyStore({ db: store.db }),
       sessions: new KyselySessionStore({ db: store.db }),
+      audit: new KyselyAuditStore({ db: store.db }),
       destroy: async () => {
         await store.destroy()
         await database.drop()

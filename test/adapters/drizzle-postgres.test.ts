@@ -24,6 +24,8 @@ import {
   pgSessionTable,
   pgTwoFactorTable,
   pgMagicLinkTable,
+  pgAuditTable,
+  DrizzleAuditStore,
   DrizzleMagicLinkStore,
   DrizzlePasskeyStore,
   pgPasskeyTables,
@@ -52,7 +54,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), ...pgPasskeyTables() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), auditEvent: pgAuditTable(), ...pgPasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -111,7 +113,8 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
     const passkeys = new DrizzlePasskeyStore({ db: database.db, tables: schema })
     const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
     const sessions = new DrizzleSessionStore({ db: database.db, table: schema.session })
-    return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, sessions, destroy: database.close }
+    const audit = new DrizzleAuditStore({ db: database.db, table: schema.auditEvent })
+    return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, sessions, audit, destroy: database.close }
   })
 
   describe('the example migrations', () => {

@@ -31,6 +31,8 @@ import {
   sqliteSessionTable,
   sqliteTwoFactorTable,
   sqliteMagicLinkTable,
+  sqliteAuditTable,
+  DrizzleAuditStore,
   DrizzleMagicLinkStore,
   DrizzlePasskeyStore,
   sqlitePasskeyTables,
@@ -56,7 +58,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), ...sqlitePasskeyTables() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), auditEvent: sqliteAuditTable(), ...sqlitePasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -113,7 +115,8 @@ adapterSuite('drizzle sqlite', async ({ fields }) => {
   const passkeys = new DrizzlePasskeyStore({ db: database.db, tables: schema })
   const apiKeys = new DrizzleApiKeyStore({ db: database.db, table: schema.apiKey })
   const sessions = new DrizzleSessionStore({ db: database.db, table: schema.session })
-  return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, sessions, destroy: database.close }
+  const audit = new DrizzleAuditStore({ db: database.db, table: schema.auditEvent })
+  return { users, accessTokens, twoFactor, magicLinks, passkeys, apiKeys, sessions, audit, destroy: database.close }
 })
 
 describe('drizzle sqlite: the example migrations', () => {

@@ -7,6 +7,7 @@
 import { MongoClient, MongoServerError, ObjectId, UUID, type Collection, type Db, type Document } from 'mongodb'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  MongoAuditStore,
   MongoMagicLinkStore,
   MongoPasskeyStore,
   MongoApiKeyStore,
@@ -46,6 +47,7 @@ function freshStore(target: MongoTestServer) {
       passkeys: new MongoPasskeyStore({ db: store.db }),
       apiKeys: new MongoApiKeyStore({ db: store.db }),
       sessions: new MongoSessionStore({ db: store.db }),
+      audit: new MongoAuditStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

@@ -11,6 +11,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest'
 import type { ApiKeyStore } from '../../src/api-keys/store.ts'
+import type { AuditStore } from '../../src/audit/store.ts'
 import type { FieldDefinitions } from '../../src/db/fields.ts'
 import type { AccessTokenDatabase, UserDatabase } from '../../src/db/types.ts'
 import type { MagicLinkStore } from '../../src/magic-link/store.ts'
@@ -20,6 +21,7 @@ import type { TwoFactorStore } from '../../src/two-factor/store.ts'
 import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
 import { apiKeyStoreTests } from './suite-api-keys.ts'
+import { auditStoreTests } from './suite-audit.ts'
 import { listingTests } from './suite-listing.ts'
 import { banTests } from './suite-bans.ts'
 import { roleTests } from './suite-roles.ts'
@@ -45,6 +47,8 @@ export interface SuiteStore {
   apiKeys: ApiKeyStore
   /** The adapter's session store on the same database. */
   sessions: SessionStore
+  /** The adapter's audit store on the same database. */
+  audit: AuditStore
   destroy(): Promise<void>
 }
 
@@ -99,6 +103,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     passkeyStoreTests(() => current().passkeys)
     apiKeyStoreTests(() => current().apiKeys)
     sessionStoreTests(() => current().sessions)
+    auditStoreTests(() => current().audit)
     listingTests(current)
     roleTests(current)
     banTests(current)

@@ -4,7 +4,7 @@
  * skipped with a warning when unreachable, and fail under CI (test/support/services.ts).
  */
 import { afterAll, describe } from 'vitest'
-import { MongoApiKeyStore, MongoMagicLinkStore, MongoPasskeyStore, MongoSessionStore, MongoTwoFactorStore, mongoUserDatabase } from '../../src/db/mongodb/index.ts'
+import { MongoApiKeyStore, MongoAuditStore, MongoMagicLinkStore, MongoPasskeyStore, MongoSessionStore, MongoTwoFactorStore, mongoUserDatabase } from '../../src/db/mongodb/index.ts'
 import { freshStore, mysqlTestDatabase, postgresTestDatabase, sqliteTestDatabase } from '../adapters/databases.ts'
 import { scratchDatabaseName, startMongoTestServer } from '../support/mongo-server.ts'
 import { requireMysql, requirePostgres } from '../support/services.ts'
@@ -34,6 +34,7 @@ describe.skipIf(mongo === null)('mongodb', () => {
       passkeys: new MongoPasskeyStore({ db: store.db }),
       apiKeys: new MongoApiKeyStore({ db: store.db }),
       sessions: new MongoSessionStore({ db: store.db }),
+      audit: new MongoAuditStore({ db: store.db }),
       destroy: async () => {
         await store.db.dropDatabase()
         await store.destroy()

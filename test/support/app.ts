@@ -93,6 +93,8 @@ export interface TestAppOptions {
   usernames?: FastifyUsersOptions['usernames']
   /** The `security` option of fastifyUsers. */
   security?: FastifyUsersOptions['security']
+  /** The `audit` option of fastifyUsers. */
+  audit?: FastifyUsersOptions['audit']
   /** Further options of the users routes (`list`, `bans`). */
   usersRoutes?: Omit<UsersRoutesOptions, 'requiresVerification'>
   /** Extra routes registered on the app. */
@@ -124,6 +126,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     apiKeys: options.apiKeys,
     usernames: options.usernames,
     security: options.security,
+    audit: options.audit,
     manager: {
       resetPasswordTokenSecret: SECRET,
       verificationTokenSecret: SECRET,

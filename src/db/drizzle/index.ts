@@ -41,3 +41,5 @@ export { pgPasskeyTables, sqlitePasskeyTables, PASSKEY_TABLE_NAME, PASSKEY_CHALL
 export { DrizzlePasskeyStore, type DrizzlePasskeyStoreOptions } from './passkey-store.ts'
 export { pgApiKeyTable, sqliteApiKeyTable, type ApiKeyTable } from './api-key-table.ts'
 export { DrizzleApiKeyStore, type DrizzleApiKeyStoreOptions } from './api-key-store.ts'
+export { pgAuditTable, sqliteAuditTable, type AuditTable } from './audit-table.ts'
+export { DrizzleAuditStore, type DrizzleAuditStoreOptions } from './audit-store.ts'

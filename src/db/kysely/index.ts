@@ -32,6 +32,7 @@ export type {
 export type { AccessTokenTable, OAuthAccountTable, SqlDialect, UserTable, UserTables } from './schema.ts'
 export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'
+export { KyselyAuditStore, type KyselyAuditStoreOptions } from './audit-store.ts'
 export { KyselyMagicLinkStore, type KyselyMagicLinkStoreOptions } from './magic-link-store.ts'
 export { KyselyPasskeyStore, type KyselyPasskeyStoreOptions } from './passkey-store.ts'
 export { KyselySessionStore, type KyselySessionStoreOptions } from './session-store.ts'

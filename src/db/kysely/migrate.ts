@@ -29,6 +29,7 @@ import { createTwoFactorTable } from './migrations/007-two-factor.ts'
 import { createMagicLinkTable } from './migrations/008-magic-links.ts'
 import { createSessionTable } from './migrations/009-sessions.ts'
 import { createApiKeyTable } from './migrations/010-api-keys.ts'
+import { createAuditTable } from './migrations/011-audit-events.ts'
 import { addUsername } from './migrations/012-username.ts'
 import { createPasskeyTables } from './migrations/013-passkeys.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
@@ -52,6 +53,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'magic_links', up: createMagicLinkTable },
   { version: 9, name: 'sessions', up: createSessionTable },
   { version: 10, name: 'api_keys', up: createApiKeyTable },
+  { version: 11, name: 'audit_events', up: createAuditTable },
   { version: 12, name: 'username', up: addUsername },
   { version: 13, name: 'passkeys', up: createPasskeyTables },
 ]

@@ -4,7 +4,8 @@
  * (the ASCII-folded email, for a collection FastAPI Users wrote), refuse emails that collide in
  * letter case, then create the indexes of the users, the access tokens, and fastify-users' own
  * collections (JWT revocation, refresh tokens, used magic links, passkeys and their challenges),
- * whose expired entries TTL indexes delete; API keys, listed by user.
+ * whose expired entries TTL indexes delete; API keys, listed by user; audit events, which the
+ * audit log's retention deletes.
  * Beanie's own indexes, if present, stay; fastify-users creates none of them (see index.ts for
  * why the email index is on `email_key`).
  */
@@ -15,6 +16,7 @@ import { EmailCaseCollisionError } from '../errors.ts'
 import { MongoConfigurationError, UnsupportedUserIdError } from './errors.ts'
 import { uuidString } from './ids.ts'
 import { API_KEY_COLLECTION } from './api-key-store.ts'
+import { AUDIT_COLLECTION } from './audit-store.ts'
 import { MAGIC_LINK_COLLECTION } from './magic-link-store.ts'
 import { PASSKEY_CHALLENGE_COLLECTION, PASSKEY_COLLECTION } from './passkey-store.ts'
 import { REFRESH_TOKEN_COLLECTION } from './refresh-token-store.ts'
@@ -78,6 +80,10 @@ const SESSION_INDEXES: IndexSpec[] = [
   { key: { access_token_hash: 1 }, name: 'ix_access_token_hash' },
   { key: { expires_at: 1 }, name: 'ttl_expires_at', expireAfterSeconds: 0 },
 ]
+const AUDIT_INDEXES: IndexSpec[] = [
+  { key: { user_id: 1, occurred_at: -1, _id: -1 }, name: 'ix_user_occurred_at' },
+  { key: { occurred_at: 1 }, name: 'ix_occurred_at' },
+]
 const BATCH = 1000
 /** Where the users are, in the words of an `EmailCaseCollisionError`. */
 const USERS_HOLDER = 'the users collection'
@@ -111,6 +117,7 @@ export async function migrate(db: Db, names: MongoCollectionNames = {}): Promise
   await ensureIndexes(db.collection(PASSKEY_CHALLENGE_COLLECTION), PASSKEY_CHALLENGE_INDEXES)
   await ensureIndexes(db.collection(API_KEY_COLLECTION), API_KEY_INDEXES)
   await ensureIndexes(db.collection(SESSION_COLLECTION), SESSION_INDEXES)
+  await ensureIndexes(db.collection(AUDIT_COLLECTION), AUDIT_INDEXES)
 }
 
 /**

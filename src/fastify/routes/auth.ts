@@ -6,7 +6,7 @@
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
 import { BearerTransport } from '../../authentication/transports/bearer.ts'
@@ -19,7 +19,7 @@ import { registerLogoutAllRoute } from './logout-all.ts'
 import { refreshRouteOf, registerRefreshRoute } from './refresh.ts'
 import { registerMagicLinkLoginRoute } from './magic-link.ts'
 import { registerPasskeyLoginRoute } from './passkey-login.ts'
-import { CHALLENGE_RESPONSE, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
+import { CHALLENGE_RESPONSE, loggedIn, registerTwoFactorVerifyRoute, startSession } from './two-factor-login.ts'
 import { sessionOptions } from '../session-recording.ts'
 
 export interface AuthRoutesOptions {
@@ -76,24 +76,30 @@ export function authRoutes(
       const form = request.body
       let user: User | null
       try {
-        user = await manager.authenticate(form)
+        // Audits its own refusals (`login.failed`): only it knows whether the email has an account.
+        user = await manager.authenticate(form, request)
       } catch (error) {
         if (!(error instanceof UnknownHashError)) throw error
         request.log.warn({ email: form.username }, 'login refused: the stored password hash has an unknown format')
         user = null
       }
       // The right password of an inactive user: a banned one hears so (issue 15, src/ban.ts).
-      if (user && !user.is_active && context.bans !== null) user = await checkLoginBan(manager, context.bans, user)
+      if (user && !user.is_active && context.bans !== null) user = await checkLoginBan(manager, context.bans, user, request)
       if (!user || !user.is_active) {
-        context.security.loginFailed(request)
+        if (user) manager.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'inactive' } }, request)
+        const lockoutSeconds = context.security.loginFailed(request)
+        if (lockoutSeconds !== null) await auditLockout(context, form.username, lockoutSeconds, request)
         throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
       }
       // The right password, even for an unverified user: the failures are forgotten.
       await context.security.loginSucceeded(request)
-      if (requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
+      if (requiresVerification && !user.is_verified) {
+        manager.audit.emit({ type: 'login.failed', user_id: user.id, data: { reason: 'unverified' } }, request)
+        throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
+      }
       const response = await startSession(context, backend, user, { refreshRoute, ...sessionOptions(context.sessions, request) })
       // A challenged login is not one yet: the hook runs when the second factor completes it.
-      if (!response.challenged) await manager.hooks.onAfterLogin?.(user, request, reply)
+      if (!response.challenged) await loggedIn(context, user, { method: 'password', backend: backend.name }, request, reply)
       return sendTransportResponse(reply, response)
     })
 
@@ -110,7 +116,9 @@ export function authRoutes(
       onRequest: context.currentUser({ active: true, verified: requiresVerification }),
     }, async (request, reply) => {
       const { backend: issuer, token } = request.authentication!
-      return sendTransportResponse(reply, await backend.logout(token, request.user, { issuer, backends: context.backends, refreshRoute, sessions: context.sessions }))
+      const response = await backend.logout(token, request.user, { issuer, backends: context.backends, refreshRoute, sessions: context.sessions })
+      manager.audit.emit({ type: 'logout', user_id: request.user.id, data: { backend: issuer.name } }, request)
+      return sendTransportResponse(reply, response)
     })
 
     registerLogoutAllRoute(scope, context, backend, { refreshRoute, requiresVerification })
@@ -119,4 +127,14 @@ export function authRoutes(
     if (context.magicLinks !== null) registerMagicLinkLoginRoute(scope, context, backend, { refreshRoute, requiresVerification })
     if (context.passkeys !== null) registerPasskeyLoginRoute(scope, context, backend, { refreshRoute, requiresVerification })
   }
+}
+
+/**
+ * Audits the lockout a failed login started, under the account's id when the email has one
+ * (a lookup paid once per lockout, not per attempt), else under the email's digest.
+ */
+async function auditLockout(context: RoutesContext, email: string, seconds: number, request: FastifyRequest): Promise<void> {
+  const user = await context.manager.getByEmail(email)
+  const data = user === null ? { retry_after_seconds: seconds, email_digest: context.manager.audit.emailDigest(email) } : { retry_after_seconds: seconds }
+  context.manager.audit.emit({ type: 'login.locked_out', user_id: user?.id ?? null, data }, request)
 }

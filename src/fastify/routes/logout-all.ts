@@ -29,6 +29,7 @@ export function registerLogoutAllRoute(
     onRequest: [...context.security.routeHooks('refresh').onRequest, context.currentUser({ active: true, verified: options.requiresVerification })],
   }, async (request, reply) => {
     await context.manager.revokeAllTokens(request.user)
+    context.manager.audit.emit({ type: 'logout.all', user_id: request.user.id, data: { backend: backend.name } }, request)
     return sendTransportResponse(reply, backend.logoutResponse({ refreshRoute: options.refreshRoute }))
   })
 }

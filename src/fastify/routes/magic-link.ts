@@ -15,7 +15,7 @@ import { runAfterResponse } from '../after-response.ts'
 import { prepareScope, sendNull, sendTransportResponse, type RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import { EmailBody, ErrorResponse, NullResponse, ValidationErrorResponse } from '../schemas.ts'
-import { CHALLENGE_RESPONSE, startSession } from './two-factor-login.ts'
+import { CHALLENGE_RESPONSE, loggedIn, startSession } from './two-factor-login.ts'
 import { sessionOptions } from '../session-recording.ts'
 
 const MagicLinkRequestBody = Type.Object({ email: EmailBody.properties.email }, { title: 'MagicLinkRequest' })
@@ -70,7 +70,7 @@ export function registerMagicLinkLoginRoute(
     const user = await links.use(request.body.token, request)
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
     const response = await startSession(context, backend, user, { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) })
-    if (!response.challenged) await context.manager.hooks.onAfterLogin?.(user, request, reply)
+    if (!response.challenged) await loggedIn(context, user, { method: 'magic_link', backend: backend.name }, request, reply)
     return sendTransportResponse(reply, response)
   })
 }

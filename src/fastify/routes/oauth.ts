@@ -25,7 +25,7 @@ import { oauthCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
-import { startSession } from './two-factor-login.ts'
+import { loggedIn, startSession } from './two-factor-login.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 import { sessionOptions } from '../session-recording.ts'
 
@@ -115,7 +115,7 @@ export function oauthRoutes(
         const { challenge_token: challenge } = response.body as { challenge_token: string }
         return router.redirectBack(reply, redirectTo, new URLSearchParams({ two_factor_challenge: challenge }))
       }
-      await manager.hooks.onAfterLogin?.(user, request, reply)
+      await loggedIn(context, user, { method: 'oauth', backend: backend.name }, request, reply)
       if (router.frontendUrls === null) return sendTransportResponse(reply, response)
       if (response.setCookies) reply.header('set-cookie', response.setCookies)
       return router.redirectBack(reply, redirectTo)

@@ -16,7 +16,8 @@ import { ErrorCode, UsersError } from '../../errors.ts'
 import { sendTransportResponse, type RoutesContext } from '../context.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { PasskeyLoginBody } from './passkey-schemas.ts'
-import { CHALLENGE_RESPONSE, startSession } from './two-factor-login.ts'
+import { sessionOptions } from '../session-recording.ts'
+import { CHALLENGE_RESPONSE, loggedIn, startSession } from './two-factor-login.ts'
 
 /** Registers `POST /passkey/login` on a backend's auth routes. */
 export function registerPasskeyLoginRoute(
@@ -49,11 +50,11 @@ export function registerPasskeyLoginRoute(
     if (!user.is_active && context.bans !== null) user = await checkLoginBan(context.manager, context.bans, user)
     if (!user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
-    const refreshRoute = options.refreshRoute
+    const session = { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) }
     const response = login.userVerified
-      ? { ...(await backend.login(user, { refreshRoute })), challenged: false }
-      : await startSession(context, backend, user, { refreshRoute })
-    if (!response.challenged) await context.manager.hooks.onAfterLogin?.(user, request, reply)
+      ? { ...(await backend.login(user, session)), challenged: false }
+      : await startSession(context, backend, user, session)
+    if (!response.challenged) await loggedIn(context, user, { method: 'passkey', backend: backend.name }, request, reply)
     return sendTransportResponse(reply, response)
   })
 }

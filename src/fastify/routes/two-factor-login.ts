@@ -6,7 +6,8 @@
  * Without the `twoFactor` option, or for a user without it, logins answer as before.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { LoginMethod } from '../../audit/events.ts'
 import { Type } from 'typebox'
 import type { AuthenticationBackend, SessionOptions } from '../../authentication/backend.ts'
 import type { TransportResponse } from '../../authentication/transport.ts'
@@ -35,6 +36,18 @@ export async function startSession(
     return { statusCode: 202, body: { detail: 'TWO_FACTOR_REQUIRED', ...challenge }, challenged: true }
   }
   return { ...(await backend.login(user, options)), challenged: false }
+}
+
+/** A login is complete (not merely challenged): audited as `login.succeeded`, then `onAfterLogin`. */
+export async function loggedIn(
+  context: RoutesContext,
+  user: User,
+  data: { method: LoginMethod; backend: string },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  context.manager.audit.emit({ type: 'login.succeeded', user_id: user.id, data }, request)
+  await context.manager.hooks.onAfterLogin?.(user, request, reply)
 }
 
 /** The 202 answer of a login route, for its OpenAPI description. */
@@ -68,7 +81,7 @@ export function registerTwoFactorVerifyRoute(
     const user = (await twoFactor.verify(body.challenge_token, body.code, backend.name, context.manager)) as User
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
     const response = await backend.login(user, { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) })
-    await context.manager.hooks.onAfterLogin?.(user, request, reply)
+    await loggedIn(context, user, { method: 'two_factor', backend: backend.name }, request, reply)
     return sendTransportResponse(reply, response)
   })
 }

@@ -44,7 +44,11 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
         response: { 200: RecoveryCodesResponse, 400: ErrorResponse, ...refusals, 422: ValidationErrorResponse, 429: ErrorResponse },
       },
       onRequest,
-    }, async (request) => ({ recovery_codes: await twoFactor.confirm(request.user, request.body.code) }))
+    }, async (request) => {
+      const codes = await twoFactor.confirm(request.user, request.body.code)
+      context.manager.audit.emit({ type: 'two_factor.enabled', user_id: request.user.id, data: {} }, request)
+      return { recovery_codes: codes }
+    })
 
     app.withTypeProvider<TypeBoxTypeProvider>().post('/disable', {
       schema: {
@@ -57,6 +61,7 @@ export function twoFactorRoutes(context: RoutesContext, twoFactor: TwoFactor): F
       onRequest,
     }, async (request, reply) => {
       await twoFactor.disable(request.user, request.body.password)
+      context.manager.audit.emit({ type: 'two_factor.disabled', user_id: request.user.id, data: {} }, request)
       return sendNull(reply, 200)
     })
 

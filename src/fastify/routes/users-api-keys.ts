@@ -96,6 +96,7 @@ export function apiKeyRoutes(
       const expiresAt = at === undefined ? new Date(Date.now() + seconds! * 1000) : new Date(at)
       const held = await heldPermissions(context.roles, request.user)
       const created = await apiKeys.create(request.user.id, { name, expiresAt, permissions }, held)
+      context.manager.audit.emit({ type: 'api_key.created', user_id: request.user.id, data: { key_id: created.record.id, name } }, request)
       return reply.code(201).send({ ...read(created.record), key: created.key })
     })
 
@@ -134,6 +135,7 @@ export function apiKeyRoutes(
         onRequest: activeUser,
       }, async (request, reply) => {
         if (!(await apiKeys.revoke(request.user.id, request.params.key_id))) throw new NotFoundError()
+        context.manager.audit.emit({ type: 'api_key.revoked', user_id: request.user.id, data: { key_id: request.params.key_id } }, request)
         return reply.code(204).send(null)
       })
 
@@ -148,6 +150,7 @@ export function apiKeyRoutes(
         onRequest: loadTarget,
       }, async (request, reply) => {
         if (!(await apiKeys.revoke(request.targetUser!.id, request.params.key_id))) throw new NotFoundError()
+        context.manager.audit.emit({ type: 'api_key.revoked', user_id: request.targetUser!.id, data: { key_id: request.params.key_id } }, request)
         return reply.code(204).send(null)
       })
     })

@@ -86,7 +86,7 @@ export function banRoutes(context: RoutesContext, loadTarget: Hook): (app: Fasti
       const body = request.body
       const expiresAt = body.expires_at === undefined || body.expires_at === null ? null : new Date(body.expires_at)
       if (expiresAt !== null && !(expiresAt.getTime() > Date.now())) throw new InvalidBanExpiryError()
-      const ban = await banUser(manager, bans, request.targetUser!, { reason: body.reason, expiresAt, bannedBy: request.user.id })
+      const ban = await banUser(manager, bans, request.targetUser!, { reason: body.reason, expiresAt, bannedBy: request.user.id }, request)
       if (ban === null) throw new NotFoundError()
       return status(ban)
     })
@@ -103,7 +103,7 @@ export function banRoutes(context: RoutesContext, loadTarget: Hook): (app: Fasti
         },
         onRequest: loadTarget,
       }, async (request, reply) => {
-        if (!(await liftBan(manager, bans, request.targetUser!))) throw new NotFoundError()
+        if (!(await liftBan(manager, bans, request.targetUser!, request))) throw new NotFoundError()
         return reply.code(204).send()
       })
     })

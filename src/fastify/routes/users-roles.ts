@@ -65,6 +65,7 @@ export function registerRoleRoutes(app: FastifyInstance, context: RoutesContext,
   }, async (request) => {
     const stored = await access.storage.setRoles(request.targetUser!, request.body.roles)
     if (stored === null) throw new NotFoundError()
+    context.manager.audit.emit({ type: 'roles.changed', user_id: request.targetUser!.id, data: { roles: stored } }, request)
     return { roles: stored }
   })
 }

@@ -53,8 +53,9 @@ export function sessionRoutes(
     })) }
   }
 
-  async function end(userId: string, sessionId: string): Promise<void> {
+  async function end(userId: string, sessionId: string, request: FastifyRequest): Promise<void> {
     if (!(await endSession(sessions!, context.backends, userId, sessionId))) throw new NotFoundError()
+    context.manager.audit.emit({ type: 'session.revoked', user_id: userId, data: { session_id: sessionId } }, request)
   }
 
   return async (scope, common) => {
@@ -82,14 +83,14 @@ export function sessionRoutes(
         schema: { ...common, operationId: 'users:end_current_user_session', summary: 'End one of the current user\'s sessions', params: SessionParams, response: ended },
         onRequest: activeUser,
       }, async (request, reply) => {
-        await end(request.user.id, request.params.session_id)
+        await end(request.user.id, request.params.session_id, request)
         return reply.code(204).send(null)
       })
       typed.delete('/:id/sessions/:session_id', {
         schema: { ...common, operationId: 'users:end_user_session', summary: "End one of a user's sessions (superuser)", params: UserSessionParams, response: ended },
         onRequest: loadTarget,
       }, async (request, reply) => {
-        await end(request.targetUser!.id, request.params.session_id)
+        await end(request.targetUser!.id, request.params.session_id, request)
         return reply.code(204).send(null)
       })
     })

@@ -1,7 +1,9 @@
 /**
  * Users routes (CONTRACT §5.5): `GET|PATCH /me` for the current user, `GET|PATCH|DELETE /{id}`
  * for superusers; and issue 15's, each off unless asked for: the list (users-list.ts), roles
- * (users-roles.ts), bans (users-ban.ts), API keys (users-api-keys.ts), sessions (users-sessions.ts). The guard, the superuser check and the user lookup all run in `onRequest`,
+ * (users-roles.ts), bans (users-ban.ts), API keys (users-api-keys.ts), sessions
+ * (users-sessions.ts), security events (users-events.ts). The guard, the superuser check and
+ * the user lookup all run in `onRequest`,
  * before the body is read: a non-superuser gets 403 whatever the id or body, and a superuser
  * 404 for an unknown or malformed id before any 422. GET and DELETE ignore any body, as FastAPI
  * does. `GET /{id}` only displays, so it reads `getForDisplay` (a read replica, maybe); the
@@ -16,6 +18,7 @@ import type { User } from '../request.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
 import { ignoreBodies } from '../security/body-parsing.ts'
 import { updateCurrentUser } from './email-change.ts'
+import { userEventsRoute } from './users-events.ts'
 import { userListRoute } from './users-list.ts'
 import { banRoutes } from './users-ban.ts'
 import { apiKeyRoutes } from './users-api-keys.ts'
@@ -59,6 +62,11 @@ export interface UsersRoutesOptions {
    * docs/sessions.md). Off by default. Needs the `sessions` option of fastifyUsers.
    */
   sessions?: boolean
+  /**
+   * Adds `GET /{id}/events`: superusers read a user's security events (routes/users-events.ts,
+   * docs/audit-log.md). Off by default. Needs the `audit.store` option of fastifyUsers.
+   */
+  events?: boolean
 }
 
 declare module 'fastify' {
@@ -96,12 +104,14 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
   const banRoute = options.bans === true ? banRoutes(context, loadTarget) : null
   const apiKeyRoute = options.apiKeys === true ? apiKeyRoutes(context, activeUser, loadTarget) : null
   const sessionRoute = options.sessions === true ? sessionRoutes(context, activeUser, loadTarget) : null
+  const eventsRoute = options.events === true ? userEventsRoute(context, superuser) : null
 
   return async function usersPlugin(scope: FastifyInstance) {
     prepareScope(scope, context)
     const app = scope.withTypeProvider<TypeBoxTypeProvider>()
     const common = { tags: ['users'], security }
     listRoute?.(app, common)
+    eventsRoute?.(app, common)
 
     // Untyped: its response schema depends on whether roles are configured.
     scope.get('/me', {
@@ -163,7 +173,13 @@ export function usersRoutes(context: RoutesContext, options: UsersRoutesOptions 
         },
       },
       onRequest: loadTarget,
-    }, async (request) => manager.update(request.targetUser!, request.body, { safe: false, request }))
+    }, async (request) => {
+      const updated = await manager.update(request.targetUser!, request.body, { safe: false, request })
+      // The names of the keys sent, never their values: a password among them is only "password".
+      const fields = Object.entries(request.body).filter(([, value]) => value !== undefined).map(([key]) => key)
+      manager.audit.emit({ type: 'user.updated_by_superuser', user_id: updated.id, data: { fields } }, request)
+      return updated
+    })
 
     // Fastify never reads a GET's body; a DELETE's, it would parse, and answer a malformed one 422.
     await app.register(async function deleteUserRoute(deleteScope: FastifyInstance) {

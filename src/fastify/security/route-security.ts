@@ -49,8 +49,11 @@ export interface RouteSecurity {
   routeHooks(action: ProtectedAction, backend?: AuthenticationBackend): RouteHooks
   /** The authenticator, with cookie authentication refused on cross-site requests. */
   guardAuthenticate(authenticate: Authenticate, backends: AuthenticationBackend[]): Authenticate
-  /** The login's password was wrong, or no active account has the email: the attempt stays counted. */
-  loginFailed(request: FastifyRequest): void
+  /**
+   * The login's password was wrong, or no active account has the email: the attempt stays
+   * counted. Answers the lockout (seconds) this failure started, if it reached one.
+   */
+  loginFailed(request: FastifyRequest): number | null
   /** The login's password was right: its failures are forgotten; a 2xx answer sets a fresh device cookie. */
   loginSucceeded(request: FastifyRequest): Promise<void>
   /** A password reset succeeded: the account's failed logins are forgotten. */
@@ -153,7 +156,10 @@ export function createRouteSecurity({ security: options = {}, secret, loginName 
       return allowedOrigins === null ? authenticate : refuseCrossSiteCookies(authenticate, backends, allowedOrigins)
     },
     loginFailed(request) {
+      const attempt = pending.get(request)
       pending.delete(request)
+      const lockoutMs = attempt === undefined || throttle === null ? null : throttle.lockoutOf(attempt)
+      return lockoutMs === null ? null : lockoutMs / 1000
     },
     async loginSucceeded(request) {
       const attempt = pending.get(request)
