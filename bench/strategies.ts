@@ -46,9 +46,8 @@ export function reachable(url: string, defaultPort: number): Promise<boolean> {
  */
 export async function strategyEnv(strategy: StrategyName): Promise<StrategySetup | { reason: string }> {
   if (strategy === 'jwt') return { env: {}, loginPath: '/auth/jwt/login' }
-  if (!existsSync(`src/authentication/strategies/${strategy}.ts`)) {
-    return { reason: `src/authentication/strategies/${strategy}.ts not found` }
-  }
+  const source = strategy === 'redis' ? 'src/redis/strategy.ts' : `src/authentication/strategies/${strategy}.ts`
+  if (!existsSync(source)) return { reason: `${source} not found` }
   if (!exampleSupportsStrategies()) return { reason: 'examples/full has no AUTH_STRATEGY setting yet' }
   if (strategy === 'database') return { env: { AUTH_STRATEGY: 'database' }, loginPath: '/auth/jwt/login' }
   const redisUrl = process.env['REDIS_URL'] || REDIS_DEFAULT
