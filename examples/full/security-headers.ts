@@ -24,8 +24,10 @@ export function securityHeaders(app: FastifyInstance, options: { production: boo
     'cross-origin-resource-policy': 'same-origin',
   }
   if (options.production) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains'
-  app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) reply.header(name, value)
-    return payload
+  const entries = Object.entries(headers)
+  // A callback hook: it runs on every response, and awaits nothing.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    for (const [name, value] of entries) if (!reply.hasHeader(name)) reply.header(name, value)
+    done(null, payload)
   })
 }

@@ -15,6 +15,7 @@ import { InvalidTokenError } from '../../errors.ts'
 import { importJwtKeys, type JwtAlgorithm, type JwtKeys, type KeyMaterial } from '../../jwt/keys.ts'
 import { signJwt } from '../../jwt/sign.ts'
 import { verifyJwt } from '../../jwt/verify.ts'
+import { VerifiedTokens, type VerifiedToken } from '../../jwt/verified-tokens.ts'
 import { AUTH_AUDIENCE } from '../../tokens.ts'
 import type { UserRecord } from '../../user.ts'
 import type { Strategy, UserLookup } from '../strategy.ts'
@@ -40,6 +41,12 @@ export interface JwtStrategyOptions {
    * instances do not see; pass a shared store (Redis, SQL) to run more than one instance.
    */
   revocation?: RevocationStore
+  /**
+   * Tokens whose verification is remembered until they expire, so a token sent again skips the
+   * signature check (see `jwt/verified-tokens.ts`); revocation is still checked on every
+   * request. Default 10,000; 0 verifies every request.
+   */
+  verifiedTokenCache?: number
 }
 
 /**
@@ -59,21 +66,34 @@ export class JwtStrategy implements Strategy, TokenRevoker {
   readonly tokenAudience: string[]
   readonly keys: JwtKeys
   readonly revocation: RevocationStore
+  readonly #verified: VerifiedTokens
 
   constructor(options: JwtStrategyOptions) {
     this.lifetimeSeconds = options.lifetimeSeconds
     this.tokenAudience = options.tokenAudience ?? [AUTH_AUDIENCE]
     this.keys = importJwtKeys({ secret: options.secret, algorithm: options.algorithm, publicKey: options.publicKey })
     this.revocation = options.revocation ?? processRevocationStore()
+    this.#verified = new VerifiedTokens(options.verifiedTokenCache ?? 10_000)
   }
 
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
+    const verified = this.#readings(token)
+    if (verified === null) return null
+    const { userId, tokenKey } = verified
+    const [user, state] = await Promise.all([users.get(userId), storeUnavailable(this.revocation.check(userId, tokenKey))])
+    return user !== null && !isRevoked(state, verified.generation, tokenKey) ? user : null
+  }
+
+  /** What a valid token says, from the verified-token cache or a verification; `null` if invalid. */
+  #readings(token: string): VerifiedToken | null {
+    const cached = this.#verified.get(token)
+    if (cached !== undefined) return cached
     const payload = this.#verify(token)
-    const id = payload === null ? null : parseId(payload.sub)
-    if (id === null) return null
-    const key = jwtTokenKey(token, payload!)
-    const [user, state] = await Promise.all([users.get(id), storeUnavailable(this.revocation.check(id, key))])
-    return user !== null && !isRevoked(state, jwtGeneration(payload!), key) ? user : null
+    const userId = payload === null ? null : parseId(payload.sub)
+    if (userId === null) return null
+    const verified = { userId, tokenKey: jwtTokenKey(token, payload!), generation: jwtGeneration(payload!), exp: payload!.exp ?? null }
+    this.#verified.set(token, verified)
+    return verified
   }
 
   async writeToken(user: UserRecord): Promise<string> {
@@ -85,6 +105,7 @@ export class JwtStrategy implements Strategy, TokenRevoker {
   async destroyToken(token: string): Promise<void> {
     const payload = this.#verify(token)
     if (payload === null) return
+    this.#verified.delete(token)
     await storeUnavailable(this.revocation.deny(jwtTokenKey(token, payload), payload.exp ?? null))
   }
 
