@@ -136,7 +136,7 @@ describe('the packed package in a PostgreSQL application', () => {
       (error: { stdout: string }) => error.stdout,
     )
     expect(result).toBe('')
-  }, 120_000)
+  }, 300_000)
 
   describe('with PostgreSQL', () => {
     let scratch: ScratchDatabase | null = null
