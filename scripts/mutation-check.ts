@@ -12,7 +12,7 @@
  * MUTATION_CHECK_MINUTES (default 20) bounds the Stryker run.
  */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -65,7 +65,7 @@ if (changed.length === 0) {
   console.log('mutation check: no measured file of the security core differs from the baseline')
   process.exit(0)
 }
-console.log(`mutation check: ${changed.length} changed file(s): ${changed.join(', ')}`)
+console.log(`mutation check: ${changed.length} file(s) to run, changed or named: ${changed.join(', ')}`)
 
 // Stryker rewrites its incremental file with the files of this run only: it works on a copy.
 const work = mkdtempSync(join(tmpdir(), 'fastify-users-mutation-'))
@@ -81,6 +81,7 @@ try {
     { cwd: root, stdio: 'inherit', timeout: budgetMinutes * 60_000 },
   )
 } catch (error) {
+  rmSync(work, { recursive: true, force: true })
   if ((error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw error
   console.error(
     `mutation check: over its ${budgetMinutes}-minute budget; run \`npx tsx scripts/mutation-check.ts --update\` ` +
@@ -89,6 +90,7 @@ try {
   process.exit(1)
 }
 const result: Report = JSON.parse(readFileSync(incremental, 'utf8'))
+rmSync(work, { recursive: true, force: true })
 
 let failed = false
 for (const file of changed) {
