@@ -7,10 +7,12 @@
  * file it runs nothing.
  *
  * `--update` writes the new results into the baseline instead of judging them: commit it.
+ * Files named on the command line (`--update src/tokens.ts`) are run as well, measured or not:
+ * the way to add a file to the baseline without Stryker overwriting the other files' results.
  * MUTATION_CHECK_MINUTES (default 20) bounds the Stryker run.
  */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -25,6 +27,7 @@ interface Report {
 const root = resolve(import.meta.dirname, '..')
 const baselinePath = join(root, 'mutation/stryker-incremental.json')
 const update = process.argv.includes('--update')
+const named = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
 
 /** Killed (or timed out) among the mutants a test could reach or miss; equivalents marked ignored. */
 function score(mutants: MutantResult[]): number | null {
@@ -49,13 +52,20 @@ const baseline: Report = existsSync(baselinePath) ? JSON.parse(readFileSync(base
 // (`npm run mutation -- --mutate <file>`, then `--update` here), too long for every CI run.
 const unmeasured = core.filter((file) => !baseline.files[file])
 if (unmeasured.length > 0) console.log(`mutation check: not in the baseline yet: ${unmeasured.join(', ')}`)
-const changed = core.filter((file) => baseline.files[file] && baseline.files[file].source !== readFileSync(join(root, file), 'utf8'))
+const outside = named.filter((file) => !core.includes(file))
+if (outside.length > 0) {
+  console.error(`mutation check: not in stryker.config.mjs's mutate list: ${outside.join(', ')}`)
+  process.exit(1)
+}
+const changed = core.filter(
+  (file) => named.includes(file) || (baseline.files[file] && baseline.files[file].source !== readFileSync(join(root, file), 'utf8')),
+)
 
 if (changed.length === 0) {
   console.log('mutation check: no measured file of the security core differs from the baseline')
   process.exit(0)
 }
-console.log(`mutation check: ${changed.length} changed file(s): ${changed.join(', ')}`)
+console.log(`mutation check: ${changed.length} file(s) to run, changed or named: ${changed.join(', ')}`)
 
 // Stryker rewrites its incremental file with the files of this run only: it works on a copy.
 const work = mkdtempSync(join(tmpdir(), 'fastify-users-mutation-'))
@@ -71,6 +81,7 @@ try {
     { cwd: root, stdio: 'inherit', timeout: budgetMinutes * 60_000 },
   )
 } catch (error) {
+  rmSync(work, { recursive: true, force: true })
   if ((error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw error
   console.error(
     `mutation check: over its ${budgetMinutes}-minute budget; run \`npx tsx scripts/mutation-check.ts --update\` ` +
@@ -79,6 +90,7 @@ try {
   process.exit(1)
 }
 const result: Report = JSON.parse(readFileSync(incremental, 'utf8'))
+rmSync(work, { recursive: true, force: true })
 
 let failed = false
 for (const file of changed) {
@@ -91,8 +103,16 @@ for (const file of changed) {
 }
 
 if (update) {
-  for (const file of changed) if (result.files[file]) baseline.files[file] = result.files[file]
-  baseline.testFiles = { ...baseline.testFiles, ...result.testFiles }
+  // Stryker carries every file of its incremental file into its report, renumbering the tests:
+  // the report's files and tests go together, so all of them replace the baseline's (keeping
+  // only one side's files would leave their `killedBy` pointing at the other side's test ids).
+  const dropped = Object.keys(baseline.files).filter((file) => !result.files[file])
+  if (dropped.length > 0) {
+    console.error(`mutation check: Stryker's report lacks ${dropped.join(', ')}; baseline left unchanged`)
+    process.exit(1)
+  }
+  baseline.files = result.files
+  baseline.testFiles = result.testFiles
   writeFileSync(baselinePath, `${JSON.stringify(baseline, null, 2)}\n`)
   console.log('mutation check: baseline updated, commit mutation/stryker-incremental.json')
 }

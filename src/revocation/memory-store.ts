@@ -22,11 +22,11 @@ export class MemoryRevocationStore implements RevocationStore {
 
   async check(userId: string, tokenKey: string): Promise<RevocationState> {
     const entry = this.#generations.get(userId)
-    const expiresAt = this.#denied.get(tokenKey)
+    const expiresAt = this.#denied.get(tokenKey) ?? 0
     return {
       generation: entry?.generation ?? 0,
       kept: entry?.kept ?? null,
-      denied: expiresAt !== undefined && expiresAt > nowSeconds(),
+      denied: expiresAt > nowSeconds(),
     }
   }
 

@@ -2,7 +2,7 @@
  * The pieces of the OAuth flow on their own: state tokens, the CSRF cookie and its comparison,
  * the single-use store and the PKCE verifier.
  */
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { ErrorCode, UsersError } from '../../src/errors.ts'
 import { signJwt } from '../../src/jwt/sign.ts'
 import {
@@ -16,8 +16,34 @@ import {
 
 const SECRET = 'unit-state-secret-long-enough-for-hs256-01234'
 
+function decodeSegment(token: string, index: number): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[index]!, 'base64url').toString('utf8')) as Record<string, unknown>
+}
+
 describe('OAuthStateTokens', () => {
-  const states = new OAuthStateTokens(SECRET)
+  // Made per test rather than at collection, so that mutation testing sees which test reaches it.
+  let states: OAuthStateTokens
+  beforeEach(() => {
+    states = new OAuthStateTokens(SECRET)
+  })
+
+  it("signs HS256, as FastAPI Users, with only the claims given and FastAPI Users' audience", async () => {
+    const token = await states.issue({ csrftoken: 'c' })
+    expect(decodeSegment(token, 0)).toEqual({ alg: 'HS256', typ: 'JWT' })
+    expect(Object.keys(decodeSegment(token, 1)).sort()).toEqual(['aud', 'csrftoken', 'exp'])
+    expect(decodeSegment(token, 1)).toMatchObject({ aud: 'fastapi-users:oauth-state', csrftoken: 'c' })
+  })
+
+  it('reads a scope claim as its non-empty words, and no scopes given as an empty list', async () => {
+    expect(states.read(await states.issue({ csrftoken: 'c', scopes: [] })).scopes).toEqual([])
+    const upstream = await signJwt({ csrftoken: 'c', scope: ' openid  email ' }, states.keys, { audience: 'fastapi-users:oauth-state', lifetimeSeconds: 60 })
+    expect(states.read(upstream).scopes).toEqual(['openid', 'email'])
+  })
+
+  it('refuses a state with no expiry, even signed with the state secret', async () => {
+    const token = await signJwt({ csrftoken: 'c' }, states.keys, { audience: 'fastapi-users:oauth-state', lifetimeSeconds: null })
+    expect(() => states.read(token)).toThrow(expect.objectContaining({ code: ErrorCode.ACCESS_TOKEN_DECODE_ERROR }))
+  })
 
   it("round-trips FastAPI Users' claims, and ours", async () => {
     const token = await states.issue({ csrftoken: 'c', oauthName: 'google', scopes: ['openid', 'email'], sub: 'u', redirectTo: 'http://front.example/' })
@@ -47,6 +73,7 @@ describe('OAuthStateTokens', () => {
       }
     }
     expect(code(null)).toBe(ErrorCode.ACCESS_TOKEN_DECODE_ERROR)
+    expect(code(undefined as unknown as null)).toBe(ErrorCode.ACCESS_TOKEN_DECODE_ERROR)
     expect(code('')).toBe(ErrorCode.ACCESS_TOKEN_DECODE_ERROR)
     expect(code('a.b.c')).toBe(ErrorCode.ACCESS_TOKEN_DECODE_ERROR)
     expect(code(await new OAuthStateTokens(SECRET, { lifetimeSeconds: 0 }).issue({ csrftoken: 'c' }))).toBe(ErrorCode.ACCESS_TOKEN_ALREADY_EXPIRED)
@@ -106,9 +133,8 @@ describe('MemoryOAuthStateStore', () => {
 })
 
 describe('PKCE', () => {
-  const keys = new OAuthStateTokens(SECRET).keys
-
   it('derives a 43-character verifier per CSRF token, keyed by the state secret', () => {
+    const keys = new OAuthStateTokens(SECRET).keys
     const verifier = pkceVerifier('token-1', keys)
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(pkceVerifier('token-1', keys)).toBe(verifier)
