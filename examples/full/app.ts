@@ -99,6 +99,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     ...(config.usernames === 'off' ? {} : { usernames: { required: config.usernames === 'required' } }),
     // Users list and end their sessions (GET /users/me/sessions): new routes only (docs/sessions.md).
     ...(sessions === null ? {} : { sessions: { store: sessions } }),
+    // Security events kept a year for the admin console (GET /users/{id}/events, docs/audit-log.md).
+    ...(store.audit === null ? {} : { audit: { store: store.audit, retentionDays: 365 } }),
     // With a Redis, every instance counts attempts in it: N instances limit as one.
     security: {
       ...(redis === null ? {} : { store: new RedisRateLimitStore(redis) }),
@@ -152,7 +154,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   // New routes only (the list, bans, roles, sessions): `GET /users/me` stays FastAPI Users' user object.
-  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false, sessions: sessions !== null }), { prefix: '/users' })
+  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false, sessions: sessions !== null, events: store.audit !== null }), { prefix: '/users' })
   if (passkeys !== undefined) {
     await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
     await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })

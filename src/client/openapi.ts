@@ -398,6 +398,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's security events, newest first (superuser) */
+        get: operations["users:user_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{id}/roles": {
         parameters: {
             query?: never;
@@ -540,6 +557,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AuditEvent */
+        AuditEvent: {
+            /** @description Who acted on the account, when not its user (a superuser) */
+            actor_id: string | null;
+            /** @description The event type's details (docs/audit-log.md) */
+            data: {
+                [key: string]: unknown;
+            };
+            id: string;
+            /** @description The client's address, as the server trusts it */
+            ip: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            /** @enum {unknown} */
+            type: "login.succeeded" | "login.failed" | "login.locked_out" | "logout" | "logout.all" | "password.changed" | "password.reset" | "email.changed" | "user.verified" | "roles.changed" | "user.banned" | "user.unbanned" | "user.updated_by_superuser" | "user.deleted" | "two_factor.enabled" | "two_factor.disabled" | "session.revoked" | "api_key.created" | "api_key.revoked";
+            /** @description The client's User-Agent header */
+            user_agent: string | null;
+            /** @description The account concerned; null when none is known */
+            user_id: string | null;
+        };
+        /** AuditEventPage */
+        AuditEventPage: {
+            /** @description Newest first */
+            items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+        };
         /** BearerResponse */
         BearerResponse: {
             access_token: string;
@@ -1866,6 +1910,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorModel"];
+                };
+            };
+        };
+    };
+    "users:user_events": {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description Events per page, 1 to 100 (default 50) */
+                limit?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorModel"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -273,6 +273,34 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     expect(problems).toEqual([])
   })
 
+  it('lists a user\'s sessions and ends one, whose cookie is then refused, and shows the security events', async () => {
+    const { page, problems } = await openConsole()
+    const address = `${tag()}@example.com`
+    await register(address)
+    const { page: theirs } = await newPage()
+    await logIn(theirs, address)
+
+    await openUser(page, address)
+    const sessions = page.getByRole('table', { name: 'Live sessions' })
+    await expect.poll(() => sessions.locator('tbody tr').count()).toBe(1)
+    expect(await sessions.locator('tbody td').nth(2).textContent()).toContain('Chrome')
+    await sessions.getByRole('button', { name: /^End the session/ }).click()
+    await expect.poll(() => status(page)).toBe(`Ended a session of ${address}.`)
+    expect(await page.getByText('No live session.').isVisible()).toBe(true)
+    expect((await theirs.request.get(`${server.base}/users/me`)).status()).toBe(401)
+
+    // Events are written after the response: reopen until the console reads them.
+    const events = page.getByRole('table', { name: 'Security events, newest first' })
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: 'Back to the list' }).click()
+      await openUser(page, address)
+      return events.locator('tbody th').allTextContents()
+    }, { timeout: 20_000 }).toEqual(expect.arrayContaining(['login.succeeded', 'session.revoked']))
+    const revoked = events.locator('tbody tr', { hasText: 'session.revoked' })
+    expect(await revoked.locator('td').nth(1).textContent()).toMatch(/^superuser /)
+    expect(problems).toEqual([])
+  })
+
   it('deletes a user only once the dialog confirms it', async () => {
     const { page, problems } = await openConsole()
     const address = `${tag()}@example.com`
@@ -346,7 +374,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     const { page, problems } = await openConsole()
     expect(await asAdmin('GET', '/admin/features')).toEqual({
       status: 200,
-      body: { features: ['list', 'roles', 'ban'], roles: ['admin', 'support', 'editor', 'reader'] },
+      body: { features: ['list', 'roles', 'ban', 'sessions', 'events'], roles: ['admin', 'support', 'editor', 'reader'] },
     })
     const response = await page.goto(`${server.base}/admin`)
     const policy = response!.headers()['content-security-policy']!
@@ -354,7 +382,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     expect(policy).toContain("require-trusted-types-for 'script'; trusted-types 'none'")
     expect(policy).not.toContain('unsafe-inline')
     await openUser(page, ADMIN)
-    expect(await page.locator('#panels h3').allTextContents()).toEqual(['Roles', 'Ban'])
+    expect(await page.locator('#panels h3').allTextContents()).toEqual(['Roles', 'Ban', 'Sessions', 'Security events'])
     expect(problems).toEqual([])
     // The policy is in force: a string assigned to an HTML sink throws instead of becoming markup.
     expect(await page.evaluate("(() => { try { document.createElement('div').innerHTML = '<b>x</b>'; return 'assigned' } catch (error) { return error.name } })()")).toBe('TypeError')
@@ -381,6 +409,9 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
       ['GET', `/users/${id}/ban`],
       ['PUT', `/users/${id}/ban`, { reason: 'no' }],
       ['DELETE', `/users/${id}/ban`],
+      ['GET', `/users/${id}/sessions`],
+      ['DELETE', `/users/${id}/sessions/00000000000000000000000000000000`],
+      ['GET', `/users/${id}/events?limit=20`],
       ['DELETE', `/users/${id}`],
     ]
     const answers = await page.evaluate(async (list) => {

@@ -3,6 +3,8 @@ import { createUserList } from './admin-list.js'
 import { createUserView } from './admin-user.js'
 import { rolesPanel } from './admin-roles.js'
 import { banPanel } from './admin-ban.js'
+import { sessionsPanel } from './admin-sessions.js'
+import { eventsPanel } from './admin-events.js'
 
 // The admin console of superusers, on the library's routes: the users list and search
 // (`GET /users`), a user by id, and the opened user's status, panels and deletion. The server
@@ -15,7 +17,7 @@ import { banPanel } from './admin-ban.js'
 // user again, after a change to its status). A panel shows only when `GET /admin/features`
 // lists its `feature`, that is when its route exists: adding one is a module, a line below,
 // and the route's probe in examples/full/admin-features.ts.
-const PANELS = [rolesPanel, banPanel]
+const PANELS = [rolesPanel, banPanel, sessionsPanel, eventsPanel]
 
 const me = await api('GET', '/users/me')
 if (me.status === 401) location.replace('/login')
