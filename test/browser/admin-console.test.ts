@@ -27,7 +27,8 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
-    server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD })
+    // Refresh tokens on: a login is then a session the console lists (pure JWT keeps none, docs/sessions.md).
+    server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD, REFRESH_LIFETIME: '3600' })
     adminToken = await bearerToken(ADMIN)
   })
   afterAll(async () => {
