@@ -6,8 +6,8 @@
  */
 import { and, asc, eq, lt } from 'drizzle-orm'
 import type { Column, SQL, Table } from 'drizzle-orm'
-import { formatTransports, parseDeviceType, parseTransports } from '../../passkeys/record-codec.ts'
 import type { PasskeyRecord, PasskeyStore } from '../../passkeys/store.ts'
+import { passkeyRecordOfRow, passkeyRowOf } from '../sql/passkey-row.ts'
 import { checkTable, dialectOf, type DrizzleDatabase, type QueryBuilder, type Row } from './dialect.ts'
 import { run } from './errors.ts'
 import type { PasskeyTables } from './passkey-tables.ts'
@@ -53,31 +53,19 @@ export class DrizzlePasskeyStore implements PasskeyStore {
 
   async create(record: PasskeyRecord): Promise<boolean> {
     const t = this.#passkey
-    const rows = await run(this.#inserts.insert(t).values({
-      id: record.id,
-      user_id: record.userId,
-      credential_id: record.credentialId,
-      public_key: Buffer.from(record.publicKey),
-      counter: record.counter,
-      transports: formatTransports(record.transports),
-      device_type: record.deviceType,
-      backed_up: record.backedUp ? 1 : 0,
-      name: record.name,
-      created_at: record.createdAt,
-      last_used_at: record.lastUsedAt,
-    }).onConflictDoNothing().returning({ id: t.id }))
+    const rows = await run(this.#inserts.insert(t).values(passkeyRowOf(record)).onConflictDoNothing().returning({ id: t.id }))
     return rows.length === 1
   }
 
   async findByCredentialId(credentialId: string): Promise<PasskeyRecord | null> {
     const rows = await run(this.#db.select(this.#columns()).from(this.#passkey).where(eq(this.#passkey.credential_id, credentialId)).limit(1))
-    return rows[0] === undefined ? null : toRecord(rows[0])
+    return rows[0] === undefined ? null : passkeyRecordOfRow(rows[0])
   }
 
   async list(userId: string): Promise<PasskeyRecord[]> {
     const t = this.#passkey
     const rows = await run(this.#db.select(this.#columns()).from(t).where(eq(t.user_id, userId)).orderBy(asc(t.created_at), asc(t.id)))
-    return rows.map(toRecord)
+    return rows.map(passkeyRecordOfRow)
   }
 
   async recordUse(credentialId: string, expected: number, next: number, usedAt: number): Promise<boolean> {
@@ -119,21 +107,5 @@ export class DrizzlePasskeyStore implements PasskeyStore {
     const t = this.#passkey
     const rows = await run(this.#db.update(t).set(values).where(and(...conditions)).returning({ id: t.id }))
     return rows.length === 1
-  }
-}
-
-function toRecord(row: Row): PasskeyRecord {
-  return {
-    id: String(row['id']),
-    userId: String(row['user_id']),
-    credentialId: String(row['credential_id']),
-    publicKey: new Uint8Array(row['public_key'] as Uint8Array),
-    counter: Number(row['counter']),
-    transports: parseTransports(row['transports']),
-    deviceType: parseDeviceType(row['device_type']),
-    backedUp: Number(row['backed_up']) === 1,
-    name: String(row['name']),
-    createdAt: Number(row['created_at']),
-    lastUsedAt: row['last_used_at'] == null ? null : Number(row['last_used_at']),
   }
 }

@@ -5,6 +5,7 @@
 import { and, eq, lt, lte, ne } from 'drizzle-orm'
 import type { Column, SQL, Table } from 'drizzle-orm'
 import type { SessionRecord, SessionRotation, SessionStore } from '../../sessions/store.ts'
+import { sessionRecordOfRow } from '../sql/session-row.ts'
 import type { SessionTable } from './account-tables.ts'
 import { checkTable, dialectOf, type DrizzleDatabase, type QueryBuilder, type Row } from './dialect.ts'
 import { run } from './errors.ts'
@@ -55,12 +56,12 @@ export class DrizzleSessionStore implements SessionStore {
   }
 
   async list(userId: string): Promise<SessionRecord[]> {
-    return (await this.#select(eq(this.#table.user_id, userId))).map(toRecord)
+    return (await this.#select(eq(this.#table.user_id, userId))).map(sessionRecordOfRow)
   }
 
   async get(userId: string, id: string): Promise<SessionRecord | null> {
     const [row] = await this.#select(and(eq(this.#table.id, id), eq(this.#table.user_id, userId))!)
-    return row === undefined ? null : toRecord(row)
+    return row === undefined ? null : sessionRecordOfRow(row)
   }
 
   async rotate(userId: string, familyId: string, rotation: SessionRotation): Promise<void> {
@@ -113,22 +114,5 @@ export class DrizzleSessionStore implements SessionStore {
 
   async #delete(...conditions: SQL[]): Promise<void> {
     await run(this.#db.delete(this.#table).where(and(...conditions)!))
-  }
-}
-
-function toRecord(row: Row): SessionRecord {
-  const text = (value: unknown): string | null => (value == null ? null : String(value))
-  return {
-    id: String(row['id']),
-    userId: String(row['user_id']),
-    backend: String(row['backend']),
-    accessTokenHash: String(row['access_token_hash']),
-    accessTokenKey: text(row['access_token_key']),
-    familyId: text(row['family_id']),
-    createdAt: Number(row['created_at']),
-    lastUsedAt: Number(row['last_used_at']),
-    expiresAt: row['expires_at'] == null ? null : Number(row['expires_at']),
-    userAgent: text(row['user_agent']),
-    clientAddress: text(row['client_address']),
   }
 }

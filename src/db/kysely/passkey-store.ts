@@ -5,8 +5,8 @@
  * INSERT that skips an existing one.
  */
 import type { Kysely } from 'kysely'
-import { formatTransports, parseDeviceType, parseTransports } from '../../passkeys/record-codec.ts'
 import type { PasskeyRecord, PasskeyStore } from '../../passkeys/store.ts'
+import { passkeyRecordOfRow, passkeyRowOf } from '../sql/passkey-row.ts'
 import { PASSKEY_CHALLENGE_TABLE, PASSKEY_TABLE } from './migrations/013-passkeys.ts'
 import type { SqlDialect } from './schema.ts'
 
@@ -32,31 +32,19 @@ export class KyselyPasskeyStore implements PasskeyStore {
   }
 
   async create(record: PasskeyRecord): Promise<boolean> {
-    const insert = this.#db.insertInto(PASSKEY_TABLE).values({
-      id: record.id,
-      user_id: record.userId,
-      credential_id: record.credentialId,
-      public_key: Buffer.from(record.publicKey),
-      counter: record.counter,
-      transports: formatTransports(record.transports),
-      device_type: record.deviceType,
-      backed_up: record.backedUp ? 1 : 0,
-      name: record.name,
-      created_at: record.createdAt,
-      last_used_at: record.lastUsedAt,
-    })
+    const insert = this.#db.insertInto(PASSKEY_TABLE).values(passkeyRowOf(record))
     const result = await (this.#dialect === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('credential_id').doNothing())).executeTakeFirst()
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
   }
 
   async findByCredentialId(credentialId: string): Promise<PasskeyRecord | null> {
     const row = await this.#db.selectFrom(PASSKEY_TABLE).selectAll().where('credential_id', '=', credentialId).executeTakeFirst()
-    return row === undefined ? null : toRecord(row)
+    return row === undefined ? null : passkeyRecordOfRow(row)
   }
 
   async list(userId: string): Promise<PasskeyRecord[]> {
     const rows = await this.#db.selectFrom(PASSKEY_TABLE).selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute()
-    return rows.map(toRecord)
+    return rows.map(passkeyRecordOfRow)
   }
 
   async recordUse(credentialId: string, expected: number, next: number, usedAt: number): Promise<boolean> {
@@ -91,21 +79,5 @@ export class KyselyPasskeyStore implements PasskeyStore {
     const insert = this.#db.insertInto(PASSKEY_CHALLENGE_TABLE).values({ challenge, expires_at: expiresAt })
     const result = await (this.#dialect === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.column('challenge').doNothing())).executeTakeFirst()
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1
-  }
-}
-
-function toRecord(row: Record<string, unknown>): PasskeyRecord {
-  return {
-    id: String(row.id),
-    userId: String(row.user_id),
-    credentialId: String(row.credential_id),
-    publicKey: new Uint8Array(row.public_key as Uint8Array),
-    counter: Number(row.counter),
-    transports: parseTransports(row.transports),
-    deviceType: parseDeviceType(row.device_type),
-    backedUp: Number(row.backed_up) === 1,
-    name: String(row.name),
-    createdAt: Number(row.created_at),
-    lastUsedAt: row.last_used_at == null ? null : Number(row.last_used_at),
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { SessionRecord, SessionRotation, SessionStore } from '../../sessions/store.ts'
+import { sessionRecordOfRow } from '../sql/session-row.ts'
 import { SESSION_TABLE } from './migrations/009-sessions.ts'
 
 export interface KyselySessionStoreOptions {
@@ -44,12 +45,12 @@ export class KyselySessionStore implements SessionStore {
 
   async list(userId: string): Promise<SessionRecord[]> {
     const rows = await this.#db.selectFrom(SESSION_TABLE).selectAll().where('user_id', '=', userId).execute()
-    return rows.map(toRecord)
+    return rows.map(sessionRecordOfRow)
   }
 
   async get(userId: string, id: string): Promise<SessionRecord | null> {
     const row = await this.#db.selectFrom(SESSION_TABLE).selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()
-    return row === undefined ? null : toRecord(row)
+    return row === undefined ? null : sessionRecordOfRow(row)
   }
 
   async rotate(userId: string, familyId: string, rotation: SessionRotation): Promise<void> {
@@ -87,22 +88,5 @@ export class KyselySessionStore implements SessionStore {
 
   async deleteExpired(now: number): Promise<void> {
     await this.#db.deleteFrom(SESSION_TABLE).where('expires_at', '<=', now).execute()
-  }
-}
-
-function toRecord(row: Record<string, unknown>): SessionRecord {
-  const text = (value: unknown): string | null => (value == null ? null : String(value))
-  return {
-    id: String(row['id']),
-    userId: String(row['user_id']),
-    backend: String(row['backend']),
-    accessTokenHash: String(row['access_token_hash']),
-    accessTokenKey: text(row['access_token_key']),
-    familyId: text(row['family_id']),
-    createdAt: Number(row['created_at']),
-    lastUsedAt: Number(row['last_used_at']),
-    expiresAt: row['expires_at'] == null ? null : Number(row['expires_at']),
-    userAgent: text(row['user_agent']),
-    clientAddress: text(row['client_address']),
   }
 }
