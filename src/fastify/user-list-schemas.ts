@@ -4,8 +4,8 @@
  * as text here and read by the route. A listed user is the read model with `created_at`
  * added; that field exists only in this new response, never in the user objects FastAPI Users
  * clients compare. The `role` and `username_*` parameters exist only when the application has
- * roles or usernames: without them the query refuses them (422) as any unknown parameter, and
- * the document does not mention them.
+ * roles or usernames: without them they are dropped as any unknown parameter is (validation.ts,
+ * as FastAPI ignores them), so they filter nothing, and the document does not mention them.
  */
 import { Type, type Static, type TObject } from 'typebox'
 
