@@ -1,7 +1,7 @@
 /**
  * The example's admin console (/admin) in a real browser (Debian's Chromium through
  * playwright-core), on the library's routes with cookie authentication: a superuser searches
- * and pages through users, opens one, deactivates it (its session is then refused), sets its
+ * and pages through users (by role too), opens one, deactivates it (its session is then refused), sets its
  * roles, bans it (its login then answers LOGIN_USER_BANNED) and lifts the ban, deletes it after
  * a confirmation; all of it with the keyboard alone too. Anyone else is refused every call the
  * console makes, and a request from another site with the superuser's cookie is refused.
@@ -227,6 +227,47 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     const token = await bearerToken(address)
     const me = await fetch(`${server.base}/users/me`, { headers: { authorization: `Bearer ${token}` } })
     expect(Object.keys((await me.json()) as object)).toEqual(['id', 'email', 'is_active', 'is_superuser', 'is_verified'])
+    expect(problems).toEqual([])
+  })
+
+  it('filters the list by role, page by page, and offers no username search while usernames are off', async () => {
+    const { page, problems } = await openConsole()
+    const t = tag()
+    const addresses = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `${t}-${letter}@example.com`)
+    const grants = [['editor'], ['reader'], ['editor', 'reader'], ['editor'], ['editor'], ['editor'], ['editor']]
+    for (const [at, address] of addresses.entries()) {
+      const id = await register(address)
+      const response = await fetch(`${server.base}/users/${id}/roles`, {
+        method: 'PUT',
+        headers: { 'authorization': `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ roles: grants[at] }),
+      })
+      expect(response.status).toBe(200)
+    }
+    const editors = addresses.filter((_, at) => grants[at]!.includes('editor'))
+    const role = filters(page).getByLabel('Role')
+    expect(await role.locator('option').allTextContents()).toEqual(['Any', 'admin', 'support', 'editor', 'reader'])
+    expect(await filters(page).getByLabel('Username').isVisible()).toBe(false)
+    expect(await page.locator('#users-table thead th:visible').allTextContents()).toEqual(['Email', 'Active', 'Verified', 'Superuser', 'Created (UTC)'])
+
+    await role.selectOption('editor')
+    await search(page, t, '5')
+    await expect.poll(() => status(page)).toBe('6 users found.')
+    expect(await rowEmails(page)).toEqual(editors.slice(0, 5))
+    await page.getByRole('button', { name: 'Next page' }).click()
+    await expect.poll(() => caption(page)).toBe('Users 6–6 of 6')
+    expect(await rowEmails(page)).toEqual(editors.slice(5))
+
+    await role.selectOption('reader')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => status(page)).toBe('2 users found.')
+    expect(await rowEmails(page)).toEqual([addresses[1], addresses[2]])
+    await role.selectOption('admin')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => caption(page)).toBe('Users none of 0')
+    await role.selectOption('')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => status(page)).toBe('7 users found.')
     expect(problems).toEqual([])
   })
 
