@@ -4,7 +4,8 @@
  * and pages through users (by role too), opens one, deactivates it (its session is then refused), sets its
  * roles, bans it (its login then answers LOGIN_USER_BANNED) and lifts the ban, deletes it after
  * a confirmation; all of it with the keyboard alone too. Anyone else is refused every call the
- * console makes, and a request from another site with the superuser's cookie is refused.
+ * console makes, and a request from another site with the superuser's cookie is refused. On a
+ * server with usernames, the list searches and shows them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -485,5 +486,61 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     expect((await patch('https://evil.example')).status).toBe(403)
     expect((await asAdmin('GET', `/users/${id}`)).body).toMatchObject({ is_active: true })
     expect((await patch(server.base)).status).toBe(200)
+  })
+})
+
+suite('the admin console of a server with usernames, in Chromium', { timeout: 120_000 }, () => {
+  let server: ExampleServer
+  let browser: OpenBrowser | undefined
+
+  beforeAll(async () => {
+    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
+    server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD, USERNAMES: 'on' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('searches usernames and shows them in the list', async () => {
+    const t = `u${Date.now().toString(36)}`
+    const people = [[`${t}-a@example.com`, `${t}.Arthur`], [`${t}-b@example.com`, `${t}.Bedivere`], [`${t}-c@example.com`, null]] as const
+    for (const [email, username] of people) {
+      const response = await fetch(`${server.base}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(username === null ? { email, password: PASSWORD } : { email, username, password: PASSWORD }),
+      })
+      expect(response.status).toBe(201)
+    }
+    browser = await openBrowser()
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    await page.goto(`${server.base}/login`)
+    await page.getByLabel('Email').fill(ADMIN)
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Log in', exact: true }).click()
+    await page.waitForURL(`${server.base}/account`)
+    await page.goto(`${server.base}/admin`)
+    await expect.poll(() => page.locator('#users-caption').textContent()).toMatch(/^Users \d/)
+
+    const filters = page.getByRole('search', { name: 'Search users' })
+    expect(await page.locator('#users-table thead th:visible').allTextContents()).toEqual(['Email', 'Username', 'Active', 'Verified', 'Superuser', 'Created (UTC)'])
+    await filters.getByRole('searchbox', { name: 'Username' }).fill(t.toUpperCase())
+    await filters.getByLabel('Match').selectOption({ label: 'starts with' })
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.locator('#users-rows th').allTextContents()).toEqual([people[0][0], people[1][0]])
+    expect(await page.locator('#users-rows tr td:nth-child(2)').allTextContents()).toEqual([people[0][1], people[1][1]])
+    await filters.getByRole('searchbox', { name: 'Username' }).fill('bedi')
+    await filters.getByLabel('Match').selectOption({ label: 'contains' })
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.locator('#users-rows th').allTextContents()).toEqual([people[1][0]])
+    await filters.getByRole('searchbox', { name: 'Username' }).fill('')
+    await filters.getByRole('searchbox', { name: 'Email' }).fill(`${t}-c`)
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.locator('#users-rows th').allTextContents()).toEqual([people[2][0]])
+    expect(await page.locator('#users-rows tr td:nth-child(2)').textContent()).toBe('—')
+    expect(problems).toEqual([])
   })
 })
