@@ -189,3 +189,23 @@ export async function seedUsers(url: string, count: number, hashedPassword: stri
     await store.destroy()
   }
 }
+
+/**
+ * Gives `role` to every `every`-th seeded user (user `i` when `i % every == 0`), so that a page
+ * filtered by role has the same share of matches at every size.
+ */
+export async function grantSeededRole(url: string, role: string, every: number): Promise<void> {
+  const store = await openUserDatabase(url)
+  try {
+    const roles = JSON.stringify([role])
+    if (store.dialect === 'sqlite') {
+      await sql`UPDATE "user" SET roles = ${roles} WHERE CAST(substr(email, 5, instr(email, '@') - 5) AS INTEGER) % ${every} = 0`.execute(store.db)
+    } else if (store.dialect === 'postgres') {
+      await sql`UPDATE "user" SET roles = ${roles} WHERE split_part(split_part(email, '@', 1), 'user', 2)::int % ${every} = 0`.execute(store.db)
+    } else {
+      throw new Error(`granting roles on ${store.dialect} is not implemented`)
+    }
+  } finally {
+    await store.destroy()
+  }
+}

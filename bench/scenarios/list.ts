@@ -1,7 +1,9 @@
 /**
  * `list`: one page of `GET /users` with 1,000 and with 1,000,000 users, on SQLite and
  * PostgreSQL (seeded in bulk, see databases.ts): the first page and a page 90% of the way in,
- * by email and by creation time (newest first), through the adapter's `listUsers`, in this
+ * by email and by creation time (newest first), and by email among the holders of a role one
+ * user in ten has (`role`, which SQL reads by walking the email index and skipping the others:
+ * a page then reads about ten times its size, at every size), through the adapter's `listUsers`, in this
  * process, one query at a time. The route adds only the cursor and the serialization to it,
  * which the size of the table does not change. The target (issue 15): a page at a million
  * users costs what it costs at a thousand (p50 within 10%), which keyset pages on an index give
@@ -11,11 +13,14 @@ import { openUserDatabase } from '../../src/db/kysely/index.ts'
 import type { UserListQuery } from '../../src/db/user-listing.ts'
 import { median, type Row } from '../report.ts'
 import type { BenchContext } from '../servers.ts'
-import { createDatabase, seededCreatedAt, seededEmail, seededId, seedUsers, type Adapter, type BenchDatabase } from '../databases.ts'
+import { createDatabase, grantSeededRole, seededCreatedAt, seededEmail, seededId, seedUsers, type Adapter, type BenchDatabase } from '../databases.ts'
 import { seedHash } from '../seed-hash.ts'
 
 const SIZES = [1000, 1_000_000]
 const LIMIT = 50
+const ROLE = 'editor'
+/** One seeded user in this many holds ROLE. */
+const ROLE_EVERY = 10
 
 interface PageQuery {
   name: string
@@ -23,6 +28,8 @@ interface PageQuery {
 }
 
 const deep = (users: number) => Math.floor(users * 0.9)
+/** Half-way, where a role held by one in ten still has a full page after it at 1,000 users. */
+const middle = (users: number) => Math.floor(users * 0.5)
 
 const QUERIES: PageQuery[] = [
   { name: 'first page by email', query: () => ({ sort: 'email', order: 'asc', limit: LIMIT }) },
@@ -39,6 +46,11 @@ const QUERIES: PageQuery[] = [
       limit: LIMIT,
       after: { key: seededCreatedAt(users - deep(users)).toISOString(), tie: seededId(users - deep(users)) },
     }),
+  },
+  { name: `first page by email, role held by 1 in ${ROLE_EVERY}`, query: () => ({ sort: 'email', order: 'asc', limit: LIMIT, role: ROLE }) },
+  {
+    name: `middle page by email, role held by 1 in ${ROLE_EVERY}`,
+    query: (users) => ({ sort: 'email', order: 'asc', limit: LIMIT, role: ROLE, after: { key: seededEmail(middle(users)), tie: seededId(middle(users)) } }),
   },
 ]
 
@@ -68,6 +80,7 @@ export async function listScenario(context: BenchContext): Promise<Row[]> {
         if ('reason' in database) throw Object.assign(new Error(database.reason), { skipped: true })
         databases.push(database)
         await seedUsers(database.url, size, await seedHash())
+        await grantSeededRole(database.url, ROLE, ROLE_EVERY)
         const store = await openUserDatabase(database.url)
         try {
           for (const { name, query } of QUERIES) {

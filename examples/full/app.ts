@@ -173,7 +173,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
 
   if (config.pages) {
     pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [], passkeys: passkeys !== undefined })
-    adminFeaturesRoute(app, { superuser: users.currentUser({ active: true, superuser: true }), roles: Object.keys(exampleRoles) })
+    adminFeaturesRoute(app, { superuser: users.currentUser({ active: true, superuser: true }), roles: Object.keys(exampleRoles), usernames: config.usernames !== 'off' })
   }
 
   healthRoutes(app, redis === null ? { database: () => store.ping() } : { database: () => store.ping(), redis: () => redis.ping() })

@@ -1542,6 +1542,8 @@ export interface operations {
                 limit?: string;
                 /** @description Default: asc */
                 order?: "asc" | "desc";
+                /** @description Users holding this role */
+                role?: "admin" | "support" | "editor" | "reader";
                 /** @description Default: email */
                 sort?: "email" | "created_at";
             };

@@ -37,6 +37,12 @@ export interface UserListFilter {
   createdAfter?: Date
   /** Users created before this instant (users of unknown creation time are left out). */
   createdBefore?: Date
+  /** Users holding this role (the caller checks that the configuration names it). */
+  role?: string
+  /** Usernames starting with this text, under ASCII case folding (users without one are left out). */
+  usernamePrefix?: string
+  /** Usernames containing this text, under ASCII case folding (this one scans). */
+  usernameContains?: string
 }
 
 export interface UserListQuery extends UserListFilter {

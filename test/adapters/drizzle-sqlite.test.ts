@@ -189,6 +189,24 @@ describe('drizzle sqlite: adapter details', () => {
     }
   })
 
+  it('reads a page of one role along the email index, without sorting the table', async () => {
+    const database = await openDatabase(schema)
+    try {
+      const { users } = drizzleUserDatabase({ db: database.db, tables: schema })
+      await users.setRoles(await users.create(newUser('editor@example.com')), ['editor'])
+      database.queries.length = 0
+      const page = await users.listUsers({ sort: 'email', order: 'asc', limit: 10, role: 'editor' })
+      expect(page.entries.map((entry) => entry.user.email)).toEqual(['editor@example.com'])
+      const list = database.queries[0]
+      expect(list).toBeDefined()
+      const plan = JSON.stringify(database.client.prepare(`EXPLAIN QUERY PLAN ${list?.sql}`).all(...(list?.params ?? [])))
+      expect(plan).toContain('ux_user_email_ci')
+      expect(plan).not.toContain('TEMP B-TREE')
+    } finally {
+      await database.close()
+    }
+  })
+
   it("passes on the driver's errors, which do not quote the query's parameters", async () => {
     const database = await openDatabase(schema)
     try {

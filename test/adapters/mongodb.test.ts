@@ -107,7 +107,9 @@ describe.skipIf(server === null)('mongodb', () => {
 
       const indexes = async (name: string) =>
         (await db.collection(name).listIndexes().toArray()).map((index) => [index['name'], index['unique'] ?? false])
-      expect(await indexes('User')).toEqual(expect.arrayContaining([['ux_email_key', true], ['ix_oauth_accounts', false]]))
+      expect(await indexes('User')).toEqual(expect.arrayContaining([
+        ['ux_email_key', true], ['ix_oauth_accounts', false], ['ix_roles_email_key', false], ['ix_roles_created_at', false],
+      ]))
       expect(await indexes('AccessToken')).toEqual(expect.arrayContaining([['token_1', true], ['user_id_1', false]]))
       await store.destroy()
       // The application's client stays open.

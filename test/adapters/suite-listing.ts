@@ -1,9 +1,11 @@
 /**
  * The listing half of the adapter suite (`GET /users`, src/db/user-listing.ts): keyset pages
- * in both orders of both sort keys, stable under inserts, the filters, the total.
+ * in both orders of both sort keys, stable under inserts, the filters (roles and usernames
+ * among them), the total.
  */
 import { expect, it } from 'vitest'
 import { isUserListing, type UserListing, type UserListQuery } from '../../src/db/user-listing.ts'
+import { hasUserRoles } from '../../src/db/user-roles.ts'
 import type { UserRecord } from '../../src/user.ts'
 import { newUser, type StoreRef } from './suite.ts'
 
@@ -108,5 +110,54 @@ export function listingTests(store: StoreRef): void {
     expect(counted.entries).toHaveLength(1)
     const uncounted = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 1 })
     expect(uncounted.total).toBeUndefined()
+  })
+}
+
+export function listingFilterTests(store: StoreRef): void {
+  const emails = async (query: Partial<UserListQuery>) =>
+    (await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 10, ...query })).entries.map((entry) => entry.user.email)
+
+  it('filters by role, exactly, in pages of both sorts that a later grant does not shift', async () => {
+    const { users } = store()
+    if (!hasUserRoles(users)) throw new Error('the adapter does not store roles')
+    const grants: Record<string, string[]> = {
+      'a@x.io': ['admin'],
+      'b@x.io': ['Admin'],
+      'c@x.io': ['admin', 'editor'],
+      'd@x.io': ['editor'],
+      'e@x.io': [],
+      'f@x.io': ['administrator'],
+      'g@x.io': ['admin'],
+    }
+    for (const [email, roles] of Object.entries(grants)) await users.setRoles(await users.create(newUser(email)), roles)
+    expect(await emails({ role: 'admin' })).toEqual(['a@x.io', 'c@x.io', 'g@x.io'])
+    expect(await emails({ role: 'Admin' })).toEqual(['b@x.io'])
+    expect(await emails({ role: 'editor', emailPrefix: 'C' })).toEqual(['c@x.io'])
+    expect(await emails({ role: 'admi' })).toEqual([])
+    const first = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 2, role: 'admin', total: true })
+    expect(first.entries.map((entry) => entry.user.email)).toEqual(['a@x.io', 'c@x.io'])
+    expect(first.total).toBe(3)
+    await users.setRoles((await users.getByEmail('b@x.io'))!, ['admin'])
+    const second = await listing(store).listUsers({ sort: 'email', order: 'asc', limit: 2, role: 'admin', after: first.next })
+    expect(second.entries.map((entry) => entry.user.email)).toEqual(['g@x.io'])
+    expect(second.next).toBeNull()
+    const admins = new Set(['a@x.io', 'b@x.io', 'c@x.io', 'g@x.io'])
+    const everyone = (await listing(store).listUsers({ sort: 'created_at', order: 'desc', limit: 10 })).entries.map((entry) => entry.user.email)
+    const byTime = (await allPages(listing(store), { sort: 'created_at', order: 'desc', role: 'admin' }, 1)).flat()
+    expect(byTime.map((user) => user.email)).toEqual(everyone.filter((email) => admins.has(email)))
+  })
+
+  it('searches usernames by prefix and substring under ASCII folding, leaving out users without one', async () => {
+    const { users } = store()
+    await users.create(newUser('a@x.io', { username: 'King.Arthur' }))
+    await users.create(newUser('b@x.io', { username: 'kingsley_b' }))
+    await users.create(newUser('c@x.io', { username: 'Lancelot' }))
+    await users.create(newUser('king@x.io'))
+    expect(await emails({ usernamePrefix: 'KING' })).toEqual(['a@x.io', 'b@x.io'])
+    expect(await emails({ usernamePrefix: 'king.' })).toEqual(['a@x.io'])
+    expect(await emails({ usernameContains: 'LOT' })).toEqual(['c@x.io'])
+    expect(await emails({ usernameContains: '_' })).toEqual(['b@x.io'])
+    expect(await emails({ usernameContains: 'ar', emailPrefix: 'a' })).toEqual(['a@x.io'])
+    expect(await emails({ usernamePrefix: '%' })).toEqual([])
   })
 }

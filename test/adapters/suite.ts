@@ -22,7 +22,7 @@ import type { UserCreateData } from '../../src/user.ts'
 import { accessTokenTests } from './suite-access-tokens.ts'
 import { apiKeyStoreTests } from './suite-api-keys.ts'
 import { auditStoreTests } from './suite-audit.ts'
-import { listingTests } from './suite-listing.ts'
+import { listingFilterTests, listingTests } from './suite-listing.ts'
 import { banTests } from './suite-bans.ts'
 import { roleTests } from './suite-roles.ts'
 import { oauthAccountTests } from './suite-oauth.ts'
@@ -105,6 +105,7 @@ export function adapterSuite(name: string, open: OpenSuiteStore, options: SuiteO
     sessionStoreTests(() => current().sessions)
     auditStoreTests(() => current().audit)
     listingTests(current)
+    listingFilterTests(current)
     roleTests(current)
     banTests(current)
   })

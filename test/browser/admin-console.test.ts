@@ -1,10 +1,11 @@
 /**
  * The example's admin console (/admin) in a real browser (Debian's Chromium through
  * playwright-core), on the library's routes with cookie authentication: a superuser searches
- * and pages through users, opens one, deactivates it (its session is then refused), sets its
+ * and pages through users (by role too), opens one, deactivates it (its session is then refused), sets its
  * roles, bans it (its login then answers LOGIN_USER_BANNED) and lifts the ban, deletes it after
  * a confirmation; all of it with the keyboard alone too. Anyone else is refused every call the
- * console makes, and a request from another site with the superuser's cookie is refused.
+ * console makes, and a request from another site with the superuser's cookie is refused. On a
+ * server with usernames, the list searches and shows them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -230,6 +231,47 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     expect(problems).toEqual([])
   })
 
+  it('filters the list by role, page by page, and offers no username search while usernames are off', async () => {
+    const { page, problems } = await openConsole()
+    const t = tag()
+    const addresses = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `${t}-${letter}@example.com`)
+    const grants = [['editor'], ['reader'], ['editor', 'reader'], ['editor'], ['editor'], ['editor'], ['editor']]
+    for (const [at, address] of addresses.entries()) {
+      const id = await register(address)
+      const response = await fetch(`${server.base}/users/${id}/roles`, {
+        method: 'PUT',
+        headers: { 'authorization': `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ roles: grants[at] }),
+      })
+      expect(response.status).toBe(200)
+    }
+    const editors = addresses.filter((_, at) => grants[at]!.includes('editor'))
+    const role = filters(page).getByLabel('Role')
+    expect(await role.locator('option').allTextContents()).toEqual(['Any', 'admin', 'support', 'editor', 'reader'])
+    expect(await filters(page).getByLabel('Username').isVisible()).toBe(false)
+    expect(await page.locator('#users-table thead th:visible').allTextContents()).toEqual(['Email', 'Active', 'Verified', 'Superuser', 'Created (UTC)'])
+
+    await role.selectOption('editor')
+    await search(page, t, '5')
+    await expect.poll(() => status(page)).toBe('6 users found.')
+    expect(await rowEmails(page)).toEqual(editors.slice(0, 5))
+    await page.getByRole('button', { name: 'Next page' }).click()
+    await expect.poll(() => caption(page)).toBe('Users 6–6 of 6')
+    expect(await rowEmails(page)).toEqual(editors.slice(5))
+
+    await role.selectOption('reader')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => status(page)).toBe('2 users found.')
+    expect(await rowEmails(page)).toEqual([addresses[1], addresses[2]])
+    await role.selectOption('admin')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => caption(page)).toBe('Users none of 0')
+    await role.selectOption('')
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => status(page)).toBe('7 users found.')
+    expect(problems).toEqual([])
+  })
+
   it('bans with a reason and an end: the session ends and the login answers LOGIN_USER_BANNED; lifting the ban lets them in', async () => {
     const { page, problems } = await openConsole()
     const address = `${tag()}@example.com`
@@ -444,5 +486,61 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     expect((await patch('https://evil.example')).status).toBe(403)
     expect((await asAdmin('GET', `/users/${id}`)).body).toMatchObject({ is_active: true })
     expect((await patch(server.base)).status).toBe(200)
+  })
+})
+
+suite('the admin console of a server with usernames, in Chromium', { timeout: 120_000 }, () => {
+  let server: ExampleServer
+  let browser: OpenBrowser | undefined
+
+  beforeAll(async () => {
+    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
+    server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD, USERNAMES: 'on' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('searches usernames and shows them in the list', async () => {
+    const t = `u${Date.now().toString(36)}`
+    const people = [[`${t}-a@example.com`, `${t}.Arthur`], [`${t}-b@example.com`, `${t}.Bedivere`], [`${t}-c@example.com`, null]] as const
+    for (const [email, username] of people) {
+      const response = await fetch(`${server.base}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(username === null ? { email, password: PASSWORD } : { email, username, password: PASSWORD }),
+      })
+      expect(response.status).toBe(201)
+    }
+    browser = await openBrowser()
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    await page.goto(`${server.base}/login`)
+    await page.getByLabel('Email').fill(ADMIN)
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Log in', exact: true }).click()
+    await page.waitForURL(`${server.base}/account`)
+    await page.goto(`${server.base}/admin`)
+    await expect.poll(() => page.locator('#users-caption').textContent()).toMatch(/^Users \d/)
+
+    const filters = page.getByRole('search', { name: 'Search users' })
+    expect(await page.locator('#users-table thead th:visible').allTextContents()).toEqual(['Email', 'Username', 'Active', 'Verified', 'Superuser', 'Created (UTC)'])
+    await filters.getByRole('searchbox', { name: 'Username' }).fill(t.toUpperCase())
+    await filters.getByLabel('Match').selectOption({ label: 'starts with' })
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.locator('#users-rows th').allTextContents()).toEqual([people[0][0], people[1][0]])
+    expect(await page.locator('#users-rows tr td:nth-child(2)').allTextContents()).toEqual([people[0][1], people[1][1]])
+    await filters.getByRole('searchbox', { name: 'Username' }).fill('bedi')
+    await filters.getByLabel('Match').selectOption({ label: 'contains' })
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.locator('#users-rows th').allTextContents()).toEqual([people[1][0]])
+    await filters.getByRole('searchbox', { name: 'Username' }).fill('')
+    await filters.getByRole('searchbox', { name: 'Email' }).fill(`${t}-c`)
+    await page.getByRole('button', { name: 'Search' }).click()
+    await expect.poll(() => page.locator('#users-rows th').allTextContents()).toEqual([people[2][0]])
+    expect(await page.locator('#users-rows tr td:nth-child(2)').textContent()).toBe('—')
+    expect(problems).toEqual([])
   })
 })

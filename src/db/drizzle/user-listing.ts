@@ -11,7 +11,8 @@ import type { UserRecord } from '../../user.ts'
 import { likeLiteral } from '../sql/like-pattern.ts'
 import { creationTimeSegments, readSegments } from '../user-listing.ts'
 import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
-import { emailKey } from './dialect.ts'
+import { foldUsername } from '../../username/rules.ts'
+import { emailKey, usernameKey } from './dialect.ts'
 import type { Dialect, QueryBuilder } from './dialect.ts'
 import { DrizzleSchemaError, run } from './errors.ts'
 import type { UserColumns } from './user-columns.ts'
@@ -35,9 +36,9 @@ export async function listUsers<U extends UserRecord>(
   const { table, all } = columns
   const needsTime = query.sort === 'created_at' || query.createdAfter !== undefined || query.createdBefore !== undefined
   const createdAt = columns.createdAt
-  if (needsTime && createdAt === null) {
-    throw new DrizzleSchemaError('the user table has no "created_at" column: spread the current sqliteUserColumns() or pgUserColumns() into it')
-  }
+  if (needsTime && createdAt === null) throw missingColumn('created_at')
+  if (query.role !== undefined && columns.roles === null) throw missingColumn('roles')
+  if ((query.usernamePrefix !== undefined || query.usernameContains !== undefined) && columns.username === null) throw missingColumn('username')
   const key = emailKey(dialect, table.email)
   const desc = query.order === 'desc'
   const direction = sql.raw(desc ? 'desc' : 'asc')
@@ -78,6 +79,10 @@ export async function listUsers<U extends UserRecord>(
   return result
 }
 
+function missingColumn(name: string): DrizzleSchemaError {
+  return new DrizzleSchemaError(`the user table has no "${name}" column: spread the current sqliteUserColumns() or pgUserColumns() into it`)
+}
+
 function createdAtOf(row: Record<string, unknown>): Date | null {
   const value = row['created_at']
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value : null
@@ -100,6 +105,18 @@ function filterCondition(dialect: Dialect, columns: UserColumns, filter: UserLis
   const createdAt = columns.createdAt
   if (createdAt !== null && filter.createdAfter !== undefined) conditions.push(gte(createdAt, filter.createdAfter))
   if (createdAt !== null && filter.createdBefore !== undefined) conditions.push(lt(createdAt, filter.createdBefore))
+  const username = columns.username
+  if (username !== null && filter.usernamePrefix !== undefined) {
+    conditions.push(sql`${usernameKey(dialect, username)} like ${`${likeLiteral(foldUsername(filter.usernamePrefix))}%`} escape '!'`)
+  }
+  if (username !== null && filter.usernameContains !== undefined) {
+    conditions.push(sql`${usernameKey(dialect, username)} like ${`%${likeLiteral(foldUsername(filter.usernameContains))}%`} escape '!'`)
+  }
+  if (columns.roles !== null && filter.role !== undefined) {
+    // The quoted name in the JSON array, byte by byte (SQLite's LIKE ignores letter case), as the Kysely adapter does.
+    const position = dialect.name === 'postgres' ? sql`strpos(${columns.roles}, ${JSON.stringify(filter.role)})` : sql`instr(${columns.roles}, ${JSON.stringify(filter.role)})`
+    conditions.push(sql`${position} > 0`)
+  }
   return and(...conditions)
 }
 

@@ -13,7 +13,8 @@ import { runWithoutQueryValues } from '../sql/driver-error.ts'
 import { creationTimeSegments, readSegments } from '../user-listing.ts'
 import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
 import { encodeBoolean, encodeTimestamp, selectTimestamp } from './codec.ts'
-import { emailKey } from './email-key.ts'
+import { foldUsername } from '../../username/rules.ts'
+import { emailKey, usernameKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 import type { UserRowMapper } from './user-row.ts'
 
@@ -111,7 +112,32 @@ function filterExpression(eb: Where, dialect: SqlDialect, filter: UserListFilter
   if (filter.createdBefore !== undefined) {
     conditions.push(eb('user.created_at', '<', encodeTimestamp(dialect, filter.createdBefore)))
   }
+  if (filter.usernamePrefix !== undefined) {
+    conditions.push(sql<SqlBool>`${usernameKey(dialect)} LIKE ${`${likeLiteral(foldUsername(filter.usernamePrefix))}%`} ESCAPE '!'`)
+  }
+  if (filter.usernameContains !== undefined) {
+    conditions.push(sql<SqlBool>`${usernameKey(dialect)} LIKE ${`%${likeLiteral(foldUsername(filter.usernameContains))}%`} ESCAPE '!'`)
+  }
+  if (filter.role !== undefined) conditions.push(holdsRole(dialect, filter.role))
   return eb.and(conditions)
+}
+
+/**
+ * Whether the row's `roles` (a JSON array written by `setRoles`, names quoted by
+ * JSON.stringify) holds the role: its quoted name is in the text, compared byte by byte, since
+ * LIKE ignores letter case on SQLite and under MySQL's default collations. The text has no
+ * index to seek, so a page filtered by role walks the sort's index and skips the other users.
+ */
+function holdsRole(dialect: SqlDialect, role: string): Expression<SqlBool> {
+  const quoted = JSON.stringify(role)
+  switch (dialect) {
+    case 'sqlite':
+      return sql<SqlBool>`instr("user".roles, ${quoted}) > 0`
+    case 'postgres':
+      return sql<SqlBool>`strpos("user".roles, ${quoted}) > 0`
+    case 'mysql':
+      return sql<SqlBool>`INSTR(CAST(\`user\`.roles AS BINARY), ${quoted}) > 0`
+  }
 }
 
 /**

@@ -51,6 +51,9 @@ const USER_INDEXES: IndexSpec[] = [
   { key: { 'oauth_accounts.id': 1 }, name: 'ix_oauth_accounts_id' },
   // Listing users by creation time; documents without the time keep none (src/db/user-listing.ts).
   { key: { created_at: 1, email_key: 1 }, name: 'ix_created_at' },
+  // Listing the users of one role: a seek to the role, then the page's order.
+  { key: { roles: 1, email_key: 1 }, name: 'ix_roles_email_key' },
+  { key: { roles: 1, created_at: 1, email_key: 1 }, name: 'ix_roles_created_at' },
   // Usernames (issue 16), unique across ASCII letter case; users without one are not in the index.
   { key: { username_key: 1 }, name: 'ux_username_key', unique: true, partialFilterExpression: { username_key: { $type: 'string' } } },
 ]

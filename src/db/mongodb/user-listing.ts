@@ -1,6 +1,7 @@
 /**
  * `listUsers` on MongoDB (src/db/user-listing.ts): keyset pages on `ux_email_key` or on
- * `ix_created_at` (`{created_at, email_key}`), and an optional count. The tie-breaker of a
+ * `ix_created_at` (`{created_at, email_key}`), or, filtered by role, on `ix_roles_email_key`
+ * and `ix_roles_created_at` (the same keys after `roles`, multikey), and an optional count. The tie-breaker of a
  * creation time is the folded email rather than `_id`: it is unique too, and a string, which
  * every server orders the same way. Unknown creation times (documents FastAPI Users wrote, or
  * written before fastify-users stored the time) sort first ascending and last descending,
@@ -9,6 +10,7 @@
 import type { Document, Filter } from 'mongodb'
 import { foldEmail } from '../../email.ts'
 import type { UserRecord } from '../../user.ts'
+import { foldUsername } from '../../username/rules.ts'
 import { creationTimeSegments, readSegments } from '../user-listing.ts'
 import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPosition, UserListQuery } from '../user-listing.ts'
 import type { UserCollection, UserDocument, UserDocumentMapper } from './user-document.ts'
@@ -79,6 +81,10 @@ function filterDocument(filter: UserListFilter): Document {
   if (filter.createdAfter !== undefined) created['$gte'] = filter.createdAfter
   if (filter.createdBefore !== undefined) created['$lt'] = filter.createdBefore
   if (Object.keys(created).length > 0) conditions.push({ created_at: created })
+  if (filter.usernamePrefix !== undefined) conditions.push({ username_key: { $regex: `^${regexLiteral(foldUsername(filter.usernamePrefix))}` } })
+  if (filter.usernameContains !== undefined) conditions.push({ username_key: { $regex: regexLiteral(foldUsername(filter.usernameContains)) } })
+  // Equality on an array matches a document whose array holds the role: `ix_roles_*` seek on it.
+  if (filter.role !== undefined) conditions.push({ roles: { $eq: filter.role } })
   return conditions.length === 0 ? {} : { $and: conditions }
 }
 

@@ -2,10 +2,10 @@
  * `GET /users` (issue 15): superusers list and search users, page by page, over a user
  * database that also implements `UserListing` (src/db/user-listing.ts). Registered inside the
  * users plugin when its `list` option is on; off by default, since FastAPI Users has no such
- * route. The guard runs in `onRequest`, so a non-superuser gets 401/403 before any 422.
+ * route. The guard runs in `onRequest`, so a non-superuser gets 401/403 before any 422. The
+ * schema names the configured roles, so an unknown role is a 422 before any query.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Static } from 'typebox'
 import { ConfigurationError, InvalidListQueryError } from '../../errors.ts'
 import { isUserListing, type UserListQuery } from '../../db/user-listing.ts'
 import { decodeUserCursor, encodeUserCursor } from '../../user-list-cursor.ts'
@@ -13,9 +13,7 @@ import type { RoutesContext } from '../context.ts'
 import type { CurrentUserHook } from '../guard.ts'
 import type { User } from '../request.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
-import { DEFAULT_LIST_LIMIT, UserListQuerystring, userListPageSchema } from '../user-list-schemas.ts'
-
-type Querystring = Static<typeof UserListQuerystring>
+import { DEFAULT_LIST_LIMIT, userListPageSchema, userListQuerystring, type UserListQueryText } from '../user-list-schemas.ts'
 
 type RouteCommon = { tags: string[]; security: Array<Record<string, string[]>> }
 
@@ -35,12 +33,12 @@ export function userListRoute(context: RoutesContext, superuser: CurrentUserHook
       ...common,
       operationId: 'users:list_users',
       summary: 'List and search users, a page at a time (superuser)',
-      querystring: UserListQuerystring,
+      querystring: userListQuerystring({ roles: context.roles?.names ?? null, usernames: context.manager.usernames !== null }),
       response: { 200: userListPageSchema(context.schemas.read), 401: ErrorResponse, 403: ErrorResponse, 422: ValidationErrorResponse },
     },
     onRequest: superuser,
   }, async (request: FastifyRequest) => {
-    const query = listQuery(request.query as Querystring)
+    const query = listQuery(request.query as UserListQueryText)
     const page = await db.listUsers(query)
     return {
       items: page.entries.map((entry) => ({ ...entry.user, created_at: entry.created_at?.toISOString() ?? null })),
@@ -50,7 +48,7 @@ export function userListRoute(context: RoutesContext, superuser: CurrentUserHook
   })
 }
 
-function listQuery(q: Querystring): UserListQuery {
+function listQuery(q: UserListQueryText): UserListQuery {
   const sort = q.sort ?? 'email'
   const order = q.order ?? 'asc'
   const query: UserListQuery = {
@@ -68,6 +66,9 @@ function listQuery(q: Querystring): UserListQuery {
   }
   if (q.created_after !== undefined) query.createdAfter = instant(q.created_after, 'created_after')
   if (q.created_before !== undefined) query.createdBefore = instant(q.created_before, 'created_before')
+  if (q.role !== undefined) query.role = q.role
+  if (q.username_prefix !== undefined) query.usernamePrefix = q.username_prefix
+  if (q.username_contains !== undefined) query.usernameContains = q.username_contains
   return query
 }
 

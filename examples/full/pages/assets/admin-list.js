@@ -4,10 +4,14 @@ import { h, time, yesNo } from './admin-dom.js'
 // The users list: `GET /users` with the search form's filters, a page at a time. The API's
 // cursors only go forward, so the list keeps the cursor of every page it has shown, to go back.
 // The total is asked for with the first page (and after a change) only: counting scans, and the
-// count barely moves while one pages through.
+// count barely moves while one pages through. The role filter shows with the server's roles, the
+// username search and column with its usernames: without them `GET /users` has no such filter.
 
-/** Builds the list on admin.html's elements; `onOpen(id, button)` opens a user. */
-export function createUserList({ onOpen }) {
+/**
+ * Builds the list on admin.html's elements; `onOpen(id, button)` opens a user, `roles` are the
+ * configured role names (none without roles), `usernames` whether users have usernames.
+ */
+export function createUserList({ onOpen, roles, usernames }) {
   const form = document.getElementById('search-form')
   const table = document.getElementById('users-table')
   const rows = document.getElementById('users-rows')
@@ -20,11 +24,23 @@ export function createUserList({ onOpen }) {
   let cursors = [null]
   let index = 0
   let total = null
+  const columns = usernames ? 6 : 5
+
+  if (roles.length > 0) {
+    document.getElementById('search-role').append(...roles.map((role) => h('option', { value: role }, role)))
+    document.getElementById('search-role-field').hidden = false
+  }
+  document.getElementById('search-username-field').hidden = !usernames
+  document.getElementById('users-username-column').hidden = !usernames
 
   function searchFrom(values) {
     const params = new URLSearchParams()
+    const prefix = values.match === 'email_prefix'
     const email = values.email.trim()
-    if (email !== '') params.set(values.match === 'email_prefix' ? 'email_prefix' : 'email_contains', email)
+    if (email !== '') params.set(prefix ? 'email_prefix' : 'email_contains', email)
+    const username = usernames ? values.username.trim() : ''
+    if (username !== '') params.set(prefix ? 'username_prefix' : 'username_contains', username)
+    if (roles.length > 0 && values.role !== '') params.set('role', values.role)
     for (const flag of ['is_active', 'is_verified', 'is_superuser']) if (values[flag] !== '') params.set(flag, values[flag])
     const [sort, order] = values.sort.split(':')
     params.set('sort', sort)
@@ -53,7 +69,7 @@ export function createUserList({ onOpen }) {
 
   function render(users) {
     rows.replaceChildren(...users.map(row))
-    if (users.length === 0) rows.append(h('tr', {}, h('td', { colspan: 5 }, 'No user matches this search.')))
+    if (users.length === 0) rows.append(h('tr', {}, h('td', { colspan: columns }, 'No user matches this search.')))
     const first = index * limit + 1
     const range = users.length === 0 ? 'none' : `${first}–${first + users.length - 1}`
     caption.textContent = `Users ${range}${total === null ? '' : ` of ${total}`}`
@@ -70,6 +86,7 @@ export function createUserList({ onOpen }) {
       'tr',
       {},
       h('th', { scope: 'row' }, open),
+      usernames ? h('td', {}, user.username ?? '—') : null,
       h('td', {}, yesNo(user.is_active)),
       h('td', {}, yesNo(user.is_verified)),
       h('td', {}, yesNo(user.is_superuser)),

@@ -56,7 +56,7 @@ async function start() {
   }
 
   if (features.includes('list')) {
-    list = createUserList({ onOpen: open })
+    list = createUserList({ onOpen: open, roles: features.includes('roles') ? roles : [], usernames: features.includes('usernames') })
     list.start()
   }
   showLists(true)
