@@ -114,7 +114,10 @@ suite('the account pages in Chromium', () => {
     await register(address)
     await page.goto(`${server.base}/login`)
     await page.keyboard.press('Tab')
-    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('email')
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('identifier')
+    // Without usernames the identifier is an email, and the browser's keyboards and autofill know it.
+    expect(await page.getByLabel('Email', { exact: true }).getAttribute('type')).toBe('email')
+    expect(await page.getByLabel('Email', { exact: true }).getAttribute('autocomplete')).toBe('username')
     await page.keyboard.type(address)
     await page.keyboard.press('Tab')
     await page.keyboard.type('not the password')

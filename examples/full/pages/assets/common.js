@@ -21,6 +21,8 @@ const MESSAGES = {
   PASSKEY_REGISTRATION_FAILED: 'This passkey could not be verified.',
   PASSKEY_ALREADY_REGISTERED: 'This passkey is registered already.',
   PASSKEY_LIMIT_REACHED: 'You have as many passkeys as an account may have.',
+  TWO_FACTOR_BAD_CODE: 'This code is not right, or was used already. Try the next one.',
+  TWO_FACTOR_BAD_CHALLENGE: 'The login took too long. Log in again.',
 }
 
 /** A human sentence for an error answer of the API. */
