@@ -74,6 +74,12 @@ export interface Config {
    * /auth/2fa, and the code step of logins (docs/two-factor.md); `null` (the default): off.
    */
   twoFactor: { encryptionKey: string } | null
+  /**
+   * EMAIL_CHANGE (default off): a new address takes effect only from the link mailed to it
+   * (APP_URL/confirm-email?token=…, docs/email-change.md); off, `PATCH /users/me` changes it at
+   * once, as in FastAPI Users.
+   */
+  emailChange: boolean
   /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
   pages: boolean
   /**
@@ -173,6 +179,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
       : null,
     usernames: usernameMode(env.USERNAMES),
     twoFactor: twoFactorKey(env.TWO_FACTOR_KEY),
+    emailChange: boolean(env.EMAIL_CHANGE, false, 'EMAIL_CHANGE'),
     appUrl,
   }
 }

@@ -2,7 +2,7 @@
  * The example's account pages: plain HTML files with one small script each (pages/), on the
  * library's routes only, with cookie authentication (`/auth/cookie`). They are
  * /register, /login (with the code step of two-factor logins), /forgot-password,
- * /reset-password and /verify (the mailed links land on those two), /account (with its
+ * /reset-password, /verify and /confirm-email (the mailed links land on those three), /account (with its
  * passkeys when they are on, and its sessions when the server lists them), and /admin: the admin console of
  * superusers (list and search users, open one, change its status, roles and ban, delete it;
  * admin-features.ts says which panels the server can answer); `/` leads to /account.
@@ -19,7 +19,7 @@ const PAGES_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'account', 'admin'] as const
+const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'confirm-email', 'account', 'admin'] as const
 
 /**
  * The admin console, which shows what users typed (emails, ban reasons), also refuses every
@@ -67,7 +67,7 @@ export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
     app.get(`/${page}`, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-security-policy', POLICIES[page] ?? PAGES_CSP)
-        // The reset and verify pages carry a live token in their URL.
+        // The reset, verify and confirm-email pages carry a live token in their URL.
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(html),

@@ -270,7 +270,7 @@ suite('the account pages in Chromium', () => {
 
   it('serves every page under a strict policy that its own scripts and styles satisfy', async () => {
     const { page, problems } = await newPage()
-    for (const path of ['/register', '/login', '/forgot-password', '/reset-password?token=x', '/verify?token=x', '/account', '/admin']) {
+    for (const path of ['/register', '/login', '/forgot-password', '/reset-password?token=x', '/verify?token=x', '/confirm-email?token=x', '/account', '/admin']) {
       const response = await page.goto(`${server.base}${path}`)
       const policy = response!.headers()['content-security-policy']!
       expect(policy).toContain("script-src 'self'")

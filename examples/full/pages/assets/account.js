@@ -39,6 +39,10 @@ onSubmit(emailForm, async (changes) => {
   user = updated.body
   render(user)
   emailForm.reset()
+  // With verified email changes the server keeps the address until the mailed link is opened.
+  if (user.email.toLowerCase() !== changes.email.trim().toLowerCase()) {
+    return show(`A confirmation link is on its way to ${changes.email}. Your email changes when you open it.`)
+  }
   show(`Your email is now ${user.email}.`)
 })
 

@@ -13,6 +13,7 @@ const MESSAGES = {
   VERIFY_USER_ALREADY_VERIFIED: 'Your email is already verified.',
   UPDATE_USER_EMAIL_ALREADY_EXISTS: 'Another account uses this email.',
   UPDATE_USER_INVALID_PASSWORD: 'This password cannot be used.',
+  EMAIL_CHANGE_BAD_TOKEN: 'This confirmation link is invalid, used or expired. Change your email again for a new one.',
   OAUTH_USER_ALREADY_EXISTS: 'An account with this email exists: log in with your password.',
   OAUTH_NOT_AVAILABLE_EMAIL: 'The provider did not share an email address.',
   OAUTH_INVALID_STATE: 'The sign-in took too long or was tampered with. Try again.',
