@@ -14,6 +14,8 @@ if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missi
 const suite = missing !== null && !inCi ? describe.skip : describe
 
 const PASSWORD = 'correct horse battery staple'
+/** How long a poll waits for the page: a browser, a server and other tests share two busy cores. */
+const BUSY = { timeout: 20_000 }
 
 suite('the verified email change in Chromium', () => {
   let server: ExampleServer
@@ -37,7 +39,7 @@ suite('the verified email change in Chromium', () => {
   })
 
   async function status(text: string): Promise<void> {
-    await expect.poll(() => page.getByRole('status').textContent()).toBe(text)
+    await expect.poll(() => page.getByRole('status').textContent(), BUSY).toBe(text)
   }
 
   async function logIn(address: string): Promise<void> {
@@ -58,7 +60,7 @@ suite('the verified email change in Chromium', () => {
     expect(registered.status).toBe(201)
     await logIn(address)
     await page.waitForURL(`${server.base}/account`)
-    await expect.poll(() => page.locator('#current-email').textContent()).toBe(address)
+    await expect.poll(() => page.locator('#current-email').textContent(), BUSY).toBe(address)
 
     const section = page.getByRole('region', { name: 'Change email' })
     await section.getByLabel('New email').fill(changed)
@@ -75,7 +77,7 @@ suite('the verified email change in Chromium', () => {
     await status('This confirmation link is invalid, used or expired. Change your email again for a new one.')
 
     await page.goto(`${server.base}/account`)
-    await expect.poll(() => page.locator('#current-email').textContent()).toBe(changed)
+    await expect.poll(() => page.locator('#current-email').textContent(), BUSY).toBe(changed)
     expect(await page.locator('#verified-state').textContent()).toBe('Your email is verified.')
     await page.getByRole('button', { name: 'Log out', exact: true }).click()
     await page.waitForURL(`${server.base}/login`)

@@ -18,6 +18,8 @@ if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missi
 const suite = missing !== null && !inCi ? describe.skip : describe
 
 const PASSWORD = 'correct horse battery staple'
+/** How long a poll waits for the page: a browser, a server and other tests share two busy cores. */
+const BUSY = { timeout: 20_000 }
 
 suite('the login page with usernames and two-factor in Chromium', () => {
   let server: ExampleServer
@@ -67,7 +69,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
   }
 
   async function status(page: Page, text: string): Promise<void> {
-    await expect.poll(() => page.getByRole('status').textContent()).toBe(text)
+    await expect.poll(() => page.getByRole('status').textContent(), BUSY).toBe(text)
   }
 
   /**
@@ -105,7 +107,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
     expect(await page.locator('input[type="email"]').count()).toBe(0)
     await submitPassword(page, `ada${count}`)
     await page.waitForURL(`${server.base}/account`)
-    await expect.poll(() => page.locator('#current-email').textContent()).toBe(address)
+    await expect.poll(() => page.locator('#current-email').textContent(), BUSY).toBe(address)
     expect(problems).toEqual([])
   })
 
@@ -136,7 +138,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
     await codeField.fill(right)
     await codeField.press('Enter')
     await page.waitForURL(`${server.base}/account`)
-    await expect.poll(() => page.locator('#current-email').textContent()).toBe(address)
+    await expect.poll(() => page.locator('#current-email').textContent(), BUSY).toBe(address)
     expect(problems).toEqual([])
   })
 
@@ -170,7 +172,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
     await page.getByLabel('Code from your authenticator app').fill(nextCode())
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL(`${server.base}/account`)
-    await expect.poll(() => page.locator('#current-email').textContent()).toBe(address)
+    await expect.poll(() => page.locator('#current-email').textContent(), BUSY).toBe(address)
     expect(problems).toEqual([])
   })
 
