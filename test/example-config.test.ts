@@ -101,6 +101,15 @@ describe('readConfig', () => {
     expect(configError({ USERNAMES: 'maybe' })).toThrow('USERNAMES must be on, off or required, not "maybe"')
   })
 
+  it('reads TWO_FACTOR_KEY (off unless set, 32 characters or more) and EMAIL_CHANGE (off by default)', () => {
+    expect(read({ SECRET: LONG_SECRET }).config.twoFactor).toBeNull()
+    expect(read({ SECRET: LONG_SECRET, TWO_FACTOR_KEY: LONG_SECRET }).config.twoFactor).toEqual({ encryptionKey: LONG_SECRET })
+    expect(configError({ TWO_FACTOR_KEY: 'short' })).toThrow('TWO_FACTOR_KEY must be at least 32 characters')
+    expect(read({ SECRET: LONG_SECRET }).config.emailChange).toBe(false)
+    expect(read({ SECRET: LONG_SECRET, EMAIL_CHANGE: 'on' }).config.emailChange).toBe(true)
+    expect(configError({ EMAIL_CHANGE: 'maybe' })).toThrow('EMAIL_CHANGE must be true or false, not "maybe"')
+  })
+
   it('refuses a PORT or JWT_LIFETIME that is not a positive whole number', () => {
     for (const name of ['PORT', 'JWT_LIFETIME']) {
       for (const value of ['abc', '0', '-5', '1.5', '1e400']) {

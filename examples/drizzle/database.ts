@@ -18,10 +18,10 @@ import * as sqliteSchema from './schema-sqlite.ts'
 
 /**
  * The Drizzle schema declares FastAPI Users' tables only: JWT logouts then live in this
- * process (or in Redis with REDIS_URL), refresh tokens and passkeys are not offered and sessions
- * are not recorded (but with the Redis strategy, in Redis).
+ * process (or in Redis with REDIS_URL), refresh tokens, passkeys and two-factor are not offered and
+ * sessions are not recorded (but with the Redis strategy, in Redis).
  */
-const NO_SESSION_TABLES = { revocation: null, refreshTokens: null, sessions: null, audit: null, cacheChannel: null, passkeys: null }
+const NO_SESSION_TABLES = { revocation: null, refreshTokens: null, sessions: null, audit: null, cacheChannel: null, passkeys: null, twoFactor: null }
 
 const migrations = (dialect: string): string => fileURLToPath(new URL(`./drizzle/${dialect}`, import.meta.url))
 

@@ -4,7 +4,9 @@
  * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
  * protected route, health endpoints at /health and /health/ready, the account pages (/login,
  * /register, /account…) and the admin console (/admin, roles from roles.ts; PAGES=off removes
- * them), passkeys with PASSKEYS=on (/auth/passkey, /users/me/passkeys), and FastAPI's 404 body
+ * them), passkeys with PASSKEYS=on (/auth/passkey, /users/me/passkeys), TOTP two-factor with
+ * TWO_FACTOR_KEY (/auth/2fa, and each backend's /2fa/verify), verified email changes with
+ * EMAIL_CHANGE (/auth/email-change/confirm), and FastAPI's 404 body
  * for any other path. Beyond FastAPI Users, new paths only: the user list, bans and roles of
  * superusers at /users.
  */
@@ -19,6 +21,8 @@ import {
   PasswordHelper,
   ensureSuperuser,
   fastifyUsers,
+  type EmailChangeMessage,
+  type User,
   notFoundHandler,
   withNamedSchemas,
   smtpTransport,
@@ -90,13 +94,28 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   const passkeys = config.passkeys === null || store.passkeys === null
     ? undefined
     : { ...config.passkeys, store: store.passkeys, rpName: 'fastify-users example' }
+  // The confirmation link goes to the new address (with SMTP, as the verify mail: it proves the
+  // address); the current one hears of the change when it is made, through the mailer's notice.
+  const sendEmailChange = async (message: EmailChangeMessage<User>) => {
+    if (message.kind !== 'confirm') return
+    showToken(`Email change requested for user ${message.user.id}. Confirmation token: ${message.token}`)
+    await outbox?.('email_change', message.email, message.token)
+    await mailer?.send('verify', message.email, { user: { ...message.user, email: message.email }, link: `${config.appUrl}/confirm-email?token=${encodeURIComponent(message.token)}` })
+  }
+  if (config.twoFactor !== null && store.twoFactor === null) throw new ConfigError('TWO_FACTOR_KEY needs a database with two-factor tables (SQL or MongoDB)')
+  const twoFactor = config.twoFactor === null || store.twoFactor === null
+    ? undefined
+    : { store: store.twoFactor, encryptionKey: config.twoFactor.encryptionKey, issuer: 'fastify-users example' }
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
     roles: exampleRoles,
     passkeys,
+    twoFactor,
     // USERNAMES: a username beside the email, to log in with either (off by default).
     ...(config.usernames === 'off' ? {} : { usernames: { required: config.usernames === 'required' } }),
+    // EMAIL_CHANGE: the new address must be confirmed from the link mailed to it (docs/email-change.md).
+    ...(config.emailChange ? { emailChange: { send: sendEmailChange } } : {}),
     // Users list and end their sessions (GET /users/me/sessions): new routes only (docs/sessions.md).
     ...(sessions === null ? {} : { sessions: { store: sessions } }),
     // Security events kept a year for the admin console (GET /users/{id}/events, docs/audit-log.md).
@@ -159,6 +178,8 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
     await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })
   }
+  if (twoFactor !== undefined) await app.register(users.twoFactorRoutes(), { prefix: '/auth/2fa' })
+  if (config.emailChange) await app.register(users.emailChangeRoutes(), { prefix: '/auth' })
   if (config.oidc) {
     await registerOidc(app, users, bearer, {
       oidc: config.oidc,
@@ -172,7 +193,11 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   if (config.oidc || config.oauthProviders.clients.length > 0) await app.register(users.oauthAccountsRoutes(), { prefix: '/users' })
 
   if (config.pages) {
-    pageRoutes(app, { oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [], passkeys: passkeys !== undefined })
+    pageRoutes(app, {
+      oauth: config.oidc ? [{ name: 'oidc', label: 'OpenID Connect' }] : [],
+      passkeys: passkeys !== undefined,
+      usernames: config.usernames !== 'off',
+    })
     adminFeaturesRoute(app, { superuser: users.currentUser({ active: true, superuser: true }), roles: Object.keys(exampleRoles), usernames: config.usernames !== 'off' })
   }
 

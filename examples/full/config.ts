@@ -69,6 +69,17 @@ export interface Config {
    * keeps FastAPI Users' models exactly (docs/usernames.md).
    */
   usernames: 'off' | 'optional' | 'required'
+  /**
+   * TWO_FACTOR_KEY (32 characters or more, kept apart from the database): TOTP two-factor at
+   * /auth/2fa, and the code step of logins (docs/two-factor.md); `null` (the default): off.
+   */
+  twoFactor: { encryptionKey: string } | null
+  /**
+   * EMAIL_CHANGE (default off): a new address takes effect only from the link mailed to it
+   * (APP_URL/confirm-email?token=…, docs/email-change.md); off, `PATCH /users/me` changes it at
+   * once, as in FastAPI Users.
+   */
+  emailChange: boolean
   /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
   pages: boolean
   /**
@@ -167,6 +178,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
       ? { rpID: env.PASSKEY_RP_ID || new URL(appUrl).hostname, origins: [new URL(appUrl).origin] }
       : null,
     usernames: usernameMode(env.USERNAMES),
+    twoFactor: twoFactorKey(env.TWO_FACTOR_KEY),
+    emailChange: boolean(env.EMAIL_CHANGE, false, 'EMAIL_CHANGE'),
     appUrl,
   }
 }
@@ -176,6 +189,12 @@ function usernameMode(value: string | undefined): Config['usernames'] {
   if (/^(on|true|1|yes|optional)$/i.test(value)) return 'optional'
   if (/^required$/i.test(value)) return 'required'
   throw new ConfigError(`USERNAMES must be on, off or required, not "${value}"`)
+}
+
+function twoFactorKey(value: string | undefined): Config['twoFactor'] {
+  if (value === undefined || value === '') return null
+  if (value.length < 32) throw new ConfigError('TWO_FACTOR_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`)')
+  return { encryptionKey: value }
 }
 
 /** A comma-separated list, `null` when unset or empty. */

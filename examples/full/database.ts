@@ -6,8 +6,8 @@
  * imported only for a `mongodb://` URL, so that an application on SQL need not install the
  * `mongodb` driver.
  */
-import type { AccessTokenDatabase, AuditStore, InvalidationChannel, PasskeyStore, RefreshTokenStore, RevocationStore, SessionStore, User, UserDatabase } from 'fastify-users'
-import { KyselyAuditStore, KyselyPasskeyStore, KyselyRefreshTokenStore, KyselyRevocationStore, KyselySessionStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
+import type { AccessTokenDatabase, AuditStore, InvalidationChannel, PasskeyStore, RefreshTokenStore, RevocationStore, SessionStore, TwoFactorStore, User, UserDatabase } from 'fastify-users'
+import { KyselyAuditStore, KyselyPasskeyStore, KyselyRefreshTokenStore, KyselyRevocationStore, KyselySessionStore, KyselyTwoFactorStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
 
 export interface ExampleStore {
   users: UserDatabase<User>
@@ -21,6 +21,8 @@ export interface ExampleStore {
   refreshTokens: RefreshTokenStore | null
   /** Where passkeys are kept (PASSKEYS=on); `null`: passkeys are not available. */
   passkeys: PasskeyStore | null
+  /** Where TOTP secrets and recovery codes are kept (TWO_FACTOR_KEY); `null`: two-factor is not available. */
+  twoFactor: TwoFactorStore | null
   /** Where the sessions users list and end are recorded (docs/sessions.md); `null`: not recorded. */
   sessions: SessionStore | null
   /** Where the security events superusers read (GET /users/{id}/events) are kept; `null`: not kept. */
@@ -44,7 +46,7 @@ export interface ExampleStore {
  */
 export async function openExampleStore(url: string, readUrl: string | null = null): Promise<ExampleStore> {
   if (/^mongodb(\+srv)?:\/\//i.test(url)) {
-    const { MongoAuditStore, MongoPasskeyStore, MongoRefreshTokenStore, MongoRevocationStore, MongoSessionStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
+    const { MongoAuditStore, MongoPasskeyStore, MongoRefreshTokenStore, MongoRevocationStore, MongoSessionStore, MongoTwoFactorStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
     const store = await openMongoUserDatabase(url)
     return {
       users: store.users,
@@ -52,6 +54,7 @@ export async function openExampleStore(url: string, readUrl: string | null = nul
       revocation: new MongoRevocationStore({ db: store.db }),
       refreshTokens: new MongoRefreshTokenStore({ db: store.db }),
       passkeys: new MongoPasskeyStore({ db: store.db }),
+      twoFactor: new MongoTwoFactorStore({ db: store.db }),
       sessions: new MongoSessionStore({ db: store.db }),
       audit: new MongoAuditStore({ db: store.db }),
       cacheChannel: null,
@@ -66,6 +69,7 @@ export async function openExampleStore(url: string, readUrl: string | null = nul
     revocation: new KyselyRevocationStore({ db: store.db, dialect: store.dialect }),
     refreshTokens: new KyselyRefreshTokenStore({ db: store.db }),
     passkeys: new KyselyPasskeyStore({ db: store.db, dialect: store.dialect }),
+    twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
     sessions: new KyselySessionStore({ db: store.db }),
     audit: new KyselyAuditStore({ db: store.db }),
     cacheChannel: store.dialect === 'postgres' ? () => postgresInvalidationChannel({ connectionString: url, db: store.db }) : null,

@@ -4,7 +4,7 @@
  */
 import { appendFile } from 'node:fs/promises'
 
-export type OutboxEvent = 'forgot_password' | 'request_verify'
+export type OutboxEvent = 'forgot_password' | 'request_verify' | 'email_change'
 
 export function fileOutbox(path: string) {
   return (event: OutboxEvent, email: string, token: string): Promise<void> =>

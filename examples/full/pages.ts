@@ -1,8 +1,9 @@
 /**
  * The example's account pages: plain HTML files with one small script each (pages/), on the
  * library's routes only, with cookie authentication (`/auth/cookie`). They are
- * /register, /login, /forgot-password, /reset-password and /verify (the mailed links land on
- * those two), /account (with its passkeys when they are on), and /admin: the admin console of
+ * /register, /login (with the code step of two-factor logins), /forgot-password,
+ * /reset-password, /verify and /confirm-email (the mailed links land on those three), /account (with its
+ * passkeys when they are on, and its sessions when the server lists them), and /admin: the admin console of
  * superusers (list and search users, open one, change its status, roles and ban, delete it;
  * admin-features.ts says which panels the server can answer); `/` leads to /account.
  *
@@ -18,7 +19,7 @@ const PAGES_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'account', 'admin'] as const
+const PAGES = ['register', 'login', 'forgot-password', 'reset-password', 'verify', 'confirm-email', 'account', 'admin'] as const
 
 /**
  * The admin console, which shows what users typed (emails, ban reasons), also refuses every
@@ -39,9 +40,18 @@ export interface PagesOptions {
   oauth: { name: string; label: string }[]
   /** Whether passkeys are on: the /login button and the /account section between `<!--passkeys-->` markers. */
   passkeys: boolean
+  /**
+   * Whether users may log in with a username: the /login field between `<!--usernames-->`
+   * markers (a text field), else the one between `<!--no-usernames-->` (an email field, which
+   * the browser would refuse a username in).
+   */
+  usernames: boolean
 }
 
-const PASSKEY_PARTS = /<!--passkeys-->[\s\S]*?<!--\/passkeys-->\n?/g
+/** The page without the part between `<!--name-->` and `<!--/name-->` markers. */
+function withoutPart(html: string, name: string): string {
+  return html.replace(new RegExp(`<!--${name}-->[\\s\\S]*?<!--/${name}-->\\n?`, 'g'), '')
+}
 
 export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
   const folder = new URL('./pages/', import.meta.url)
@@ -51,12 +61,13 @@ export function pageRoutes(app: FastifyInstance, options: PagesOptions): void {
         .map(({ name, label }) => `<button type="button" data-oauth="${name}">Log in with ${label}</button>`)
         .join('')}</section>`
   for (const page of PAGES) {
-    const file = readFileSync(new URL(`${page}.html`, folder), 'utf8').replace('<!--oauth-->', buttons)
-    const html = options.passkeys ? file : file.replace(PASSKEY_PARTS, '')
+    let html = readFileSync(new URL(`${page}.html`, folder), 'utf8').replace('<!--oauth-->', buttons)
+    if (!options.passkeys) html = withoutPart(html, 'passkeys')
+    html = withoutPart(html, options.usernames ? 'no-usernames' : 'usernames')
     app.get(`/${page}`, { schema: { hide: true } }, async (_request, reply) =>
       reply
         .header('content-security-policy', POLICIES[page] ?? PAGES_CSP)
-        // The reset and verify pages carry a live token in their URL.
+        // The reset, verify and confirm-email pages carry a live token in their URL.
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(html),

@@ -22,7 +22,7 @@ export interface ExampleServer {
    * The token of the last mail of this kind to this address, from the outbox file; waits for
    * it a little, since some routes answer before their mail is written.
    */
-  mailedToken(event: 'forgot_password' | 'request_verify', email: string, after?: number): Promise<string>
+  mailedToken(event: 'forgot_password' | 'request_verify' | 'email_change', email: string, after?: number): Promise<string>
   /** How many lines the outbox has now, to read only the mails sent after this point. */
   outboxLength(): number
   close(): Promise<void>

@@ -39,6 +39,10 @@ onSubmit(emailForm, async (changes) => {
   user = updated.body
   render(user)
   emailForm.reset()
+  // With verified email changes the server keeps the address until the mailed link is opened.
+  if (user.email.toLowerCase() !== changes.email.trim().toLowerCase()) {
+    return show(`A confirmation link is on its way to ${changes.email}. Your email changes when you open it.`)
+  }
   show(`Your email is now ${user.email}.`)
 })
 
@@ -109,3 +113,68 @@ if (passkeyList && user !== null) {
     await loadPasskeys()
   })
 }
+
+const sessionList = document.getElementById('session-list')
+const sessionRows = document.getElementById('session-rows')
+
+/** "Chrome on Linux" from a User-Agent header, which in full says little to a person. */
+function deviceName(userAgent) {
+  if (!userAgent) return 'Unknown device'
+  const browser = [['Edg/', 'Edge'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'], ['Safari/', 'Safari']].find(([mark]) => userAgent.includes(mark))
+  const system = [['Android', 'Android'], ['iPhone', 'iPhone'], ['iPad', 'iPad'], ['Windows', 'Windows'], ['Mac OS X', 'macOS'], ['Linux', 'Linux']].find(([mark]) => userAgent.includes(mark))
+  if (!browser && !system) return userAgent.slice(0, 40)
+  return [browser?.[1] ?? 'A browser', system?.[1]].filter(Boolean).join(' on ')
+}
+
+function cell(text) {
+  const td = document.createElement('td')
+  td.textContent = text
+  return td
+}
+
+function sessionRow(session) {
+  const row = document.createElement('tr')
+  const device = cell(deviceName(session.user_agent))
+  if (session.user_agent) device.title = session.user_agent
+  if (session.current) {
+    const mark = document.createElement('strong')
+    mark.textContent = ' (this session)'
+    device.append(mark)
+  }
+  const action = document.createElement('td')
+  const end = document.createElement('button')
+  end.type = 'button'
+  end.className = 'secondary'
+  end.textContent = 'End'
+  end.setAttribute('aria-label', `End the session on ${deviceName(session.user_agent)}${session.current ? ' (this session)' : ''}, signed in ${dateTime(session.created_at)}`)
+  end.addEventListener('click', async () => {
+    end.disabled = true
+    const ended = await api('DELETE', `/users/me/sessions/${encodeURIComponent(session.id)}`)
+    if (session.current && (ended.ok || ended.status === 401)) return location.assign('/login')
+    if (!ended.ok && ended.status !== 404) {
+      end.disabled = false
+      return show(describe(ended.status, ended.body), 'error')
+    }
+    show(`The session on ${deviceName(session.user_agent)} is ended.`)
+    await loadSessions()
+  })
+  action.append(end)
+  row.append(device, cell(session.client_address ?? 'Unknown'), cell(dateTime(session.created_at)), cell(dateTime(session.last_used_at)), action)
+  return row
+}
+
+/**
+ * The list appears only where the server lists sessions: a server without the sessions
+ * feature answers 404, and the section then keeps only its log-out buttons.
+ */
+async function loadSessions() {
+  const listed = await api('GET', '/users/me/sessions')
+  if (listed.status === 404) return
+  if (!listed.ok) return show(describe(listed.status, listed.body), 'error')
+  sessionRows.replaceChildren(...listed.body.items.map(sessionRow))
+  document.getElementById('session-table').hidden = listed.body.items.length === 0
+  document.getElementById('no-sessions').hidden = listed.body.items.length > 0
+  sessionList.hidden = false
+}
+
+if (user !== null) await loadSessions()

@@ -13,6 +13,7 @@ const MESSAGES = {
   VERIFY_USER_ALREADY_VERIFIED: 'Your email is already verified.',
   UPDATE_USER_EMAIL_ALREADY_EXISTS: 'Another account uses this email.',
   UPDATE_USER_INVALID_PASSWORD: 'This password cannot be used.',
+  EMAIL_CHANGE_BAD_TOKEN: 'This confirmation link is invalid, used or expired. Change your email again for a new one.',
   OAUTH_USER_ALREADY_EXISTS: 'An account with this email exists: log in with your password.',
   OAUTH_NOT_AVAILABLE_EMAIL: 'The provider did not share an email address.',
   OAUTH_INVALID_STATE: 'The sign-in took too long or was tampered with. Try again.',
@@ -21,6 +22,8 @@ const MESSAGES = {
   PASSKEY_REGISTRATION_FAILED: 'This passkey could not be verified.',
   PASSKEY_ALREADY_REGISTERED: 'This passkey is registered already.',
   PASSKEY_LIMIT_REACHED: 'You have as many passkeys as an account may have.',
+  TWO_FACTOR_BAD_CODE: 'This code is not right, or was used already. Try the next one.',
+  TWO_FACTOR_BAD_CHALLENGE: 'The login took too long. Log in again.',
 }
 
 /** A human sentence for an error answer of the API. */
