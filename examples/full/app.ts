@@ -4,7 +4,8 @@
  * Swagger UI at /docs (unless DOCS=off), the OpenAPI document at /openapi.json (and /docs/json), a
  * protected route, health endpoints at /health and /health/ready, the account pages (/login,
  * /register, /account…) and the admin console (/admin, roles from roles.ts; PAGES=off removes
- * them), passkeys with PASSKEYS=on (/auth/passkey, /users/me/passkeys), and FastAPI's 404 body
+ * them), passkeys with PASSKEYS=on (/auth/passkey, /users/me/passkeys), API keys with API_KEYS=on
+ * (/users/me/api-keys; a key opens /authenticated-route), and FastAPI's 404 body
  * for any other path. Beyond FastAPI Users, new paths only: the user list, bans and roles of
  * superusers at /users.
  */
@@ -12,6 +13,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
 import {
+  ApiKeyTransport,
   AuthenticationBackend,
   BearerTransport,
   CookieTransport,
@@ -90,11 +92,14 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   const passkeys = config.passkeys === null || store.passkeys === null
     ? undefined
     : { ...config.passkeys, store: store.passkeys, rpName: 'fastify-users example' }
+  if (config.apiKeys && store.apiKeys === null) throw new ConfigError('API_KEYS=on needs a database with an API key table (SQL or MongoDB)')
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
     roles: exampleRoles,
     passkeys,
+    // API_KEYS: personal API keys for scripts, accepted by the app's routes (off by default).
+    ...(config.apiKeys && store.apiKeys !== null ? { apiKeys: { store: store.apiKeys } } : {}),
     // USERNAMES: a username beside the email, to log in with either (off by default).
     ...(config.usernames === 'off' ? {} : { usernames: { required: config.usernames === 'required' } }),
     // Users list and end their sessions (GET /users/me/sessions): new routes only (docs/sessions.md).
@@ -125,6 +130,9 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     },
   })
 
+  const apiKeys = users.apiKeyBackend
+  // Its schemes: the `X-API-Key` header, and the bearer form of a key.
+  const apiKeyTransport = new ApiKeyTransport()
   if (config.docs) {
     await app.register(swagger, {
       openapi: {
@@ -133,6 +141,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           securitySchemes: {
             jwt: bearer.transport.securityScheme(),
             cookie: cookie.transport.securityScheme(),
+            ...(apiKeys === null ? {} : { [apiKeys.name]: apiKeyTransport.securityScheme(), api_key_bearer: apiKeyTransport.bearerSecurityScheme() }),
           },
         },
       },
@@ -154,7 +163,9 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   // New routes only (the list, bans, roles, sessions): `GET /users/me` stays FastAPI Users' user object.
-  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false, sessions: sessions !== null, events: store.audit !== null }), { prefix: '/users' })
+  await app.register(users.usersRoutes({
+    list: true, bans: true, rolesInMe: false, sessions: sessions !== null, events: store.audit !== null, apiKeys: apiKeys !== null,
+  }), { prefix: '/users' })
   if (passkeys !== undefined) {
     await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
     await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })
@@ -183,7 +194,11 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.setNotFoundHandler(notFoundHandler)
 
   app.get('/authenticated-route', {
-    schema: { operationId: 'authenticated_route', security: [{ jwt: [] }, { cookie: [] }] },
+    // The app's own routes take API keys too (the library's account routes never do).
+    schema: {
+      operationId: 'authenticated_route',
+      security: [...(apiKeys === null ? [] : [{ [apiKeys.name]: [] }, { api_key_bearer: [] }]), { jwt: [] }, { cookie: [] }],
+    },
     onRequest: users.currentUser({ active: true }),
   }, async (request) => ({
     message: `Hello ${request.user.email}!`,

@@ -69,6 +69,12 @@ export interface Config {
    * keeps FastAPI Users' models exactly (docs/usernames.md).
    */
   usernames: 'off' | 'optional' | 'required'
+  /**
+   * API_KEYS (default off): users create API keys at `/users/me/api-keys`, and a key
+   * (`X-API-Key: fuk_…` or `Authorization: Bearer fuk_…`) authenticates the app's own routes
+   * (docs/api-keys.md).
+   */
+  apiKeys: boolean
   /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
   pages: boolean
   /**
@@ -167,6 +173,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
       ? { rpID: env.PASSKEY_RP_ID || new URL(appUrl).hostname, origins: [new URL(appUrl).origin] }
       : null,
     usernames: usernameMode(env.USERNAMES),
+    apiKeys: boolean(env.API_KEYS, false, 'API_KEYS'),
     appUrl,
   }
 }
