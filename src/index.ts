@@ -54,6 +54,8 @@ export {
   type TwoFactorEnrolment,
   type TwoFactorStatus,
   type TwoFactorChallenge,
+  type TwoFactorRefusal,
+  type TwoFactorVerifyOptions,
 } from './two-factor/two-factor.ts'
 export { TwoFactorError, TwoFactorErrorCode } from './two-factor/errors.ts'
 export { TwoFactorKeyError } from './two-factor/keys.ts'

@@ -110,6 +110,13 @@ describe('readConfig', () => {
     expect(configError({ EMAIL_CHANGE: 'maybe' })).toThrow('EMAIL_CHANGE must be true or false, not "maybe"')
   })
 
+  it('reads API_KEYS: off by default, on as a boolean word', () => {
+    expect(read({ SECRET: LONG_SECRET }).config.apiKeys).toBe(false)
+    for (const value of ['on', 'true', '1']) expect(read({ SECRET: LONG_SECRET, API_KEYS: value }).config.apiKeys).toBe(true)
+    expect(read({ SECRET: LONG_SECRET, API_KEYS: 'off' }).config.apiKeys).toBe(false)
+    expect(configError({ API_KEYS: 'sometimes' })).toThrow('API_KEYS must be true or false, not "sometimes"')
+  })
+
   it('refuses a PORT or JWT_LIFETIME that is not a positive whole number', () => {
     for (const name of ['PORT', 'JWT_LIFETIME']) {
       for (const value of ['abc', '0', '-5', '1.5', '1e400']) {
@@ -171,6 +178,31 @@ describe('buildApp', () => {
     await withApp(configFor(), async (app) => {
       const res = await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'ector@example.com', password: 'ector-of-maris-1', username: 'ector' } })
       expect(Object.keys(res.json())).not.toContain('username')
+    })
+  })
+
+  it('with API_KEYS=on, a user creates a key that reads the app route (X-API-Key or Bearer) and nothing of the account; off, no key routes', async () => {
+    await withApp(configFor({ API_KEYS: 'on' }), async (app) => {
+      expect((await app.inject({ method: 'POST', url: '/auth/register', payload: { email: 'bedivere@example.com', password: 'bedivere-knight-1' } })).statusCode).toBe(201)
+      const session = bearerAuth((await login(app, 'bedivere@example.com', 'bedivere-knight-1')).json().access_token)
+      const created = await app.inject({ method: 'POST', url: '/users/me/api-keys', headers: session, payload: { name: 'ci', expires_in: 3600 } })
+      expect(created.statusCode, created.body).toBe(201)
+      const key: string = created.json().key
+      expect(key).toMatch(/^fuk_/)
+      for (const headers of [{ 'x-api-key': key }, { authorization: `Bearer ${key}` }]) {
+        const res = await app.inject({ method: 'GET', url: '/authenticated-route', headers })
+        expect(res.statusCode, res.body).toBe(200)
+        expect(res.json()).toEqual({ message: 'Hello bedivere@example.com!' })
+      }
+      expect((await app.inject({ method: 'GET', url: '/users/me', headers: { 'x-api-key': key } })).statusCode).toBe(401)
+      expect((await app.inject({ method: 'GET', url: '/authenticated-route', headers: { 'x-api-key': `${key.slice(0, -1)}x` } })).statusCode).toBe(401)
+      const revoked = await app.inject({ method: 'DELETE', url: `/users/me/api-keys/${created.json().id}`, headers: session })
+      expect(revoked.statusCode).toBe(204)
+      expect((await app.inject({ method: 'GET', url: '/authenticated-route', headers: { 'x-api-key': key } })).statusCode).toBe(401)
+    })
+    await withApp(configFor(), async (app) => {
+      const session = bearerAuth((await login(app, 'bedivere@example.com', 'bedivere-knight-1')).json().access_token)
+      expect((await app.inject({ method: 'POST', url: '/users/me/api-keys', headers: session, payload: { name: 'ci', expires_in: 3600 } })).statusCode).toBe(404)
     })
   })
 

@@ -202,3 +202,48 @@ describe("the example's OpenAPI document and 404", () => {
     }
   })
 })
+
+describe("the example's OpenAPI document with API_KEYS=on", () => {
+  const savedLevel = process.env.LOG_LEVEL
+  beforeAll(() => {
+    process.env.LOG_LEVEL = 'silent'
+  })
+  afterAll(() => {
+    if (savedLevel === undefined) delete process.env.LOG_LEVEL
+    else process.env.LOG_LEVEL = savedLevel
+  })
+
+  async function documentOf(env: Record<string, string>): Promise<Document> {
+    const dir = mkdtempSync(join(tmpdir(), 'fastify-users-openapi-keys-'))
+    const config = readConfig({ SECRET: 'a-production-secret-of-at-least-32-characters', DATABASE_URL: `sqlite://${join(dir, 'users.db')}`, ...env }, () => {})
+    const app = await buildApp(config)
+    try {
+      return (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as Document
+    } finally {
+      await app.close()
+    }
+  }
+
+  it('declares the key schemes (the X-API-Key header, and Bearer fuk_…), referenced by the route that takes keys only', async () => {
+    const document = await documentOf({ API_KEYS: 'on' })
+    const result = await new Validator().validate(document as never)
+    expect(result.errors).toBeUndefined()
+    const schemes = document.components.securitySchemes
+    expect(schemes.api_key).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: expect.stringContaining('Authorization: Bearer fuk_') })
+    expect(schemes.api_key_bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: expect.stringMatching(/^fuk_/) })
+    expect(schemes.jwt).toEqual({ type: 'oauth2', flows: { password: { scopes: {}, tokenUrl: 'auth/jwt/login' } } })
+    expect(schemes.cookie).toEqual({ type: 'apiKey', in: 'cookie', name: 'fastapiusersauth' })
+    expect(document.paths['/authenticated-route']!.get!.security).toEqual([{ api_key: [] }, { api_key_bearer: [] }, { jwt: [] }, { cookie: [] }])
+    // The account routes take sessions only: a key never reaches them.
+    for (const [path, method] of [['/users/me', 'get'], ['/users/me/api-keys', 'post'], ['/users/me/api-keys', 'get']] as const) {
+      expect(document.paths[path]![method]!.security, `${method} ${path}`).toEqual([{ jwt: [] }, { cookie: [] }])
+    }
+  })
+
+  it('without API_KEYS, neither the schemes nor the key routes', async () => {
+    const document = await documentOf({})
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['cookie', 'jwt'])
+    expect(document.paths['/users/me/api-keys']).toBeUndefined()
+    expect(document.paths['/authenticated-route']!.get!.security).toEqual([{ jwt: [] }, { cookie: [] }])
+  })
+})

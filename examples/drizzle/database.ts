@@ -21,7 +21,7 @@ import * as sqliteSchema from './schema-sqlite.ts'
  * process (or in Redis with REDIS_URL), refresh tokens, passkeys and two-factor are not offered and
  * sessions are not recorded (but with the Redis strategy, in Redis).
  */
-const NO_SESSION_TABLES = { revocation: null, refreshTokens: null, sessions: null, audit: null, cacheChannel: null, passkeys: null, twoFactor: null }
+const NO_SESSION_TABLES = { revocation: null, refreshTokens: null, sessions: null, audit: null, apiKeys: null, cacheChannel: null, passkeys: null, twoFactor: null }
 
 const migrations = (dialect: string): string => fileURLToPath(new URL(`./drizzle/${dialect}`, import.meta.url))
 

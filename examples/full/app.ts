@@ -6,7 +6,8 @@
  * /register, /account…) and the admin console (/admin, roles from roles.ts; PAGES=off removes
  * them), passkeys with PASSKEYS=on (/auth/passkey, /users/me/passkeys), TOTP two-factor with
  * TWO_FACTOR_KEY (/auth/2fa, and each backend's /2fa/verify), verified email changes with
- * EMAIL_CHANGE (/auth/email-change/confirm), and FastAPI's 404 body
+ * EMAIL_CHANGE (/auth/email-change/confirm), API keys with API_KEYS=on (/users/me/api-keys; a
+ * key opens /authenticated-route), and FastAPI's 404 body
  * for any other path. Beyond FastAPI Users, new paths only: the user list, bans and roles of
  * superusers at /users.
  */
@@ -14,6 +15,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
 import {
+  ApiKeyTransport,
   AuthenticationBackend,
   BearerTransport,
   CookieTransport,
@@ -106,12 +108,15 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   const twoFactor = config.twoFactor === null || store.twoFactor === null
     ? undefined
     : { store: store.twoFactor, encryptionKey: config.twoFactor.encryptionKey, issuer: 'fastify-users example' }
+  if (config.apiKeys && store.apiKeys === null) throw new ConfigError('API_KEYS=on needs a database with an API key table (SQL or MongoDB)')
   const users = fastifyUsers({
     db: userDb,
     backends: [bearer, cookie],
     roles: exampleRoles,
     passkeys,
     twoFactor,
+    // API_KEYS: personal API keys for scripts, accepted by the app's routes (off by default).
+    ...(config.apiKeys && store.apiKeys !== null ? { apiKeys: { store: store.apiKeys } } : {}),
     // USERNAMES: a username beside the email, to log in with either (off by default).
     ...(config.usernames === 'off' ? {} : { usernames: { required: config.usernames === 'required' } }),
     // EMAIL_CHANGE: the new address must be confirmed from the link mailed to it (docs/email-change.md).
@@ -144,6 +149,9 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
     },
   })
 
+  const apiKeys = users.apiKeyBackend
+  // Its schemes: the `X-API-Key` header, and the bearer form of a key.
+  const apiKeyTransport = new ApiKeyTransport()
   if (config.docs) {
     await app.register(swagger, {
       openapi: {
@@ -152,6 +160,7 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
           securitySchemes: {
             jwt: bearer.transport.securityScheme(),
             cookie: cookie.transport.securityScheme(),
+            ...(apiKeys === null ? {} : { [apiKeys.name]: apiKeyTransport.securityScheme(), api_key_bearer: apiKeyTransport.bearerSecurityScheme() }),
           },
         },
       },
@@ -173,7 +182,9 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   await app.register(users.resetPasswordRoutes(), { prefix: '/auth' })
   await app.register(users.verifyRoutes(), { prefix: '/auth' })
   // New routes only (the list, bans, roles, sessions): `GET /users/me` stays FastAPI Users' user object.
-  await app.register(users.usersRoutes({ list: true, bans: true, rolesInMe: false, sessions: sessions !== null, events: store.audit !== null }), { prefix: '/users' })
+  await app.register(users.usersRoutes({
+    list: true, bans: true, rolesInMe: false, sessions: sessions !== null, events: store.audit !== null, apiKeys: apiKeys !== null,
+  }), { prefix: '/users' })
   if (passkeys !== undefined) {
     await app.register(users.passkeyRoutes(), { prefix: '/auth/passkey' })
     await app.register(users.passkeyAccountRoutes(), { prefix: '/users' })
@@ -208,7 +219,11 @@ export async function buildApp(config: Config, given?: ExampleStore): Promise<Fa
   app.setNotFoundHandler(notFoundHandler)
 
   app.get('/authenticated-route', {
-    schema: { operationId: 'authenticated_route', security: [{ jwt: [] }, { cookie: [] }] },
+    // The app's own routes take API keys too (the library's account routes never do).
+    schema: {
+      operationId: 'authenticated_route',
+      security: [...(apiKeys === null ? [] : [{ [apiKeys.name]: [] }, { api_key_bearer: [] }]), { jwt: [] }, { cookie: [] }],
+    },
     onRequest: users.currentUser({ active: true }),
   }, async (request) => ({
     message: `Hello ${request.user.email}!`,

@@ -80,6 +80,12 @@ export interface Config {
    * once, as in FastAPI Users.
    */
   emailChange: boolean
+  /**
+   * API_KEYS (default off): users create API keys at `/users/me/api-keys`, and a key
+   * (`X-API-Key: fuk_…` or `Authorization: Bearer fuk_…`) authenticates the app's own routes
+   * (docs/api-keys.md).
+   */
+  apiKeys: boolean
   /** PAGES: the account pages (/login, /register, /account…; see pages.ts); default on, `off` leaves the API alone. */
   pages: boolean
   /**
@@ -180,6 +186,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, warn: (message:
     usernames: usernameMode(env.USERNAMES),
     twoFactor: twoFactorKey(env.TWO_FACTOR_KEY),
     emailChange: boolean(env.EMAIL_CHANGE, false, 'EMAIL_CHANGE'),
+    apiKeys: boolean(env.API_KEYS, false, 'API_KEYS'),
     appUrl,
   }
 }

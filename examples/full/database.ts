@@ -6,8 +6,8 @@
  * imported only for a `mongodb://` URL, so that an application on SQL need not install the
  * `mongodb` driver.
  */
-import type { AccessTokenDatabase, AuditStore, InvalidationChannel, PasskeyStore, RefreshTokenStore, RevocationStore, SessionStore, TwoFactorStore, User, UserDatabase } from 'fastify-users'
-import { KyselyAuditStore, KyselyPasskeyStore, KyselyRefreshTokenStore, KyselyRevocationStore, KyselySessionStore, KyselyTwoFactorStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
+import type { AccessTokenDatabase, ApiKeyStore, AuditStore, InvalidationChannel, PasskeyStore, RefreshTokenStore, RevocationStore, SessionStore, TwoFactorStore, User, UserDatabase } from 'fastify-users'
+import { KyselyApiKeyStore, KyselyAuditStore, KyselyPasskeyStore, KyselyRefreshTokenStore, KyselyRevocationStore, KyselySessionStore, KyselyTwoFactorStore, openUserDatabase, postgresInvalidationChannel } from 'fastify-users/kysely'
 
 export interface ExampleStore {
   users: UserDatabase<User>
@@ -27,6 +27,8 @@ export interface ExampleStore {
   sessions: SessionStore | null
   /** Where the security events superusers read (GET /users/{id}/events) are kept; `null`: not kept. */
   audit: AuditStore | null
+  /** Where API keys are kept (API_KEYS=on, docs/api-keys.md); `null`: API keys are not available. */
+  apiKeys: ApiKeyStore | null
   /**
    * How the database itself tells instances of writes, for the auth cache (AUTH_CACHE):
    * PostgreSQL's LISTEN/NOTIFY; `null` where the database has none (the cache then only expires).
@@ -46,7 +48,7 @@ export interface ExampleStore {
  */
 export async function openExampleStore(url: string, readUrl: string | null = null): Promise<ExampleStore> {
   if (/^mongodb(\+srv)?:\/\//i.test(url)) {
-    const { MongoAuditStore, MongoPasskeyStore, MongoRefreshTokenStore, MongoRevocationStore, MongoSessionStore, MongoTwoFactorStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
+    const { MongoApiKeyStore, MongoAuditStore, MongoPasskeyStore, MongoRefreshTokenStore, MongoRevocationStore, MongoSessionStore, MongoTwoFactorStore, openMongoUserDatabase } = await import('fastify-users/mongodb')
     const store = await openMongoUserDatabase(url)
     return {
       users: store.users,
@@ -57,6 +59,7 @@ export async function openExampleStore(url: string, readUrl: string | null = nul
       twoFactor: new MongoTwoFactorStore({ db: store.db }),
       sessions: new MongoSessionStore({ db: store.db }),
       audit: new MongoAuditStore({ db: store.db }),
+      apiKeys: new MongoApiKeyStore({ db: store.db }),
       cacheChannel: null,
       ping: () => store.ping(),
       destroy: () => store.destroy(),
@@ -72,6 +75,7 @@ export async function openExampleStore(url: string, readUrl: string | null = nul
     twoFactor: new KyselyTwoFactorStore({ db: store.db, dialect: store.dialect }),
     sessions: new KyselySessionStore({ db: store.db }),
     audit: new KyselyAuditStore({ db: store.db }),
+    apiKeys: new KyselyApiKeyStore({ db: store.db }),
     cacheChannel: store.dialect === 'postgres' ? () => postgresInvalidationChannel({ connectionString: url, db: store.db }) : null,
     ping: () => store.ping(),
     destroy: () => store.destroy(),

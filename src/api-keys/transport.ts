@@ -34,7 +34,27 @@ export class ApiKeyTransport implements Transport {
     return null
   }
 
+  /**
+   * The `X-API-Key` header, for `components.securitySchemes` (under the backend's name,
+   * `api_key`). OpenAPI gives a scheme one place only, so the bearer form has its own scheme.
+   */
   securityScheme(): SecurityScheme {
-    return { type: 'apiKey', in: 'header', name: 'X-API-Key' }
+    return {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-API-Key',
+      description: 'An API key (`fuk_…`, from `POST /users/me/api-keys`); also accepted as `Authorization: Bearer fuk_…` (the `api_key_bearer` scheme)',
+    }
+  }
+
+  /**
+   * The bearer form of a key, `Authorization: Bearer fuk_…`, as its own scheme
+   * (`api_key_bearer`), beside the one of `securityScheme`.
+   *
+   * @example
+   * const schemes = { api_key: transport.securityScheme(), api_key_bearer: transport.bearerSecurityScheme() }
+   */
+  bearerSecurityScheme(): SecurityScheme {
+    return { type: 'http', scheme: 'bearer', bearerFormat: 'fuk_<id>_<secret>', description: 'An API key sent as `Authorization: Bearer fuk_…`' }
   }
 }

@@ -11,17 +11,26 @@
 /** How a login was made. */
 export type LoginMethod = 'password' | 'two_factor' | 'magic_link' | 'oauth' | 'passkey'
 
-/** Why a login was refused. */
-export type LoginFailureReason = 'bad_credentials' | 'inactive' | 'banned' | 'unverified' | 'unknown_hash'
+/**
+ * Why a login was refused: a password login's reasons, the second factor's (a wrong TOTP or
+ * recovery code, or too many wrong codes), and an OAuth callback's (docs/audit-log.md).
+ */
+export type LoginFailureReason =
+  | 'bad_credentials' | 'inactive' | 'banned' | 'unverified' | 'unknown_hash'
+  | 'bad_totp_code' | 'bad_recovery_code' | 'two_factor_throttled'
+  | 'oauth_bad_state' | 'oauth_provider_error' | 'oauth_no_email' | 'oauth_account_exists' | 'oauth_user_not_verified'
 
 /** The `data` of each event type. */
 export interface AuditEventData {
   'login.succeeded': { method: LoginMethod; backend: string }
   /**
-   * `email_digest` only when no account has the submitted email: the keyed digest of the email
-   * as submitted (`AuditLog.emailDigest`), never the email itself.
+   * `method`: absent for a password login (the form of `POST …/login`). `backend`: the backend
+   * of a two-factor step or an OAuth login. `provider`: the OAuth client's name, and `detail` the
+   * wire code the callback answered. `email_digest` only when
+   * no account has the submitted email: the keyed digest of the email as submitted
+   * (`AuditLog.emailDigest`), never the email itself.
    */
-  'login.failed': { reason: LoginFailureReason; email_digest?: string }
+  'login.failed': { reason: LoginFailureReason; method?: LoginMethod; backend?: string; provider?: string; detail?: string; email_digest?: string }
   /** The failure that locked the account name out; `email_digest` as for `login.failed`. */
   'login.locked_out': { retry_after_seconds: number; email_digest?: string }
   logout: { backend: string }

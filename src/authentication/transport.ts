@@ -19,8 +19,8 @@ export interface TransportResponse {
 /** The OpenAPI security scheme object describing how the token travels. */
 export type SecurityScheme =
   | { type: 'oauth2'; flows: { password: { tokenUrl: string; scopes: Record<string, string> } } }
-  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string }
-  | { type: 'http'; scheme: string; bearerFormat?: string }
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string; description?: string }
+  | { type: 'http'; scheme: string; bearerFormat?: string; description?: string }
 
 export interface Transport {
   /**

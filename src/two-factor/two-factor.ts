@@ -72,6 +72,14 @@ export interface TwoFactorStatus {
   recovery_codes_left: number
 }
 
+/** Why `verify` refused the user of a valid challenge. */
+export type TwoFactorRefusal = 'bad_totp_code' | 'bad_recovery_code' | 'two_factor_throttled'
+
+export interface TwoFactorVerifyOptions {
+  /** Told of each refusal of a known user, before it is thrown (the audit log's `login.failed`). */
+  onRefused?(user: UserRecord, reason: TwoFactorRefusal): void
+}
+
 export interface TwoFactorChallenge {
   challenge_token: string
   expires_in: number
@@ -175,9 +183,10 @@ export class TwoFactor {
 
   /**
    * Completes a login: the user of a valid challenge of this backend, given a fresh TOTP code
-   * or an unused recovery code. Throws `TwoFactorError` or `TooManyRequestsError`.
+   * or an unused recovery code. Throws `TwoFactorError` or `TooManyRequestsError`; a refusal of
+   * the challenge's user (a wrong code, or the throttle's) is told to `onRefused` first.
    */
-  async verify(token: string, code: string, backendName: string, users: UserLookup): Promise<UserRecord> {
+  async verify(token: string, code: string, backendName: string, users: UserLookup, options: TwoFactorVerifyOptions = {}): Promise<UserRecord> {
     const claims = this.#readChallenge(token, backendName)
     const record = await this.#store.get(claims.sub)
     if (record?.enabledAt == null || record.generation !== claims.gen) {
@@ -185,15 +194,22 @@ export class TwoFactor {
     }
     const user = await users.get(claims.sub)
     if (user === null || !user.is_active) throw new TwoFactorError(TwoFactorErrorCode.TWO_FACTOR_BAD_CHALLENGE)
-    await this.#throttled(user.id, async () => {
-      if (/^[0-9]{6}$/.test(code)) {
-        const secret = openSecret(record.sealedSecret, user.id, this.#keys.sealing)
-        const step = secret === null ? null : matchTotp(secret, code, this.#now() / 1000)
-        return step !== null && (await this.#store.useStep(user.id, record.generation, step)) ? step : null
-      }
-      const hash = hashRecoveryCode(code, this.#keys.recoveryCodes)
-      return hash !== null && (await this.#store.useRecoveryCode(user.id, record.generation, hash)) ? 0 : null
-    })
+    const isTotp = /^[0-9]{6}$/.test(code)
+    try {
+      await this.#throttled(user.id, async () => {
+        if (isTotp) {
+          const secret = openSecret(record.sealedSecret, user.id, this.#keys.sealing)
+          const step = secret === null ? null : matchTotp(secret, code, this.#now() / 1000)
+          return step !== null && (await this.#store.useStep(user.id, record.generation, step)) ? step : null
+        }
+        const hash = hashRecoveryCode(code, this.#keys.recoveryCodes)
+        return hash !== null && (await this.#store.useRecoveryCode(user.id, record.generation, hash)) ? 0 : null
+      })
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) options.onRefused?.(user, 'two_factor_throttled')
+      else if (error instanceof TwoFactorError) options.onRefused?.(user, isTotp ? 'bad_totp_code' : 'bad_recovery_code')
+      throw error
+    }
     return user
   }
 

@@ -157,6 +157,7 @@ describe('ApiKeyTransport', () => {
     expect(transport.readToken({ headers: { 'x-api-key': '' } })).toBeNull()
     expect(transport.readToken({ headers: { 'x-api-key': [key, key] } })).toBeNull()
     expect(transport.readToken({ headers: {} })).toBeNull()
-    expect(transport.securityScheme()).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' })
+    expect(transport.securityScheme()).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' })
+    expect(transport.bearerSecurityScheme()).toMatchObject({ type: 'http', scheme: 'bearer' })
   })
 })

@@ -4,10 +4,14 @@
  * token or hash used in the test appears in any event; and `GET /users/{id}/events` pages a
  * user's trail for superusers only.
  */
+import { decodeBase32IgnorePadding } from '@oslojs/encoding'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { AuditEvent } from '../../src/audit/events.ts'
+import { MemoryApiKeyStore } from '../../src/api-keys/memory-store.ts'
 import { MemoryAuditStore } from '../../src/audit/memory-store.ts'
 import { defineRoles } from '../../src/roles.ts'
+import { MemoryTwoFactorStore } from '../../src/two-factor/memory-store.ts'
+import { totpCode, totpStep } from '../../src/two-factor/totp.ts'
 import { bearerAuth, buildTestApp, form, settle, uniqueEmail, type TestApp } from '../support/app.ts'
 
 const AGENT = 'audit-test-agent/1.0'
@@ -18,12 +22,21 @@ const allEvents: AuditEvent[] = []
 /** Every secret the test uses; none may appear in an event. */
 const secrets: string[] = []
 let t: TestApp
+const clock = { now: 1_800_000_000_000 }
 
 beforeAll(async () => {
   t = await buildTestApp({
     audit: { store },
+    twoFactor: {
+      store: new MemoryTwoFactorStore(),
+      encryptionKey: 'audit-two-factor-test-key-of-32-bytes-or-more',
+      issuer: 'Example',
+      throttle: { freeFailures: 3, maxFailures: 3 },
+      now: () => clock.now,
+    },
     roles: defineRoles({ admin: ['users:write'], editor: ['posts:write'] }),
-    usersRoutes: { events: true, bans: true },
+    apiKeys: { store: new MemoryApiKeyStore() },
+    usersRoutes: { events: true, bans: true, apiKeys: true },
     security: { rateLimit: false, loginThrottle: { freeFailures: 3, maxFailures: 3 } },
     manager: {
       onAuditEvent: (event) => {
@@ -170,6 +183,57 @@ describe('audit events', () => {
     expectOne(list, { type: 'user.unbanned', ...actor, data: { expired: false } })
     expectOne(list, { type: 'user.deleted', ...actor, data: {} })
     expect(list).toHaveLength(6)
+  })
+
+  it('two-factor step: a wrong TOTP code, a wrong recovery code and the throttle are failed logins of the user', async () => {
+    const { user, password, token } = await newUser()
+    const enrol = await t.app.inject({ method: 'POST', url: '/auth/2fa/enrol', headers: auth(token) })
+    const secret = decodeBase32IgnorePadding(enrol.json().secret)
+    const code = () => totpCode(secret, totpStep(clock.now / 1000))
+    const confirm = await t.app.inject({ method: 'POST', url: '/auth/2fa/confirm', headers: auth(token), payload: { code: code() } })
+    expect(confirm.statusCode, confirm.body).toBe(200)
+    const recoveryCodes: string[] = confirm.json().recovery_codes
+    secrets.push(enrol.json().secret, enrol.json().otpauth_uri, ...recoveryCodes)
+    clock.now += 30_000
+    const login = await t.app.inject({ method: 'POST', url: '/auth/jwt/login', ...form({ username: user.email, password }), headers: { ...form({}).headers, ...headers } })
+    expect(login.statusCode, login.body).toBe(202)
+    const challenge: string = login.json().challenge_token
+    const wrongCode = String((Number(code()) + 1) % 1_000_000).padStart(6, '0')
+    const wrongRecovery = `${recoveryCodes[0]!.slice(0, -1)}${recoveryCodes[0]!.endsWith('a') ? 'b' : 'a'}`
+    secrets.push(challenge, wrongCode, wrongRecovery)
+    events.length = 0
+    const verify = (value: string) => t.app.inject({ method: 'POST', url: '/auth/jwt/2fa/verify', headers, payload: { challenge_token: challenge, code: value } })
+    expect((await verify(wrongCode)).json()).toEqual({ detail: 'TWO_FACTOR_BAD_CODE' })
+    expect((await verify(wrongRecovery)).json()).toEqual({ detail: 'TWO_FACTOR_BAD_CODE' })
+    expect((await verify(wrongCode)).statusCode).toBe(400)
+    expect((await verify(code())).statusCode).toBe(429)
+    const failed = (await emitted()).filter((event) => event.type === 'login.failed')
+    const expected = (reason: string) => ({ user_id: user.id, actor_id: null, ip: '127.0.0.1', user_agent: AGENT, data: { reason, method: 'two_factor', backend: 'jwt' } })
+    expect(failed).toMatchObject(['bad_totp_code', 'bad_recovery_code', 'bad_totp_code', 'two_factor_throttled'].map(expected))
+    expect(failed).toHaveLength(4)
+  })
+
+  it('API keys: created and revoked by their user, revoked by a superuser as the actor; never the key', async () => {
+    const admin = await newUser({ is_superuser: true })
+    const { user, token } = await newUser()
+    const create = async (name: string) => {
+      const res = await t.app.inject({ method: 'POST', url: '/users/me/api-keys', headers: auth(token), payload: { name, expires_in: 3600 } })
+      expect(res.statusCode, res.body).toBe(201)
+      secrets.push(res.json().key)
+      return res.json().id as string
+    }
+    const first = await create('ci')
+    const second = await create('deploy')
+    expect((await t.app.inject({ method: 'DELETE', url: `/users/me/api-keys/${first}`, headers: auth(token) })).statusCode).toBe(204)
+    expect((await t.app.inject({ method: 'DELETE', url: `/users/${user.id}/api-keys/${second}`, headers: auth(admin.token) })).statusCode).toBe(204)
+    const list = await emitted()
+    expect(list).toMatchObject([
+      { type: 'api_key.created', user_id: user.id, actor_id: null, data: { key_id: first, name: 'ci' } },
+      { type: 'api_key.created', user_id: user.id, actor_id: null, data: { key_id: second, name: 'deploy' } },
+      { type: 'api_key.revoked', user_id: user.id, actor_id: null, data: { key_id: first } },
+      { type: 'api_key.revoked', user_id: user.id, actor_id: admin.user.id, data: { key_id: second } },
+    ])
+    expect(list).toHaveLength(4)
   })
 
   it('no password, token or hash used by these tests appears in any event', async () => {

@@ -47,7 +47,7 @@ export interface OidcSetting<T extends ServedApp> {
 export type OidcApp = OidcSetting<TestApp>
 
 /** The route tests' app with the routers of `ROUTES`. */
-export function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'storeFields' | 'before' | 'twoFactor'> = {}): Promise<OidcApp> {
+export function startOidcApp(options: Pick<TestAppOptions, 'fields' | 'storeFields' | 'before' | 'twoFactor' | 'manager' | 'audit'> = {}): Promise<OidcApp> {
   return startOidcSetting(Object.values(ROUTES), (client) =>
     buildTestApp({
       ...options,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigurationError, DatabaseStrategy, JwtStrategy, MemoryRefreshTokenStore, MemoryRevocationStore, fastifyUsers } from '../../src/index.ts'
 import { KyselySessionStore } from '../../src/db/kysely/index.ts'
 import { sha256Base64url } from '../../src/opaque-token.ts'
+import type { AuditEvent } from '../../src/audit/events.ts'
 import type { SessionStore } from '../../src/sessions/store.ts'
 import { FAST_HASHING, SECRET, UNKNOWN_UUID, form, settle } from '../support/app.ts'
 import { buildSessionApp, openSqliteStore, type OpenedStore, type SessionApp } from '../support/session-app.ts'
@@ -67,13 +68,21 @@ function routes(t: SessionApp) {
 }
 
 describe('sessions of the database strategy', () => {
+  const audited: AuditEvent[] = []
   let opened: OpenedStore
   let t: SessionApp
   let r: ReturnType<typeof routes>
   beforeAll(async () => {
     opened = await openSqliteStore()
     const strategy = new DatabaseStrategy({ accessTokenDb: opened.store.accessTokens, lifetimeSeconds: 3600 })
-    t = await buildSessionApp({ store: opened.store, strategy, sessions: { store: new KyselySessionStore({ db: opened.store.db }) } })
+    t = await buildSessionApp({
+      store: opened.store,
+      strategy,
+      sessions: { store: new KyselySessionStore({ db: opened.store.db }) },
+      onAuditEvent: (event) => {
+        audited.push(event)
+      },
+    })
     r = routes(t)
   })
   afterAll(async () => {
@@ -124,6 +133,24 @@ describe('sessions of the database strategy', () => {
     expect([refused.statusCode, refused.json()]).toEqual([404, { detail: 'Not Found' }])
     expect(await t.me(strangers.access_token)).toBe(200)
     expect((await r.end(mine.access_token, '/users/me/sessions/not-a-session')).statusCode).toBe(404)
+  })
+
+  it('ending a session is audited as session.revoked, with the superuser as the actor when it ends another user\'s', async () => {
+    const admin = await t.createUser({ is_superuser: true })
+    const adminToken = (await r.login(admin.user, admin.password)).access_token
+    const { user, password } = await t.createUser()
+    const mine = await r.login(user, password, { userAgent: FIREFOX })
+    await r.login(user, password)
+    const [first, second] = (await r.list(mine.access_token)).map((session) => session.id)
+    audited.length = 0
+    expect((await r.end(mine.access_token, `/users/me/sessions/${first}`)).statusCode).toBe(204)
+    expect((await r.end(adminToken, `/users/${user.id}/sessions/${second}`)).statusCode).toBe(204)
+    expect((await r.end(adminToken, `/users/${user.id}/sessions/${second}`)).statusCode).toBe(404)
+    expect(audited).toMatchObject([
+      { type: 'session.revoked', user_id: user.id, actor_id: null, data: { session_id: first } },
+      { type: 'session.revoked', user_id: user.id, actor_id: admin.user.id, data: { session_id: second } },
+    ])
+    expect(audited).toHaveLength(2)
   })
 
   it('the current session can end itself', async () => {

@@ -76,6 +76,8 @@ export interface SessionAppOptions {
   revokeOtherTokensOnPasswordChange?: boolean
   /** Session recording, with the sessions routes on the users routes. */
   sessions?: SessionsOptions
+  /** The manager's `onAuditEvent` hook. */
+  onAuditEvent?: FastifyUsersOptions['manager']['onAuditEvent']
 }
 
 export interface SessionApp {
@@ -117,6 +119,7 @@ export async function buildSessionApp(options: SessionAppOptions): Promise<Sessi
       verificationTokenSecret: SECRET,
       passwordHelper: FAST_HASHING,
       revokeOtherTokensOnPasswordChange: options.revokeOtherTokensOnPasswordChange,
+      onAuditEvent: options.onAuditEvent,
     },
     sessions: options.sessions,
   })

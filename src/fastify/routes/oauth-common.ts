@@ -139,17 +139,20 @@ export class OAuthRouter {
    * (with `subject`, the user the state must name) and the code exchange, refuses an account
    * without an email, and hands the account to `link`. A refusal, by the flow or by `link` (a
    * `FastifyUsersError`), is thrown to the error handler, or in redirect mode answered here by
-   * a redirect and yields `null`; any other error is rethrown (500).
+   * a redirect and yields `null`; any other error is rethrown (500). `onRefused` hears of the
+   * refusals that come before `link` (the flow's checks, the provider's answers).
    * `redirectTo` is the redirect-mode target the state chose.
    */
   async callback<T>(
     app: FastifyInstance,
     request: FastifyRequest,
     reply: FastifyReply,
-    options: { subject?: string; link: LinkAccount<T> },
+    options: { subject?: string; link: LinkAccount<T>; onRefused?: (error: FastifyUsersError) => void },
   ): Promise<{ linked: T; redirectTo: string | null } | null> {
     reply.header('set-cookie', this.flow.cookie.clear())
     let redirectTo: string | null = null
+    // `link` tells of its own refusals: only it knows the user they concern.
+    let linking = false
     try {
       const { state, tokens, profile } = await this.flow.finish({
         headers: request.headers,
@@ -167,8 +170,10 @@ export class OAuthRouter {
         accountId: profile.accountId,
         accountEmail: profile.email,
       }
+      linking = true
       return { linked: await options.link(account, profile.emailVerified), redirectTo }
     } catch (error) {
+      if (!linking && error instanceof FastifyUsersError) options.onRefused?.(error)
       this.#refuse(request, reply, error, redirectTo)
       return null
     }

@@ -15,16 +15,19 @@
  * A sign-in that would link, by its email, to a user whose email is not verified is refused
  * with `OAUTH_USER_NOT_VERIFIED` (account pre-hijacking), unless `takeOverUnverifiedUser`
  * (oauth/callback.ts).
+ *
+ * Every refusal of the callback is audited as `login.failed` (oauth-login-refusal.ts).
  */
 import formbody from '@fastify/formbody'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
-import { ErrorCode, UsersError } from '../../errors.ts'
+import { ErrorCode, FastifyUsersError, UsersError } from '../../errors.ts'
 import { oauthCallback } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'
 import { prepareScope, sendTransportResponse, type RoutesContext } from '../context.ts'
 import { ErrorResponse, ValidationErrorResponse } from '../schemas.ts'
+import { auditOAuthLoginRefusal, ownerOfRefusedEmail } from './oauth-login-refusal.ts'
 import { loggedIn, startSession } from './two-factor-login.ts'
 import { AuthorizeQuery, AuthorizeResponse, CallbackQuery, OAuthRouter, type OAuthRouteOptions } from './oauth-common.ts'
 import { sessionOptions } from '../session-recording.ts'
@@ -97,14 +100,28 @@ export function oauthRoutes(
           : { 302: Type.Null(), 422: ValidationErrorResponse },
       },
     }, async (request, reply) => {
+      const refused = (error: FastifyUsersError, userId: string | null) => {
+        auditOAuthLoginRefusal(manager.audit, error, { user_id: userId, provider: client.name, backend: backend.name }, request)
+      }
       const done = await router.callback(app, request, reply, {
         link: async (account, emailVerified) => {
-          const user = await oauthCallback(manager, {
-            ...account, emailVerified, associateByEmail, isVerifiedByDefault, takeOverUnverifiedUser, request,
-          })
-          if (!user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+          let user
+          try {
+            user = await oauthCallback(manager, {
+              ...account, emailVerified, associateByEmail, isVerifiedByDefault, takeOverUnverifiedUser, request,
+            })
+          } catch (error) {
+            if (error instanceof FastifyUsersError) refused(error, await ownerOfRefusedEmail(manager, error, account))
+            throw error
+          }
+          if (!user.is_active) {
+            const inactive = new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
+            refused(inactive, user.id)
+            throw inactive
+          }
           return user
         },
+        onRefused: (error) => refused(error, null),
       })
       if (done === null) return reply
       const { linked: user, redirectTo } = done

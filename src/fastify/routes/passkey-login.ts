@@ -47,7 +47,7 @@ export function registerPasskeyLoginRoute(
     const { challenge_token: token, credential } = request.body
     const login = await passkeys.authenticate(token, credential)
     let user = login.user
-    if (!user.is_active && context.bans !== null) user = await checkLoginBan(context.manager, context.bans, user)
+    if (!user.is_active && context.bans !== null) user = await checkLoginBan(context.manager, context.bans, user, request)
     if (!user.is_active) throw new UsersError(ErrorCode.LOGIN_BAD_CREDENTIALS)
     if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
     const session = { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) }

@@ -7,7 +7,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { LoginMethod } from '../../audit/events.ts'
+import type { LoginFailureReason, LoginMethod } from '../../audit/events.ts'
 import { Type } from 'typebox'
 import type { AuthenticationBackend, SessionOptions } from '../../authentication/backend.ts'
 import type { TransportResponse } from '../../authentication/transport.ts'
@@ -78,8 +78,15 @@ export function registerTwoFactorVerifyRoute(
     ...context.security.routeHooks('two-factor'),
   }, async (request, reply) => {
     const body = request.body
-    const user = (await twoFactor.verify(body.challenge_token, body.code, backend.name, context.manager)) as User
-    if (options.requiresVerification && !user.is_verified) throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
+    const audit = context.manager.audit
+    const refused = (user: { id: string }, reason: LoginFailureReason) => {
+      audit.emit({ type: 'login.failed', user_id: user.id, data: { reason, method: 'two_factor', backend: backend.name } }, request)
+    }
+    const user = (await twoFactor.verify(body.challenge_token, body.code, backend.name, context.manager, { onRefused: refused })) as User
+    if (options.requiresVerification && !user.is_verified) {
+      refused(user, 'unverified')
+      throw new UsersError(ErrorCode.LOGIN_USER_NOT_VERIFIED)
+    }
     const response = await backend.login(user, { refreshRoute: options.refreshRoute, ...sessionOptions(context.sessions, request) })
     await loggedIn(context, user, { method: 'two_factor', backend: backend.name }, request, reply)
     return sendTransportResponse(reply, response)
