@@ -31,7 +31,7 @@ import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
 import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { UserRecord } from '../user.ts'
 import { tokenKey, userTokensKey, type AuthCache, type CachedToken } from '../cache/auth-cache.ts'
-import { checkTokenStorage, newOpaqueToken, sha256Base64url, storedToken, type TokenStorage } from '../opaque-token.ts'
+import { checkTokenStorage, newOpaqueToken, sha256Base64url, storedToken, StoredTokens, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../authentication/strategy.ts'
 import { boundedClient } from './bounded-client.ts'
 import { checkKeyPrefix } from './keys.ts'
@@ -56,6 +56,9 @@ export interface RedisStrategyOptions {
   cache?: AuthCache | null
 }
 
+/** Tokens whose stored form is remembered (`StoredTokens`): about 2 MB at most. */
+const RECENT_TOKENS = 10_000
+
 /** A token's user, and the moment (ms since the epoch) its key expires. */
 interface CachedRedisToken extends CachedToken {
   expires_at: number
@@ -72,6 +75,7 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   readonly #redis: Redis | Cluster
   readonly #indexPrefix: string
   readonly #cache: AuthCache | null
+  readonly #stored: StoredTokens
 
   constructor(options: RedisStrategyOptions) {
     this.#redis = boundedClient(options.redis, options.timeoutMs)
@@ -80,13 +84,14 @@ export class RedisStrategy implements Strategy, TokenRevoker {
     this.#indexPrefix = checkKeyPrefix(options.userIndexPrefix ?? 'fastify_users_user_tokens:', 'userIndexPrefix')
     this.tokenStorage = checkTokenStorage(options.tokenStorage ?? 'sha256')
     this.#cache = options.cache ?? null
+    this.#stored = new StoredTokens(this.tokenStorage, RECENT_TOKENS)
     if (this.lifetimeSeconds !== null && !(Number.isInteger(this.lifetimeSeconds) && this.lifetimeSeconds > 0)) {
       throw new TypeError('lifetimeSeconds must be a positive whole number of seconds, or null')
     }
   }
 
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
-    const stored = storedToken(token, this.tokenStorage)
+    const stored = this.#stored.of(token)
     if (stored === null) return null
     const userId = this.#cache === null ? await storeUnavailable(this.#redis.get(this.keyPrefix + stored)) : await this.#cachedUserId(this.#cache, stored)
     return userId === null ? null : users.get(userId)
