@@ -84,4 +84,9 @@ export class StoredTokens {
     this.#entries.set(token, stored)
     return stored
   }
+
+  /** Tokens remembered now. */
+  get size(): number {
+    return this.#entries.size
+  }
 }
