@@ -102,15 +102,19 @@ export class RedisStrategy implements Strategy, TokenRevoker {
     const cached = cache.get<CachedRedisToken>(key)
     if (cached !== undefined) return Date.now() < cached.expires_at ? cached.user_id : null
     const sequence = cache.sequence
-    const replies = await storeUnavailable(this.#redis.pipeline().get(this.keyPrefix + stored).pttl(this.keyPrefix + stored).exec())
-    if (replies === null) throw new Error('Redis aborted the pipeline')
-    for (const [error] of replies) if (error) throw error
-    const userId = replies[0]![1] as string | null
-    const ttl = replies[1]![1] as number
+    const [userId, ttl] = await storeUnavailable(this.#getWithTtl(this.keyPrefix + stored))
     // PTTL is -1 for a key without expiry, -2 for a key gone between the two commands.
     if (userId === null || ttl === -2) return null
     cache.setToken(key, { user_id: userId, expires_at: ttl === -1 ? Infinity : Date.now() + ttl }, sequence)
     return userId
+  }
+
+  /** A key's value and its PTTL, in one round trip. */
+  async #getWithTtl(key: string): Promise<[string | null, number]> {
+    const replies = await this.#redis.pipeline().get(key).pttl(key).exec()
+    if (replies === null) throw new Error('Redis aborted the pipeline')
+    for (const [error] of replies) if (error) throw error
+    return [replies[0]![1] as string | null, replies[1]![1] as number]
   }
 
   /** The cache's name of a token: its stored form when that is a hash, else the stored form's hash. */
