@@ -55,3 +55,38 @@ export function checkTokenStorage(storage: TokenStorage): TokenStorage {
   if (storage !== 'sha256' && storage !== 'plain') throw new TypeError(`tokenStorage must be 'sha256' or 'plain', not ${String(storage)}`)
   return storage
 }
+
+/**
+ * `storedToken` remembered for the tokens seen last: with the auth cache a request of the
+ * database or Redis strategy reads nothing else, and hashing the token was its largest part.
+ * A token's stored form never changes, so nothing here goes stale; the oldest is dropped first.
+ *
+ * @example
+ * const stored = new StoredTokens('sha256', 10_000)
+ * stored.of(token) // the same as storedToken(token, 'sha256')
+ */
+export class StoredTokens {
+  readonly #entries = new Map<string, string>()
+  readonly #storage: TokenStorage
+  readonly #maxEntries: number
+
+  constructor(storage: TokenStorage, maxEntries: number) {
+    this.#storage = storage
+    this.#maxEntries = maxEntries
+  }
+
+  of(token: string): string | null {
+    const known = this.#entries.get(token)
+    if (known !== undefined) return known
+    const stored = storedToken(token, this.#storage)
+    if (stored === null || this.#maxEntries <= 0) return stored
+    if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!)
+    this.#entries.set(token, stored)
+    return stored
+  }
+
+  /** Tokens remembered now. */
+  get size(): number {
+    return this.#entries.size
+  }
+}

@@ -9,11 +9,13 @@
  */
 import type { FastifyInstance } from 'fastify'
 import {
+  cachedAccessTokenDatabase,
   cachedRevocationStore,
   cachedUserDatabase,
   DatabaseStrategy,
   JwtStrategy,
   openAuthCache,
+  type AuthCache,
   type RefreshOptions,
   type RevocationStore,
   type Strategy,
@@ -45,6 +47,7 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
   const lifetimeSeconds = config.jwtLifetime
   let users = store.users
   let revocation: RevocationStore | null = store.revocation
+  let cache: AuthCache | null = null
   if (config.authCache) {
     // Redis pub/sub where a single Redis (or a Sentinel's master) is configured, else the
     // database's own notifications (PostgreSQL), else none: entries then expire after a second
@@ -53,18 +56,19 @@ export async function buildSessions(config: Config, store: ExampleStore, app: Fa
       redis !== null && !redis.isCluster
         ? redisInvalidationChannel({ redis: redis as Redis, channel: `${config.redisKeyPrefix}fastify-users:cache` })
         : (store.cacheChannel?.() ?? null)
-    const cache = await openAuthCache({ channel })
-    app.addHook('onClose', () => cache.close())
+    const opened = await openAuthCache({ channel })
+    app.addHook('onClose', () => opened.close())
+    cache = opened
     users = cachedUserDatabase(users, cache)
     if (revocation !== null) revocation = cachedRevocationStore(revocation, cache)
   }
   let strategy: Strategy
   switch (config.authStrategy) {
     case 'database':
-      strategy = new DatabaseStrategy({ accessTokenDb: store.accessTokens, lifetimeSeconds })
+      strategy = new DatabaseStrategy({ accessTokenDb: cache === null ? store.accessTokens : cachedAccessTokenDatabase(store.accessTokens, cache), lifetimeSeconds })
       break
     case 'redis':
-      strategy = new RedisStrategy({ redis: redis!, lifetimeSeconds })
+      strategy = new RedisStrategy({ redis: redis!, lifetimeSeconds, cache })
       break
     case 'jwt':
       // Without a store of the database's, JwtStrategy keeps logouts in this process and warns.

@@ -1,6 +1,7 @@
 /**
- * A hot-path cache of what authenticating a request reads: the user of an id, and the
- * revocation state of a user and of a token (issue 14). Read-through and bounded (an LRU with a
+ * A hot-path cache of what authenticating a request reads: the user of an id, the revocation
+ * state of a user and of a token (JWT), and the owner of an opaque token (database and Redis
+ * strategies) (issue 14). Read-through and bounded (an LRU with a
  * size and a time to live), it is wrapped around the stores (`cachedUserDatabase`,
  * `cachedRevocationStore`) so the strategies and the manager stay as they are.
  *
@@ -29,18 +30,31 @@ export interface AuthCacheOptions {
    * only expire (one instance, or a short `ttlMs` across several).
    */
   channel: InvalidationChannel | null
-  /** Entries kept at most, users and revocation states together (default 100,000). */
+  /** Entries kept at most, users, revocation states and tokens together (default 100,000). */
   maxEntries?: number
   /** Milliseconds an entry is trusted at most (default 30,000 with a channel, 1,000 without). */
   ttlMs?: number
 }
 
-type Entry = UserRecord | { generation: number; kept: string | null } | boolean
+/**
+ * An opaque token's owner as the database and Redis strategies cache it: the user it names and
+ * whatever the strategy needs to tell that it expired. Each joins its user's group, so that a
+ * log out everywhere forgets every token of the user with one message.
+ */
+export interface CachedToken {
+  user_id: string
+}
+
+type Entry = UserRecord | { generation: number; kept: string | null } | boolean | CachedToken
 
 /** Keys of the cache and of the channel's messages: a prefix per kind of entry. */
 export const userKey = (id: string): string => `u:${id}`
 export const generationKey = (userId: string): string => `g:${userId}`
 export const deniedKey = (tokenKey: string): string => `d:${tokenKey}`
+/** An opaque token, by its stored form's SHA-256 (never the token: messages are no secret). */
+export const tokenKey = (tokenHash: string): string => `t:${tokenHash}`
+/** Every cached token of a user: what a log out everywhere publishes. */
+export const userTokensKey = (userId: string): string => `ut:${userId}`
 
 /**
  * @example
@@ -51,6 +65,8 @@ export const deniedKey = (tokenKey: string): string => `d:${tokenKey}`
 export class AuthCache {
   readonly #entries: LRUCache<string, Entry>
   readonly #channel: InvalidationChannel | null
+  /** The cached tokens of each user (`userTokensKey`), bounded by the entries themselves. */
+  readonly #tokensOfUser = new Map<string, Set<string>>()
   #live: boolean
   /** Bumped by every invalidation: a read that saw it change does not cache what it read. */
   #sequence = 0
@@ -62,6 +78,10 @@ export class AuthCache {
       max: options.maxEntries ?? 100_000,
       ttl: options.ttlMs ?? (options.channel === null ? 1_000 : 30_000),
       updateAgeOnGet: false,
+      // A token leaving the cache (evicted, expired, forgotten) leaves its user's group.
+      dispose: (value, key) => {
+        if (key.startsWith('t:')) this.#leaveGroup((value as CachedToken).user_id, key)
+      },
     })
   }
 
@@ -111,6 +131,16 @@ export class AuthCache {
     if (this.#live && sequence === this.#sequence) this.#entries.set(key, value)
   }
 
+  /** Caches a token as `set` does, in its user's group. */
+  setToken<T extends CachedToken>(key: string, token: T, sequence: number): void {
+    if (!this.#live || sequence !== this.#sequence) return
+    this.#entries.set(key, token)
+    const group = userTokensKey(token.user_id)
+    const members = this.#tokensOfUser.get(group)
+    if (members === undefined) this.#tokensOfUser.set(group, new Set([key]))
+    else members.add(key)
+  }
+
   /**
    * Forgets `keys` here at once, then tells the other instances. A write whose message cannot
    * be sent is answered 503, so the client retries; the other instances hold the old state for
@@ -129,10 +159,24 @@ export class AuthCache {
   #forget(key: string): void {
     this.#sequence++
     this.#entries.delete(key)
+    const members = this.#tokensOfUser.get(key)
+    if (members === undefined) return
+    // Out of the index first: each deletion's `dispose` then finds no group to leave.
+    this.#tokensOfUser.delete(key)
+    for (const member of members) this.#entries.delete(member)
+  }
+
+  #leaveGroup(userId: string, key: string): void {
+    const group = userTokensKey(userId)
+    const members = this.#tokensOfUser.get(group)
+    if (members === undefined) return
+    members.delete(key)
+    if (members.size === 0) this.#tokensOfUser.delete(group)
   }
 
   #clear(): void {
     this.#sequence++
+    this.#tokensOfUser.clear()
     this.#entries.clear()
   }
 }

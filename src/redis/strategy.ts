@@ -17,6 +17,12 @@
  * the key before it leaves the set. A failure in between leaves at most a set member without a
  * key, which nothing reads as a token.
  *
+ * With an `AuthCache` (`cache`), a token's user and expiry are read once (GET and PTTL in one
+ * pipeline) and then from the cache until the key's TTL; this strategy's logouts forget the
+ * token, and its log out everywhere every token of the user, here and on the other instances
+ * (docs/auth-cache.md). A key deleted by something else (a FastAPI Users process, a manual
+ * DEL) is not announced, and may be served for the cache's `ttlMs`.
+ *
  * A token exists only as its key, so when Redis loses its data (a restart without persistence,
  * `FLUSHALL`) every token dies with it: the loss fails closed, and no logout can come undone.
  */
@@ -24,7 +30,8 @@ import type { Cluster, Redis } from 'ioredis'
 import type { RevokeOptions, TokenRevoker } from '../revocation/revoker.ts'
 import { storeUnavailable } from '../revocation/unavailable.ts'
 import type { UserRecord } from '../user.ts'
-import { checkTokenStorage, newOpaqueToken, storedToken, type TokenStorage } from '../opaque-token.ts'
+import { tokenKey, userTokensKey, type AuthCache, type CachedToken } from '../cache/auth-cache.ts'
+import { checkTokenStorage, newOpaqueToken, sha256Base64url, storedToken, StoredTokens, type TokenStorage } from '../opaque-token.ts'
 import type { Strategy, UserLookup } from '../authentication/strategy.ts'
 import { boundedClient } from './bounded-client.ts'
 import { checkKeyPrefix } from './keys.ts'
@@ -45,6 +52,16 @@ export interface RedisStrategyOptions {
    * `null`: no limit). Redis errors are answered 503 either way.
    */
   timeoutMs?: number | null
+  /** Caches each token's user in process (docs/auth-cache.md); none by default. */
+  cache?: AuthCache | null
+}
+
+/** Tokens whose stored form is remembered (`StoredTokens`): about 2 MB at most. */
+const RECENT_TOKENS = 10_000
+
+/** A token's user, and the moment (ms since the epoch) its key expires. */
+interface CachedRedisToken extends CachedToken {
+  expires_at: number
 }
 
 /**
@@ -57,6 +74,8 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   readonly tokenStorage: TokenStorage
   readonly #redis: Redis | Cluster
   readonly #indexPrefix: string
+  readonly #cache: AuthCache | null
+  readonly #stored: StoredTokens
 
   constructor(options: RedisStrategyOptions) {
     this.#redis = boundedClient(options.redis, options.timeoutMs)
@@ -64,16 +83,43 @@ export class RedisStrategy implements Strategy, TokenRevoker {
     this.keyPrefix = checkKeyPrefix(options.keyPrefix ?? 'fastapi_users_token:')
     this.#indexPrefix = checkKeyPrefix(options.userIndexPrefix ?? 'fastify_users_user_tokens:', 'userIndexPrefix')
     this.tokenStorage = checkTokenStorage(options.tokenStorage ?? 'sha256')
+    this.#cache = options.cache ?? null
+    this.#stored = new StoredTokens(this.tokenStorage, RECENT_TOKENS)
     if (this.lifetimeSeconds !== null && !(Number.isInteger(this.lifetimeSeconds) && this.lifetimeSeconds > 0)) {
       throw new TypeError('lifetimeSeconds must be a positive whole number of seconds, or null')
     }
   }
 
   async readToken<U extends UserRecord>(token: string, users: UserLookup<U>): Promise<U | null> {
-    const stored = storedToken(token, this.tokenStorage)
+    const stored = this.#stored.of(token)
     if (stored === null) return null
-    const userId = await storeUnavailable(this.#redis.get(this.keyPrefix + stored))
+    const userId = this.#cache === null ? await storeUnavailable(this.#redis.get(this.keyPrefix + stored)) : await this.#cachedUserId(this.#cache, stored)
     return userId === null ? null : users.get(userId)
+  }
+
+  async #cachedUserId(cache: AuthCache, stored: string): Promise<string | null> {
+    const key = this.#cacheKey(stored)
+    const cached = cache.get<CachedRedisToken>(key)
+    if (cached !== undefined) return Date.now() < cached.expires_at ? cached.user_id : null
+    const sequence = cache.sequence
+    const [userId, ttl] = await storeUnavailable(this.#getWithTtl(this.keyPrefix + stored))
+    // PTTL is -1 for a key without expiry, -2 for a key gone between the two commands.
+    if (userId === null || ttl === -2) return null
+    cache.setToken(key, { user_id: userId, expires_at: ttl === -1 ? Infinity : Date.now() + ttl }, sequence)
+    return userId
+  }
+
+  /** A key's value and its PTTL, in one round trip. */
+  async #getWithTtl(key: string): Promise<[string | null, number]> {
+    const replies = await this.#redis.pipeline().get(key).pttl(key).exec()
+    if (replies === null) throw new Error('Redis aborted the pipeline')
+    for (const [error] of replies) if (error) throw error
+    return [replies[0]![1] as string | null, replies[1]![1] as number]
+  }
+
+  /** The cache's name of a token: its stored form when that is a hash, else the stored form's hash. */
+  #cacheKey(stored: string): string {
+    return tokenKey(this.tokenStorage === 'sha256' ? stored : sha256Base64url(stored))
   }
 
   async writeToken(user: UserRecord): Promise<string> {
@@ -113,11 +159,23 @@ export class RedisStrategy implements Strategy, TokenRevoker {
   }
 
   async #revoke(key: string, userId: string): Promise<void> {
-    await this.#redis.del(this.keyPrefix + key)
+    try {
+      await this.#redis.del(this.keyPrefix + key)
+    } finally {
+      await this.#cache?.invalidate(this.#cacheKey(key))
+    }
     await this.#redis.srem(this.#indexPrefix + userId, key)
   }
 
   async #revokeAll(userId: string, options: RevokeOptions): Promise<void> {
+    try {
+      await this.#deleteAll(userId, options)
+    } finally {
+      await this.#cache?.invalidate(userTokensKey(userId))
+    }
+  }
+
+  async #deleteAll(userId: string, options: RevokeOptions): Promise<void> {
     const index = this.#indexPrefix + userId
     const kept = options.except === undefined ? null : storedToken(options.except, this.tokenStorage)
     const members = await this.#redis.smembers(index)

@@ -1,7 +1,9 @@
 /**
  * Two processes of the full example with the auth cache on (AUTH_CACHE=true), on one
- * PostgreSQL database: once with LISTEN/NOTIFY as the invalidation channel, once with Redis
- * pub/sub (a private redis-server, which the test may cut). For each kind of write that can
+ * PostgreSQL database: with LISTEN/NOTIFY as the invalidation channel or with Redis pub/sub (a
+ * private redis-server, which the test may cut), for the JWT strategy (its revocation state
+ * cached), the database strategy (its token rows cached) and the Redis strategy (its keys
+ * cached). For each kind of write that can
  * change an authentication decision, A performs it after B has cached the state it changes,
  * and B refuses (or reflects) it within the bound; with B's channel cut, B still never accepts
  * a token revoked after the cut. The delays measured go to the console for BENCHMARKS.md.
@@ -78,8 +80,15 @@ async function call(instance: Instance, method: string, path: string, options: {
 
 const SUPERUSER = { email: 'root@example.com', password: `pw-${randomBytes(9).toString('base64url')}` }
 
-for (const channel of ['postgres', 'redis'] as const) {
-  describe(`two instances with the auth cache, invalidated by ${channel}`, () => {
+const CASES = [
+  { channel: 'postgres', strategy: 'jwt' },
+  { channel: 'redis', strategy: 'jwt' },
+  { channel: 'postgres', strategy: 'database' },
+  { channel: 'redis', strategy: 'redis' },
+] as const
+
+for (const { channel, strategy } of CASES) {
+  describe(`two instances with the auth cache, ${strategy} strategy, invalidated by ${channel}`, () => {
     let schema: ScratchDatabase | null = null
     let redis: PrivateRedis | null = null
     let adminUrl = ''
@@ -97,7 +106,7 @@ for (const channel of ['postgres', 'redis'] as const) {
       schema = await scratchPostgresSchema(pgUrl)
       const env: Record<string, string> = {
         DATABASE_URL: schema.url,
-        AUTH_STRATEGY: 'jwt',
+        AUTH_STRATEGY: strategy,
         AUTH_CACHE: 'true',
         REFRESH_LIFETIME: String(30 * 86400),
         SECRET: randomBytes(32).toString('base64url'),
@@ -116,7 +125,7 @@ for (const channel of ['postgres', 'redis'] as const) {
       if (delays.length > 0) {
         const sorted = [...delays].sort((x, y) => x - y)
         const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1)
-        console.log(`invalidation delay over ${channel} (write answered on A → B reflects it), ${sorted.length} writes: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
+        console.log(`invalidation delay over ${channel}, ${strategy} strategy (write answered on A → B reflects it), ${sorted.length} writes: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`)
       }
     })
 
@@ -132,7 +141,7 @@ for (const channel of ['postgres', 'redis'] as const) {
       return res.body as { access_token: string; refresh_token: string }
     }
     const me = (instance: Instance, token: string) => call(instance, 'GET', '/users/me', { token })
-    /** Caches on B what `token` reads: the user and the token's revocation state. */
+    /** Caches on B what `token` reads: the user and the token (its row, key or revocation state). */
     async function warm(token: string, expected = 200) {
       for (let i = 0; i < 3; i++) expect((await me(b, token)).status).toBe(expected)
     }
