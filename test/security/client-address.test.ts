@@ -18,6 +18,8 @@ describe('clientAddressKey', () => {
     expect(clientAddressKey('::ffff:cb00:7107')).toBe('203.0.113.7')
     expect(clientAddressKey('0:0:0:0:0:ffff:cb00:7107')).toBe('203.0.113.7')
     expect(clientAddressKey('::ffff:255.1.0.254')).toBe('255.1.0.254')
+    expect(clientAddressKey('::ffff:198.51.100.17')).toBe('198.51.100.17')
+    expect(clientAddressKey('::FFFF:C633:6411')).toBe('198.51.100.17')
   })
 
   it('does not take an address that is only close to IPv4-mapped for one', () => {
@@ -33,6 +35,7 @@ describe('clientAddressKey', () => {
     for (const address of [
       '2001:db8:0:1::42',
       '2001:DB8:0:1:ffff:ffff:ffff:ffff',
+      '2001:DB8:0:1::AB',
       '2001:0db8:0000:0001:0000:0000:0000:0001',
       '2001:db8:0:1:0:0:0:0',
       '2001:db8::1:0:0:0:5',

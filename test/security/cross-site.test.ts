@@ -39,6 +39,8 @@ describe('isCrossSiteRequest', () => {
     expect(isCrossSiteRequest(post('api.example.com', { origin: 'not a url' }), allowed)).toBe(true)
     // A URL whose origin is opaque: `new URL` parses it, its origin is "null".
     expect(isCrossSiteRequest(post('api.example.com', { origin: 'data:text/plain,x' }), allowed)).toBe(true)
+    // An opaque origin with the request's host name: its host would compare equal.
+    expect(isCrossSiteRequest(post('api.example.com/', { origin: 'foo://api.example.com' }), none)).toBe(true)
   })
 
   it('reads the first value of a repeated Origin', () => {
@@ -76,6 +78,8 @@ describe('isCrossSiteRequest', () => {
 
   it('refuses when the host is missing, empty, malformed, or smuggles a user or a path', () => {
     expect(isCrossSiteRequest(post(undefined, { origin: 'https://api.example.com' }), none)).toBe(true)
+    // A missing host is not the host "undefined".
+    expect(isCrossSiteRequest(post(undefined, { origin: 'https://undefined' }), none)).toBe(true)
     expect(isCrossSiteRequest(post('', { origin: 'https://api.example.com' }), none)).toBe(true)
     expect(isCrossSiteRequest(post('api.example.com:99999', { origin: 'https://api.example.com' }), none)).toBe(true)
     expect(isCrossSiteRequest(post('[::1', { origin: 'http://[::1]' }), none)).toBe(true)

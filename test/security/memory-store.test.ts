@@ -60,12 +60,22 @@ describe('MemoryRateLimitStore', () => {
     await store.hit('window', 1000, T0)
     for (let i = 0; i < 3; i++) await store.attempt('throttled', policy, T0)
     expect(store.size).toBe(2)
-    const later = T0 + 60_000
+    // Swept exactly when the attempt counter expires (its next attempt at T0 + 1000, plus 10 s).
+    const later = T0 + 11_000
     for (let i = 0; i < 995; i++) await store.hit('fresh', 60_000, later)
     expect(store.size).toBe(3)
     await store.attempt('fresh-attempts', policy, later)
     expect(store.size).toBe(2)
     expect(await store.attempt('throttled', policy, later)).toMatchObject({ failures: 1 })
+  })
+
+  it('keeps window counters with the entries that go first, whatever their count', async () => {
+    const store = new MemoryRateLimitStore({ maxEntries: 2 })
+    await store.hit('window', 60_000, T0)
+    await store.attempt('free', policy, T0)
+    await store.hit('another', 60_000, T0)
+    expect(await store.attempt('free', policy, T0)).toMatchObject({ failures: 2 })
+    expect(await store.hit('window', 60_000, T0)).toEqual({ current: 1, previous: 0 })
   })
 
   it('drops the least recently counted entries past its bound', async () => {
@@ -108,6 +118,35 @@ describe('MemoryRateLimitStore', () => {
     // One free failure left: an ordinary entry again, dropped before the key that waits.
     await store.hit('window', 60_000, T0)
     expect(await store.attempt('waiting', policy, T0)).toMatchObject({ allowed: false, failures: 2 })
+  })
+
+  it('keeps a key in its backoff when an attempt taken back leaves it waiting', async () => {
+    const store = new MemoryRateLimitStore({ maxEntries: 2 })
+    const first = await store.attempt('k', policy, T0)
+    await store.attempt('k', policy, T0)
+    await store.attempt('k', policy, T0 + 1000)
+    await store.release('k', first.undo!, policy, T0 + 1000)
+    await store.hit('window', 60_000, T0 + 1000)
+    await store.hit('another', 60_000, T0 + 1000)
+    expect(await store.attempt('k', policy, T0 + 1000)).toEqual({ allowed: false, retryAfterMs: 1000, failures: 2 })
+  })
+
+  it('leaves a counter cleared and begun again alone when an older attempt is taken back', async () => {
+    const store = new MemoryRateLimitStore()
+    const old = await store.attempt('k', policy, T0)
+    await store.clear('k')
+    await store.attempt('k', policy, T0)
+    await store.release('k', old.undo!, policy, T0)
+    expect(await store.attempt('k', policy, T0)).toMatchObject({ failures: 2 })
+  })
+
+  it('deletes a counter whose every attempt is taken back, whatever the order', async () => {
+    const store = new MemoryRateLimitStore()
+    const first = await store.attempt('k', policy, T0)
+    const second = await store.attempt('k', policy, T0)
+    await store.release('k', first.undo!, policy, T0)
+    await store.release('k', second.undo!, policy, T0)
+    expect(store.size).toBe(0)
   })
 
   it('deletes a counter whose last attempt is taken back, and leaves an unknown key alone', async () => {
@@ -156,6 +195,11 @@ describe('MemoryRateLimitStore', () => {
     // Taken back at T0 + 15 000: one failure, allowed since T0, forgotten since T0 + 10 000.
     await store.release('k', second.undo!, policy, T0 + 15_000)
     expect(store.size).toBe(0)
+    const atExpiry = new MemoryRateLimitStore()
+    await atExpiry.attempt('k', policy, T0)
+    const last = await atExpiry.attempt('k', policy, T0 + 9000)
+    await atExpiry.release('k', last.undo!, policy, T0 + 10_000)
+    expect(atExpiry.size).toBe(0)
     const kept = new MemoryRateLimitStore()
     await kept.attempt('k', policy, T0)
     const again = await kept.attempt('k', policy, T0 + 9000)
