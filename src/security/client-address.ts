@@ -38,12 +38,14 @@ export function clientAddressKey(address: string): string {
 
 /** The eight 16-bit groups of a valid IPv6 address (dotted IPv4 tail included). */
 function expandIPv6(address: string): number[] {
-  let text = address.toLowerCase()
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  // Valid (isIPv6), so a dotted IPv4 part can only end it; parseInt reads hex in either case.
+  let text = address
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)/.exec(text)
   if (dotted) {
     const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number]
     text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
   }
+  // Stryker disable next-line StringLiteral: equivalent, split always answers a first part
   const [head = '', tail] = text.split('::')
   const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)))
   const left = parse(head)

@@ -22,7 +22,6 @@ export interface CrossSiteRequest {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' }
 
 /**
  * Normalizes allowed origins (`https://app.example.com`) and rejects values that are not one.
@@ -71,15 +70,16 @@ export function isCrossSiteRequest(request: CrossSiteRequest, allowedOrigins: Re
 }
 
 function sameHost(origin: URL, host: string | undefined): boolean {
-  if (host === undefined || host === '') return false
+  if (host === undefined) return false
   let target: URL
   try {
     target = new URL(`${origin.protocol}//${host}`)
   } catch {
     return false
   }
-  const port = (url: URL) => url.port || DEFAULT_PORTS[url.protocol] || ''
-  return target.hostname === origin.hostname && port(target) === port(origin) && target.username === '' && target.pathname === '/'
+  // Both URLs have the origin's scheme, and a URL drops its scheme's default port (`:443`
+  // reads as no port), so the ports compare as they are.
+  return target.hostname === origin.hostname && target.port === origin.port && target.username === '' && target.pathname === '/'
 }
 
 function single(value: string | string[] | undefined): string | undefined {

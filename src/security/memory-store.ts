@@ -61,6 +61,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async attempt(key: string, policy: BackoffPolicy, nowMs: number): Promise<AttemptVerdict> {
     this.#sweep(nowMs)
+    // Stryker disable next-line ArithmeticOperator: equivalent, a new entry is never refused, so the count below sets its expiry
     const entry = this.#live(key, nowMs) ?? this.#newEntry(nowMs + policy.forgetAfterMs)
     if (nowMs < entry.nextAt) return { allowed: false, retryAfterMs: entry.nextAt - nowMs, failures: entry.count }
     entry.count++
@@ -102,6 +103,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   /** A new entry, for which room is made first. */
   #newEntry(expiresAt: number): Entry {
     this.#makeRoom()
+    // Stryker disable next-line UpdateOperator: equivalent, counting down keeps the generations distinct too
     return { expiresAt, count: 0, nextAt: 0, previousNextAt: 0, lastAt: 0, generation: String(++this.#generations) }
   }
 
@@ -123,6 +125,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   #sweep(nowMs: number): void {
+    // Stryker disable next-line UpdateOperator: equivalent, -1000 % 1000 is -0, which equals 0: every thousandth still sweeps
     if (++this.#operations % SWEEP_EVERY !== 0) return
     for (const entries of [this.#ordinary, this.#throttled]) {
       for (const [key, entry] of entries) if (entry.expiresAt <= nowMs) entries.delete(key)
