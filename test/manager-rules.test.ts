@@ -5,23 +5,16 @@
  * (docs/mutation.md); the same rules through the routes are in manager.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sqliteUserDatabase, type KyselyUserStore } from '../src/db/kysely/index.ts'
-import {
-  DuplicateEmailError,
-  DuplicateUsernameError,
-  ErrorCode,
-  InvalidPasswordError,
-  Mailer,
-  PasswordHelper,
-  UnknownHashError,
-  UserManager,
-  type AuditEvent,
-  type MailMessage,
-  type PasswordHasher,
-  type UserDatabase,
-  type UserManagerOptions,
-  type UserRecord,
-} from '../src/index.ts'
+// Each module from its own file, not from src/index.ts: Stryker runs this file once per mutant,
+// and the whole library (Fastify included) would triple the time of each run.
+import { sqliteUserDatabase, type KyselyUserStore } from '../src/db/kysely/open.ts'
+import type { UserDatabase } from '../src/db/types.ts'
+import type { AuditEvent } from '../src/audit/events.ts'
+import { DuplicateEmailError, DuplicateUsernameError, ErrorCode, InvalidPasswordError, UnknownHashError } from '../src/errors.ts'
+import { Mailer, type MailMessage } from '../src/mail/mailer.ts'
+import { UserManager, type UserManagerOptions } from '../src/manager.ts'
+import { PasswordHelper, type PasswordHasher } from '../src/password.ts'
+import type { UserRecord } from '../src/user.ts'
 import { importJwtKeys } from '../src/jwt/keys.ts'
 import { signJwt } from '../src/jwt/sign.ts'
 import { OWASP_ARGON2ID } from '../src/password.ts'
@@ -220,9 +213,11 @@ describe('UserManager.create', () => {
 
   it('refuses a taken email', async () => {
     const taken = await storedUser()
-    const { manager, named } = setup()
+    const { manager, named, hasher } = setup()
     await expect(manager.create({ email: taken.email, password: PASSWORD })).rejects.toMatchObject({ code: ErrorCode.REGISTER_USER_ALREADY_EXISTS })
     expect(named('onAfterRegister')).toEqual([])
+    // Refused on the lookup, before any hash: the unique index is the last resort, not the rule.
+    expect(hasher.hashes).toBe(0)
   })
 
   it('sets the privileged fields unless safe', async () => {
@@ -347,7 +342,12 @@ describe('UserManager.authenticate', () => {
 
   it('finds the account of an email typed in compatibility forms, the address as typed first', async () => {
     const user = await storedUser({ email: `abc${++counter}@example.com` })
-    const { manager } = setup()
+    const lookups: string[] = []
+    const { manager } = setup({ db: dbWith({ getByEmail: async (address: string) => (lookups.push(address), store.users.getByEmail(address)) }) })
+    // An address already in NFKC form is looked up once.
+    const nobody = email('nobody')
+    expect(await manager.authenticate({ username: nobody, password: PASSWORD })).toBeNull()
+    expect(lookups).toEqual([nobody])
     const fullWidth = [...user.email].map((char) => (/[a-z0-9]/.test(char) ? String.fromCodePoint(char.codePointAt(0)! + 0xfee0) : char)).join('')
     expect(fullWidth).not.toBe(user.email)
     expect((await manager.authenticate({ username: fullWidth, password: PASSWORD }))?.id).toBe(user.id)
@@ -397,13 +397,16 @@ describe('UserManager password reset', () => {
   })
 
   it('refuses a token that is not one, names no user, or names an unknown or inactive one', async () => {
-    const { manager, named } = setup()
+    const reads: string[] = []
+    const { manager, named } = setup({ db: dbWith({ get: async (id: string) => (reads.push(id), store.users.get(id)) }) })
     const inactive = await storedUser({ is_active: false })
     const sign = (sub: string, hashed = inactive.hashed_password) =>
       signJwt({ sub, password_fgpt: passwordFingerprint(hashed, resetKeys) }, resetKeys, { audience: RESET_PASSWORD_AUDIENCE, lifetimeSeconds: 3600 })
     for (const token of ['not-a-token', await sign('not-a-uuid'), await sign(UNKNOWN_UUID), await sign(inactive.id)]) {
       await expect(manager.resetPassword(token, OTHER_PASSWORD)).rejects.toMatchObject({ code: ErrorCode.RESET_PASSWORD_BAD_TOKEN })
     }
+    // The malformed id is refused before any read.
+    expect(reads).toEqual([UNKNOWN_UUID, inactive.id])
     const active = await storedUser()
     await expect(manager.resetPassword(await sign(active.id, 'another hash'), OTHER_PASSWORD)).rejects.toMatchObject({
       code: ErrorCode.RESET_PASSWORD_BAD_TOKEN,
@@ -507,7 +510,7 @@ describe('UserManager.update', () => {
     const user = await storedUser({ is_verified: true })
     const { db, writes } = recording()
     const { manager, named, events, hasher } = setup({ db })
-    const inputs = [{}, { email: user.email }, { is_active: null, is_superuser: null, is_verified: null, password: null, email: undefined }, { id: UNKNOWN_UUID, current_password: PASSWORD }]
+    const inputs = [{}, { email: user.email }, { is_active: null, is_superuser: null, is_verified: null, password: null, email: undefined, nickname: undefined }, { id: UNKNOWN_UUID, current_password: PASSWORD }]
     for (const input of inputs) expect(await manager.update(user, input)).toBe(user)
     expect(writes).toEqual([])
     expect(hasher.hashes).toBe(0)
@@ -551,13 +554,15 @@ describe('UserManager.update', () => {
       links: { verify: (token) => `https://camelot.bt/verify/${token}`, resetPassword: (token) => `https://camelot.bt/reset/${token}` },
     })
     const user = await storedUser({ is_verified: true })
-    const { manager, named, events } = setup({ mailer })
+    const { manager, named, events, revoked } = setup({ mailer })
     const next = email('moved')
     const updated = await manager.update(user, { email: next }, { safe: true, request: 'req' })
     expect(updated).toMatchObject({ email: next, is_verified: false })
     expect(named('onAfterUpdate')).toEqual([[updated, { email: next, is_verified: false }, 'req']])
     expect(events).toMatchObject([{ type: 'email.changed', user_id: user.id, data: { previous_email: user.email, email: next } }])
     expect(sent.map((message) => message.to)).toEqual([user.email])
+    // No password changed: the sessions stay.
+    expect(revoked).toEqual([])
     // The mailer's hooks replace the application's: its links go out after them.
     await manager.requestVerify(updated)
     expect(sent.map((message) => message.to)).toEqual([user.email, next])
@@ -586,8 +591,11 @@ describe('UserManager.update', () => {
   it('refuses an email another user has, and lets an unsafe update verify a new one', async () => {
     const user = await storedUser()
     const other = await storedUser()
-    const { manager } = setup()
+    let writes = 0
+    const { manager } = setup({ db: dbWith({ update: (target: UserRecord, data: never) => (writes++, store.users.update(target, data)) }) })
     await expect(manager.update(user, { email: other.email.toUpperCase() })).rejects.toMatchObject({ code: ErrorCode.UPDATE_USER_EMAIL_ALREADY_EXISTS })
+    // Refused on the lookup: nothing is written.
+    expect(writes).toBe(0)
     const next = email()
     expect(await manager.update(user, { email: next, is_verified: true })).toMatchObject({ email: next, is_verified: true })
   })
@@ -625,6 +633,19 @@ describe('UserManager.update', () => {
     expect(named('onAfterUpdate').map((call) => call[1])).toEqual([{ username: name }, { username: null }])
     const off = setup()
     expect(await off.manager.update(user, { username: 'ignored' })).toBe(user)
+  })
+})
+
+describe('UserManager without hooks', () => {
+  it('runs every operation with no hook, revoker or mailer configured', async () => {
+    const manager = new UserManager({ db: store.users, passwordHelper: LIGHT, ...secrets })
+    const user = await manager.create({ email: email(), password: PASSWORD })
+    const reset = await manager.resetPassword(await manager.forgotPassword(user), OTHER_PASSWORD)
+    expect((await LIGHT.verifyAndUpdate(OTHER_PASSWORD, reset.hashed_password)).verified).toBe(true)
+    expect(await manager.verify(await manager.requestVerify(reset))).toMatchObject({ id: user.id, is_verified: true })
+    expect(await manager.update(reset, { email: email('moved') })).toMatchObject({ id: user.id, is_verified: false })
+    await manager.delete(reset)
+    expect(await store.users.get(user.id)).toBeNull()
   })
 })
 
