@@ -15,6 +15,7 @@ export default {
     'src/security/**/*.ts',
     'src/password.ts',
     'src/manager.ts',
+    'src/account-tokens.ts',
     'src/tokens.ts',
     'src/fastify/guard.ts',
     'src/oauth/state.ts',

@@ -253,7 +253,7 @@ export class UserManager<U extends UserRecord = UserRecord, R = unknown, Res = u
     }
     Object.assign(data, await this.usernames?.forUpdate(user, username))
     for (const [key, value] of Object.entries(rest)) {
-      if (value === undefined || key === 'password' || (value === null && FLAGS.includes(key))) continue
+      if (value === undefined || (value === null && FLAGS.includes(key))) continue
       data[key] = updated[key] = value
     }
     if (data.username !== undefined) updated.username = data.username

@@ -219,7 +219,7 @@ export function normalizePassword(password: string): string {
 }
 
 function utf8(password: string): Buffer {
-  return Buffer.from(password, 'utf8')
+  return Buffer.from(password)
 }
 
 function checkParameters({ memoryCost, timeCost, parallelism }: Argon2Parameters): void {

@@ -66,6 +66,16 @@ describe('PasswordHelper in-flight cap', () => {
     expect(flight.max).toBe(2)
   })
 
+  it('verifies a wrong password once, twice when it is not in NFKC form (the raw text, for a legacy hash)', async () => {
+    const passwords = new PasswordHelper({ ...LIGHT, concurrency: 2 })
+    const stored = await passwords.hash('right-password')
+    flight.started = 0
+    expect((await passwords.verifyAndUpdate('wrong-password', stored)).verified).toBe(false)
+    expect(flight.started).toBe(1)
+    expect((await passwords.verifyAndUpdate('\ufb01sh-password', stored)).verified).toBe(false)
+    expect(flight.started).toBe(3)
+  })
+
   it('shares one queue between helpers without their own concurrency', async () => {
     const a = new PasswordHelper(LIGHT)
     const b = new PasswordHelper(LIGHT)
