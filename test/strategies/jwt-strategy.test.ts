@@ -157,6 +157,37 @@ describe('JwtStrategy', () => {
     expect(revocation.denied[1]).toEqual(['jti:abc', null])
   })
 
+  it('ends every token at log-out-everywhere with an invalid token to keep, or none', async () => {
+    const strategy = new JwtStrategy({ secret: SECRET, lifetimeSeconds: 60, revocation: new MemoryRevocationStore() })
+    const user = userRecord()
+    const first = await strategy.writeToken(user)
+    await strategy.revokeAllTokens(user.id, { except: 'garbage' })
+    expect(await strategy.readToken(first, lookupOf(user))).toBeNull()
+    const second = await strategy.writeToken(user)
+    await strategy.revokeAllTokens(user.id)
+    expect(await strategy.readToken(second, lookupOf(user))).toBeNull()
+  })
+
+  it('never brings back a token an earlier log-out-everywhere ended by naming it as the one to keep', async () => {
+    const strategy = new JwtStrategy({ secret: SECRET, lifetimeSeconds: 60, revocation: new MemoryRevocationStore() })
+    const user = userRecord()
+    const ended = await strategy.writeToken(user)
+    await strategy.revokeAllTokens(user.id)
+    await strategy.revokeAllTokens(user.id, { except: ended })
+    expect(await strategy.readToken(ended, lookupOf(user))).toBeNull()
+    expect((await strategy.revocation.check(user.id, strategy.tokenKey(ended)!)).kept).toBeNull()
+  })
+
+  it("keeps no other user's token through a log-out-everywhere", async () => {
+    const strategy = new JwtStrategy({ secret: SECRET, lifetimeSeconds: 60, revocation: new MemoryRevocationStore() })
+    const user = userRecord()
+    const stranger = userRecord()
+    const theirs = await strategy.writeToken(stranger)
+    await strategy.revokeAllTokens(user.id, { except: theirs })
+    expect((await strategy.revocation.check(user.id, strategy.tokenKey(theirs)!)).kept).toBeNull()
+    expect(await strategy.readToken(theirs, lookupOf(stranger))).toBe(stranger)
+  })
+
   it('keeps its logouts in this process by default, shared by every strategy of the process', async () => {
     const first = new JwtStrategy({ secret: SECRET, lifetimeSeconds: 60 })
     const second = new JwtStrategy({ secret: SECRET, lifetimeSeconds: 60 })
