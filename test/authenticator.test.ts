@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { authenticator } from '../src/authentication/authenticator.ts'
 import { AuthenticationBackend } from '../src/authentication/backend.ts'
 import { JwtStrategy } from '../src/authentication/strategies/jwt.ts'
-import type { UserLookup } from '../src/authentication/strategy.ts'
+import type { Strategy, UserLookup } from '../src/authentication/strategy.ts'
 import { BearerTransport } from '../src/authentication/transports/bearer.ts'
 import { CookieTransport } from '../src/authentication/transports/cookie.ts'
 import type { UserRecord } from '../src/user.ts'
@@ -82,5 +82,35 @@ describe('authenticator', () => {
     const authenticate = authenticator([bearer, cookie], lookupOf())
     expect(await authenticate({ headers: { authorization: `Bearer ${token}` } })).toBeNull()
     expect(await authenticate({ headers: {} })).toBeNull()
+  })
+})
+
+/** An application's own strategy, which writes down every token it is asked to read. */
+class ListeningStrategy implements Strategy {
+  readonly lifetimeSeconds = null
+  readonly asked: unknown[] = []
+
+  async readToken<U extends UserRecord>(token: string): Promise<U | null> {
+    this.asked.push(token)
+    return null
+  }
+
+  async writeToken(): Promise<string> {
+    return 'token'
+  }
+
+  async destroyToken(): Promise<void> {}
+}
+
+describe('authenticator with an application strategy', () => {
+  it('never asks a strategy about a request that carries no token for its transport', async () => {
+    const strategy = new ListeningStrategy()
+    const own = new AuthenticationBackend({ name: 'own', transport: new BearerTransport({ tokenUrl: 'x' }), strategy })
+    const authenticate = authenticator([own], lookupOf())
+    expect(await authenticate({ headers: {} })).toBeNull()
+    expect(await authenticate({ headers: { authorization: 'Basic abc' } })).toBeNull()
+    expect(strategy.asked).toEqual([])
+    expect(await authenticate({ headers: { authorization: 'Bearer abc' } })).toBeNull()
+    expect(strategy.asked).toEqual(['abc'])
   })
 })

@@ -153,6 +153,7 @@ describe('currentUser without the roles option', () => {
       }
       expect(thrown, JSON.stringify(options)).toBeInstanceOf(ConfigurationError)
       expect((thrown as ConfigurationError).code).toBe('ROLES_NOT_CONFIGURED')
+      expect((thrown as ConfigurationError).message).toBe('currentUser({ roles, permissions }) needs the roles option of fastifyUsers')
     }
   })
 
