@@ -5,6 +5,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { ApiKeys } from '../src/api-keys/api-keys.ts'
+import { MemoryApiKeyStore } from '../src/api-keys/memory-store.ts'
+import { ApiKeyStrategy } from '../src/api-keys/strategy.ts'
+import { ApiKeyTransport } from '../src/api-keys/transport.ts'
 import { AuthenticationBackend } from '../src/authentication/backend.ts'
 import { endSession } from '../src/authentication/session-ending.ts'
 import { JwtStrategy } from '../src/authentication/strategies/jwt.ts'
@@ -102,7 +106,10 @@ describe('endSession', () => {
     const user = userRecord()
     const { id, access } = await loggedIn(renamed, sessions, user)
     const now = backendNamed('after', strategy)
-    expect(await endSession(sessions, [now], user.id, id)).toBe(true)
+    // Backends without refresh tokens, or whose strategy cannot end a token by its key, try too.
+    const withoutRefresh = new AuthenticationBackend({ name: 'plain', transport: new BearerTransport({ tokenUrl: 'x' }), strategy })
+    const keys = new AuthenticationBackend({ name: 'api_key', transport: new ApiKeyTransport(), strategy: new ApiKeyStrategy(new ApiKeys({ store: new MemoryApiKeyStore() })) })
+    expect(await endSession(sessions, [withoutRefresh, keys, now], user.id, id)).toBe(true)
     expect(await strategy.readToken(access, lookupOf(user))).toBeNull()
     expect(await sessions.get(user.id, id)).toBeNull()
   })
