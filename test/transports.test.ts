@@ -79,3 +79,94 @@ describe('readCookie', () => {
     expect(readCookie(';;=;', 'a')).toBeNull()
   })
 })
+
+describe('BearerTransport, the edges of the header', () => {
+  const bearer = new BearerTransport({ tokenUrl: 'auth/jwt/login' })
+  const read = (authorization?: string) => bearer.readToken({ headers: { authorization } })
+
+  it('needs the space after the scheme: a seven-letter word starting with Bearer is no header', () => {
+    expect(read('BearerX')).toBeNull()
+    expect(read('bearer1')).toBeNull()
+  })
+
+  it('trims the token', () => {
+    expect(read('Bearer   abc  ')).toBe('abc')
+  })
+
+  it('says the token does not travel in a cookie', () => {
+    expect(bearer.travelsInCookie).toBe(false)
+    expect(new CookieTransport().travelsInCookie).toBe(true)
+  })
+})
+
+describe('CookieTransport, the validation of its options', () => {
+  it('accepts every token character of RFC 6265 in a cookie name', () => {
+    const name = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    expect(new CookieTransport({ cookieName: name }).cookieName).toBe(name)
+    expect(new CookieTransport({ cookieName: 'a' }).cookieName).toBe('a')
+  })
+
+  it('refuses a cookie name with a separator, anywhere in it, or an empty one', () => {
+    for (const cookieName of ['', ' a', 'a ', 'a;b', 'a=b', '(a', 'a)', 'a,b', 'a"b', 'a/b', 'ä', 'a\tb', 'a\nb']) {
+      expect(() => new CookieTransport({ cookieName }), JSON.stringify(cookieName)).toThrow(new TypeError(`invalid cookie name: ${cookieName}`))
+    }
+  })
+
+  it('refuses a path or a domain with a semicolon or a control character, anywhere in it', () => {
+    for (const value of [';', '/a;', ';/a', '/\x00', '\x1f/', '/a\x7f', '/a\nb', '/a\rb']) {
+      expect(() => new CookieTransport({ cookiePath: value }), JSON.stringify(value)).toThrow('invalid cookie path or domain')
+      expect(() => new CookieTransport({ cookieDomain: value }), JSON.stringify(value)).toThrow('invalid cookie path or domain')
+    }
+  })
+
+  it('accepts an empty path and any printable path or domain', () => {
+    expect(new CookieTransport({ cookiePath: '' }).loginResponse('T').setCookies).toEqual([
+      'fastapiusersauth=T; HttpOnly; Path=; SameSite=lax; Secure',
+    ])
+    const cookie = new CookieTransport({ cookiePath: '/a b/ü~', cookieDomain: 'sub.example.com' })
+    expect(cookie.loginResponse('T').setCookies).toEqual([
+      'fastapiusersauth=T; Domain=sub.example.com; HttpOnly; Path=/a b/ü~; SameSite=lax; Secure',
+    ])
+  })
+
+  it('accepts a Max-Age of zero and refuses a negative or non-integer one', () => {
+    expect(new CookieTransport({ cookieMaxAge: 0 }).loginResponse('T').setCookies).toEqual([
+      'fastapiusersauth=T; HttpOnly; Max-Age=0; Path=/; SameSite=lax; Secure',
+    ])
+    for (const cookieMaxAge of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new CookieTransport({ cookieMaxAge }), String(cookieMaxAge)).toThrow('cookieMaxAge must be a whole number of seconds')
+    }
+  })
+
+  it('sets SameSite=none when asked', () => {
+    expect(new CookieTransport({ cookieSameSite: 'none' }).logoutResponse().setCookies).toEqual([
+      'fastapiusersauth=""; HttpOnly; Max-Age=0; Path=/; SameSite=none; Secure',
+    ])
+  })
+})
+
+describe('readCookie, the edges of the header', () => {
+  it('skips a pair without "=" even when its name would match the rest', () => {
+    expect(readCookie('ab', 'a')).toBeNull()
+    expect(readCookie('ab; a=1', 'a')).toBe('1')
+  })
+
+  it('trims the value, and removes only a pair of surrounding quotes', () => {
+    expect(readCookie('a=  1  ', 'a')).toBe('1')
+    expect(readCookie('a="', 'a')).toBe('"')
+    expect(readCookie('a="x', 'a')).toBe('"x')
+    expect(readCookie('a=x"', 'a')).toBe('x"')
+    expect(readCookie('a=""', 'a')).toBe('')
+    expect(readCookie('a="x"', 'a')).toBe('x')
+  })
+
+  it('keeps an "=" inside the value', () => {
+    expect(readCookie('a=b=c', 'a')).toBe('b=c')
+  })
+
+  it('joins the lines of a repeated header as separate cookies', () => {
+    expect(readCookie(['a=1', 'b=2'], 'a')).toBe('1')
+    expect(readCookie(['x=1', 'a=2'], 'a')).toBe('2')
+    expect(readCookie([], 'a')).toBeNull()
+  })
+})

@@ -125,6 +125,41 @@ describe('VerifiedTokens', () => {
     expect(verified.size).toBe(0)
   })
 
+  it('drops nothing when a token it holds is set again while full', () => {
+    const verified = new VerifiedTokens(2)
+    const first = readings(null)
+    verified.set('a', first)
+    verified.set('b', readings(null))
+    const again = readings(null)
+    verified.set('a', again)
+    expect(verified.size).toBe(2)
+    expect(verified.get('a')).toBe(again)
+    expect(verified.get('b')).toBeDefined()
+  })
+
+  it('forgets a token on delete, and only that one', () => {
+    const verified = new VerifiedTokens(10)
+    const kept = readings(null)
+    verified.set('a', readings(null))
+    verified.set('b', kept)
+    verified.delete('a')
+    expect(verified.get('a')).toBeUndefined()
+    expect(verified.get('b')).toBe(kept)
+    expect(verified.size).toBe(1)
+  })
+
+  it('keeps an entry without exp, and one whose exp is ahead', () => {
+    vi.useFakeTimers({ now: 100_000, toFake: ['Date'] })
+    const verified = new VerifiedTokens(10)
+    const forever = readings(null)
+    const later = readings(101)
+    verified.set('forever', forever)
+    verified.set('later', later)
+    expect(verified.get('forever')).toBe(forever)
+    expect(verified.get('later')).toBe(later)
+    expect(verified.size).toBe(2)
+  })
+
   it('keeps nothing with maxEntries 0', () => {
     const verified = new VerifiedTokens(0)
     verified.set('t', readings(null))

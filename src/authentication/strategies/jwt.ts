@@ -73,6 +73,7 @@ export class JwtStrategy implements Strategy, TokenRevoker {
     this.tokenAudience = options.tokenAudience ?? [AUTH_AUDIENCE]
     this.keys = importJwtKeys({ secret: options.secret, algorithm: options.algorithm, publicKey: options.publicKey })
     this.revocation = options.revocation ?? processRevocationStore()
+    // Stryker disable next-line LogicalOperator: equivalent, the cache's size bounds memory only: a cached reading is what verifying the token again yields
     this.#verified = new VerifiedTokens(options.verifiedTokenCache ?? 10_000)
   }
 
@@ -81,12 +82,14 @@ export class JwtStrategy implements Strategy, TokenRevoker {
     if (verified === null) return null
     const { userId, tokenKey } = verified
     const [user, state] = await Promise.all([users.get(userId), storeUnavailable(this.revocation.check(userId, tokenKey))])
-    return user !== null && !isRevoked(state, verified.generation, tokenKey) ? user : null
+    // A user the lookup does not find is `null` already.
+    return isRevoked(state, verified.generation, tokenKey) ? null : user
   }
 
   /** What a valid token says, from the verified-token cache or a verification; `null` if invalid. */
   #readings(token: string): VerifiedToken | null {
     const cached = this.#verified.get(token)
+    // Stryker disable next-line ConditionalExpression: equivalent, a cached reading is what verifying the token again yields (the cache saves time only)
     if (cached !== undefined) return cached
     const payload = this.#verify(token)
     const userId = payload === null ? null : parseId(payload.sub)
@@ -125,6 +128,7 @@ export class JwtStrategy implements Strategy, TokenRevoker {
     // A deleted user's tokens already fail the user lookup, and its id never comes back.
     if (options.userDeleted) return
     let keep: string | null = null
+    // Stryker disable next-line ConditionalExpression: equivalent, verifying `undefined` yields null too (verifyJwt refuses a non-string as an invalid token)
     const payload = options.except === undefined ? null : this.#verify(options.except)
     if (payload !== null && parseId(payload.sub) === userId) {
       const key = jwtTokenKey(options.except!, payload)
@@ -139,6 +143,7 @@ export class JwtStrategy implements Strategy, TokenRevoker {
       // A token without `exp` is refused when tokens are issued with one (deliberate difference 8).
       return verifyJwt(token, this.keys, { audience: this.tokenAudience, requireExp: this.lifetimeSeconds !== null })
     } catch (error) {
+      // Stryker disable next-line ConditionalExpression: equivalent, verifyJwt throws only InvalidTokenError, whatever the token
       if (error instanceof InvalidTokenError) return null
       throw error
     }
