@@ -3,7 +3,8 @@
  * TWO_FACTOR_KEY and PASSKEYS=on: the identifier field takes a username, and a user with
  * two-factor on is asked for a TOTP code after the password, and after a passkey whose
  * authenticator did not verify the person (Chrome's virtual authenticator with the UV flag of
- * its answers overridden to zero: one factor only). The test plays the authenticator app with
+ * its answers overridden to zero: one factor only), and after an OpenID Connect login, whose
+ * challenge comes back in the redirect's fragment. The test plays the authenticator app with
  * the enrolment's secret.
  */
 import { decodeBase32IgnorePadding } from '@oslojs/encoding'
@@ -169,6 +170,39 @@ suite('the login page with usernames and two-factor in Chromium', () => {
     expect(answer.status()).toBe(202)
     await status(page, 'One more step: enter a code from your authenticator app.')
     expect(await page.getByRole('button', { name: 'Sign in with a passkey' }).isHidden()).toBe(true)
+    await page.getByLabel('Code from your authenticator app').fill(nextCode())
+    await page.getByRole('button', { name: 'Verify' }).click()
+    await page.waitForURL(`${server.base}/account`)
+    await expect.poll(() => page.locator('#current-email').textContent(), BUSY).toBe(address)
+    expect(problems).toEqual([])
+  })
+
+  it('asks for a code after an OpenID Connect login of a user with two-factor on, and logs in with it', async () => {
+    const login = `nimue${++count}`
+    const address = `${login}@avalon.example`
+    server.op.accounts.set(login, { email: address, email_verified: true })
+    async function throughProvider(page: Page): Promise<void> {
+      await page.goto(`${server.base}/login`)
+      await page.getByRole('button', { name: 'Log in with OpenID Connect' }).click()
+      await page.waitForURL(`${server.op.issuer}/interaction/**`)
+      await page.locator('input[name="login"]').fill(login)
+      await page.getByRole('button', { name: 'Continue' }).click()
+      await page.waitForSelector('form[data-prompt="consent"]')
+      await page.getByRole('button', { name: 'Continue' }).click()
+    }
+    // The first login creates the account; two-factor is turned on from it.
+    const first = await newPage()
+    await throughProvider(first.page)
+    await first.page.waitForURL(`${server.base}/account`)
+    const nextCode = await enableTwoFactor(first.page)
+    await logOut(first.page)
+
+    // Another browser: the provider's callback answers with a challenge in the fragment, no cookie.
+    const { page, browser, problems } = await newPage()
+    await throughProvider(page)
+    await status(page, 'One more step: enter a code from your authenticator app.')
+    expect(page.url()).toBe(`${server.base}/login`)
+    expect((await browser.context.cookies(server.base)).filter((cookie) => cookie.name === 'fastapiusersauth' && cookie.value !== '""')).toEqual([])
     await page.getByLabel('Code from your authenticator app').fill(nextCode())
     await page.getByRole('button', { name: 'Verify' }).click()
     await page.waitForURL(`${server.base}/account`)

@@ -4,6 +4,12 @@ import { createPasskey, passkeysSupported } from './passkeys.js'
 async function load() {
   const me = await api('GET', '/users/me')
   if (me.status === 401) {
+    // An OAuth login of a user with two-factor on lands here with its challenge in the fragment
+    // (which no server sees) and no cookie: the login page asks for the code.
+    if (new URLSearchParams(location.hash.slice(1)).has('two_factor_challenge')) {
+      location.replace(`/login${location.hash}`)
+      return null
+    }
     // An OAuth callback that was refused lands here with ?error=; the login page tells why.
     const error = new URLSearchParams(location.search).get('error')
     location.replace(error ? `/login?error=${encodeURIComponent(error)}` : '/login')

@@ -40,6 +40,14 @@ function restart() {
   document.getElementById('identifier').focus()
 }
 
+// An OAuth login that needs a second factor arrives with its challenge in the fragment; it
+// leaves the address bar, so that a reload or a shared link cannot carry it.
+const pending = new URLSearchParams(location.hash.slice(1)).get('two_factor_challenge')
+if (pending !== null) {
+  history.replaceState(null, '', location.pathname)
+  askForCode(pending)
+}
+
 onSubmit(form, async ({ username, password }) => {
   const login = await api('POST', '/auth/cookie/login', { username, password }, { form: true })
   if (!login.ok) return show(describe(login.status, login.body), 'error')
