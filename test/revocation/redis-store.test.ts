@@ -78,9 +78,11 @@ describe('Redis revocation store', () => {
     const expiresAt = now() + 3600
     await store.deny('jti:live', expiresAt)
     expect(await redis.redis.call('EXPIRETIME', `${prefix}deny:jti:live`)).toBe(expiresAt)
+    expect(await redis.redis.get(`${prefix}deny:jti:live`)).toBe('1')
     expect(await store.check('u', 'jti:live')).toEqual({ generation: Number(await redis.redis.get(`${prefix}epoch`)), kept: null, denied: true })
     await store.deny('jti:forever', null)
     expect(await redis.redis.ttl(`${prefix}deny:jti:forever`)).toBe(-1)
+    expect(await redis.redis.get(`${prefix}deny:jti:forever`)).toBe('1')
     // Redis refuses `EXAT 0` outright; a token dated 1970 is simply not written.
     await store.deny('jti:epoch', 0)
     await store.deny('jti:expired', now() - 1)
