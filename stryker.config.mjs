@@ -20,6 +20,8 @@ export default {
     'src/fastify/guard.ts',
     'src/oauth/state.ts',
     'src/oauth/callback.ts',
+    'src/db/kysely/revocation-store.ts',
+    'src/redis/revocation-store.ts',
   ],
   concurrency: 1,
   incremental: true,
