@@ -164,7 +164,8 @@ export function seededEmail(n: number): string {
  * await seedUsers(db.url, 1_000_000, await new PasswordHelper().hash(PASSWORD))
  */
 export async function seedUsers(url: string, count: number, hashedPassword: string): Promise<void> {
-  const store = await openUserDatabase(url)
+  // A million rows in one statement outlast the adapter's per-query timeout, which is for requests.
+  const store = await openUserDatabase(url, { timeoutMs: null })
   try {
     const db = store.db
     if (store.dialect === 'sqlite') {
@@ -195,7 +196,7 @@ export async function seedUsers(url: string, count: number, hashedPassword: stri
  * filtered by role has the same share of matches at every size.
  */
 export async function grantSeededRole(url: string, role: string, every: number): Promise<void> {
-  const store = await openUserDatabase(url)
+  const store = await openUserDatabase(url, { timeoutMs: null })
   try {
     const roles = JSON.stringify([role])
     if (store.dialect === 'sqlite') {
