@@ -83,6 +83,13 @@ const refreshOptions = (overrides: Partial<RefreshOptions> = {}): RefreshOptions
 const bearer = (strategy: Strategy, refresh?: RefreshOptions, name = 'jwt') =>
   new AuthenticationBackend({ name, transport: new BearerTransport({ tokenUrl: 'auth/jwt/login' }), strategy, refresh })
 const body = (response: { body?: unknown }) => response.body as { access_token: string; refresh_token?: string }
+/** A database strategy seen through the Strategy interface alone, without `tokenKey` and `revokeTokenKey`. */
+const keyless = (real: DatabaseStrategy): Strategy => ({
+  lifetimeSeconds: real.lifetimeSeconds,
+  readToken: (token, lookup) => real.readToken(token, lookup),
+  writeToken: (u) => real.writeToken(u),
+  destroyToken: (token) => real.destroyToken(token),
+})
 const users = { get: (id: string) => store.users.get(id) }
 const accepts = () => true
 
@@ -146,6 +153,13 @@ describe('a login without refresh tokens', () => {
     }
     const sessions = new NotedSessions()
     await bearer(keyedOnly, undefined, 'db').login(other, { sessions })
+    expect(sessions.starts).toEqual([])
+  })
+
+  it('records no session for a strategy without token keys', async () => {
+    const sessions = new NotedSessions()
+    const response = await bearer(keyless(database()), undefined, 'db').login(other, { sessions })
+    expect(body(response).access_token).toMatch(/^[\w-]{43}$/)
     expect(sessions.starts).toEqual([])
   })
 
@@ -256,6 +270,20 @@ describe('a refresh token exchange', () => {
     const [session] = await sessions.list(other.id)
     expect(sessions.isCurrent(session!, next.access_token)).toBe(true)
     expect(session!.accessTokenKey).toBe(strategy.tokenKey(next.access_token))
+    await sessions.forget(other.id, session!.id)
+  })
+
+  it('moves the session on without a key for a strategy that has none', async () => {
+    const sessions = new NotedSessions()
+    const strategy = database()
+    const backend = bearer(keyless(strategy), refreshOptions(), 'db')
+    const first = body(await backend.login(other, { refreshRoute: REFRESH_ROUTE, sessions }))
+    expect(sessions.starts[0]!.accessTokenKey).toBeNull()
+    const next = body(await backend.exchangeRefreshToken(first.refresh_token!, users, { refreshRoute: REFRESH_ROUTE, sessions, accepts }))
+    expect(await strategy.readToken(next.access_token, users)).toMatchObject({ id: other.id })
+    const [session] = await sessions.list(other.id)
+    expect(sessions.isCurrent(session!, next.access_token)).toBe(true)
+    expect(session!.accessTokenKey).toBeNull()
     await sessions.forget(other.id, session!.id)
   })
 
