@@ -5,7 +5,7 @@
 import { and, eq, lt, lte, ne } from 'drizzle-orm'
 import type { Column, SQL, Table } from 'drizzle-orm'
 import type { SessionRecord, SessionRotation, SessionStore } from '../../sessions/store.ts'
-import { sessionRecordOfRow } from '../sql/session-row.ts'
+import { sessionRecordOfRow, sessionRowOfRecord } from '../sql/session-row.ts'
 import type { SessionTable } from './account-tables.ts'
 import { checkTable, dialectOf, type DrizzleDatabase, type QueryBuilder, type Row } from './dialect.ts'
 import { run } from './errors.ts'
@@ -40,19 +40,7 @@ export class DrizzleSessionStore implements SessionStore {
   }
 
   async create(session: SessionRecord): Promise<void> {
-    await run(this.#db.insert(this.#table).values({
-      id: session.id,
-      user_id: session.userId,
-      backend: session.backend,
-      access_token_hash: session.accessTokenHash,
-      access_token_key: session.accessTokenKey,
-      family_id: session.familyId,
-      created_at: session.createdAt,
-      last_used_at: session.lastUsedAt,
-      expires_at: session.expiresAt,
-      user_agent: session.userAgent,
-      client_address: session.clientAddress,
-    }))
+    await run(this.#db.insert(this.#table).values(sessionRowOfRecord(session)))
   }
 
   async list(userId: string): Promise<SessionRecord[]> {

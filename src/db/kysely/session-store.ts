@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { SessionRecord, SessionRotation, SessionStore } from '../../sessions/store.ts'
-import { sessionRecordOfRow } from '../sql/session-row.ts'
+import { sessionRecordOfRow, sessionRowOfRecord } from '../sql/session-row.ts'
 import { SESSION_TABLE } from './migrations/009-sessions.ts'
 
 export interface KyselySessionStoreOptions {
@@ -28,19 +28,7 @@ export class KyselySessionStore implements SessionStore {
   }
 
   async create(session: SessionRecord): Promise<void> {
-    await this.#db.insertInto(SESSION_TABLE).values({
-      id: session.id,
-      user_id: session.userId,
-      backend: session.backend,
-      access_token_hash: session.accessTokenHash,
-      access_token_key: session.accessTokenKey,
-      family_id: session.familyId,
-      created_at: session.createdAt,
-      last_used_at: session.lastUsedAt,
-      expires_at: session.expiresAt,
-      user_agent: session.userAgent,
-      client_address: session.clientAddress,
-    }).execute()
+    await this.#db.insertInto(SESSION_TABLE).values(sessionRowOfRecord(session)).execute()
   }
 
   async list(userId: string): Promise<SessionRecord[]> {

@@ -1,5 +1,5 @@
 /**
- * The session record a row of `fastify_users_session` gives, for the SQL session stores
+ * A session record and its row of `fastify_users_session`, both ways, for the SQL session stores
  * (Kysely, Drizzle): the drivers hand back numbers as strings or bigints and NULLs as null.
  */
 import type { SessionRecord } from '../../sessions/store.ts'
@@ -18,5 +18,22 @@ export function sessionRecordOfRow(row: Record<string, unknown>): SessionRecord 
     expiresAt: row['expires_at'] == null ? null : Number(row['expires_at']),
     userAgent: text(row['user_agent']),
     clientAddress: text(row['client_address']),
+  }
+}
+
+/** The row a session record is stored as. */
+export function sessionRowOfRecord(session: SessionRecord) {
+  return {
+    id: session.id,
+    user_id: session.userId,
+    backend: session.backend,
+    access_token_hash: session.accessTokenHash,
+    access_token_key: session.accessTokenKey,
+    family_id: session.familyId,
+    created_at: session.createdAt,
+    last_used_at: session.lastUsedAt,
+    expires_at: session.expiresAt,
+    user_agent: session.userAgent,
+    client_address: session.clientAddress,
   }
 }
