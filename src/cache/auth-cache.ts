@@ -1,7 +1,7 @@
 /**
- * A hot-path cache of what authenticating a request reads: the user of an id, the revocation
- * state of a user and of a token (JWT), and the owner of an opaque token (database and Redis
- * strategies) (issue 14). Read-through and bounded (an LRU with a
+ * A hot-path cache of what authenticating a request reads: the user of an id and its roles, the
+ * revocation state of a user and of a token (JWT), and the owner of an opaque token (database
+ * and Redis strategies) (issue 14). Read-through and bounded (an LRU with a
  * size and a time to live), it is wrapped around the stores (`cachedUserDatabase`,
  * `cachedRevocationStore`) so the strategies and the manager stay as they are.
  *
@@ -45,10 +45,16 @@ export interface CachedToken {
   user_id: string
 }
 
-type Entry = UserRecord | { generation: number; kept: string | null } | boolean | CachedToken
+/** A user's roles, which `/users/me` and the role guards read on every request. */
+export interface CachedRoles {
+  roles: string[]
+}
+
+type Entry = UserRecord | { generation: number; kept: string | null } | boolean | CachedToken | CachedRoles
 
 /** Keys of the cache and of the channel's messages: a prefix per kind of entry. */
 export const userKey = (id: string): string => `u:${id}`
+export const rolesKey = (userId: string): string => `r:${userId}`
 export const generationKey = (userId: string): string => `g:${userId}`
 export const deniedKey = (tokenKey: string): string => `d:${tokenKey}`
 /** An opaque token, by its stored form's SHA-256 (never the token: messages are no secret). */

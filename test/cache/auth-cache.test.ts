@@ -110,6 +110,40 @@ describe('cachedUserDatabase', () => {
     expect([isUserListing(bare), hasUserRoles(bare), hasUserBans(bare)]).toEqual([false, false, false])
   })
 
+  it('reads the roles once, forgets them at a role change or a deletion, publishes both, and hands out copies', async () => {
+    const store = await sqliteUserDatabase({ filename: ':memory:' })
+    try {
+      const channel = new FakeChannel()
+      const cache = new AuthCache({ channel })
+      await cache.open()
+      channel.events!.up()
+      const db = cachedUserDatabase(store.users, cache)
+      if (!hasUserRoles<UserRecord>(db)) throw new Error('roles were dropped')
+      const created = await db.create({ email: 'r@example.com', hashed_password: 'h', is_active: true, is_superuser: false, is_verified: false })
+      await store.users.setRoles(created, ['editor'])
+      expect(await db.getRoles(created)).toEqual(['editor'])
+      // Written behind the cache's back: the cached roles are served until a write through it.
+      await store.users.setRoles(created, ['admin'])
+      const served = await db.getRoles(created)
+      expect(served).toEqual(['editor'])
+      served.push('admin')
+      expect(await db.getRoles(created)).toEqual(['editor'])
+
+      expect(await db.setRoles(created, ['viewer'])).toEqual(['viewer'])
+      expect(channel.published).toEqual([`r:${created.id}`])
+      expect(await db.getRoles(created)).toEqual(['viewer'])
+      await store.users.setRoles(created, ['admin'])
+      channel.events!.invalidate(`r:${created.id}`)
+      expect(await db.getRoles(created)).toEqual(['admin'])
+
+      await db.delete(created)
+      expect(channel.published).toEqual([`r:${created.id}`, `u:${created.id}`, `r:${created.id}`])
+      expect(await db.getRoles(created)).toEqual([])
+    } finally {
+      await store.destroy()
+    }
+  })
+
   it('hands out copies: changing a user read from it does not change the cache', async () => {
     const db = cachedUserDatabase(countingDb() as unknown as UserDatabase, new AuthCache({ channel: null }))
     ;(await db.get(ID))!.is_superuser = true

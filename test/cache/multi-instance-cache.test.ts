@@ -237,6 +237,20 @@ for (const { channel, strategy } of CASES) {
       expect((await untilB(deletedToken, (r) => r.status === 401, performance.now())).status).toBe(401)
     })
 
+    it('role change by a superuser on A: B answers the new roles', async (ctx) => {
+      if (!schema) return ctx.skip()
+      const root = await superuserToken()
+      const user = await newUser()
+      const rolesOnB = async () => (await call(b, 'GET', `/users/${user.id}/roles`, { token: root })).body.roles as string[]
+      for (let i = 0; i < 3; i++) expect(await rolesOnB()).toEqual([])
+      expect((await call(a, 'PUT', `/users/${user.id}/roles`, { token: root, json: { roles: ['editor'] } })).status).toBe(200)
+      const since = performance.now()
+      let seen = await rolesOnB()
+      while (seen.length === 0 && performance.now() - since < BOUND_MS) seen = await rolesOnB()
+      delays.push(performance.now() - since)
+      expect(seen).toEqual(['editor'])
+    })
+
     it('with the channel cut, B never accepts a token revoked after the cut', async (ctx) => {
       if (!schema) return ctx.skip()
       const user = await newUser()
