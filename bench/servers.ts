@@ -5,6 +5,7 @@
  * `instances` scenario adds a round-robin proxy (bench/round-robin-proxy.ts).
  */
 import { join } from 'node:path'
+import { exampleSecurityHeaders } from '../examples/full/security-headers.ts'
 import type { CorePlan } from './machine.ts'
 import { ServerProcess } from './server-process.ts'
 
@@ -44,18 +45,26 @@ export function startExample(context: BenchContext, databaseUrl: string, env: Re
 }
 
 /**
- * Starts the bare baseline, answering `/users/me` with `user` for the bearer `token`.
+ * Starts the bare baseline, answering `/users/me` with `user` for the bearer `token`, and every
+ * route with `headers`: by default the example application's security headers, which the
+ * example sends on every answer, so that the ratio weighs the library and not the
+ * application's choice of headers (`{}` for the bare route of the earlier rounds).
  *
  * @example
  * const baseline = await startBaseline(context, token, me)
  */
-export function startBaseline(context: BenchContext, token: string, user: unknown): Promise<ServerProcess> {
+export function startBaseline(
+  context: BenchContext,
+  token: string,
+  user: unknown,
+  headers: Record<string, string> = exampleSecurityHeaders({ production: false }),
+): Promise<ServerProcess> {
   return ServerProcess.start({
     script: 'bench/baseline-server.ts',
     port: port++,
     plan: context.plan,
     logFile: join(context.tmpDir, `baseline-${++serial}.log`),
-    env: { BASELINE_TOKEN: token, BASELINE_USER: JSON.stringify(user), LOG_LEVEL: context.logLevel },
+    env: { BASELINE_TOKEN: token, BASELINE_USER: JSON.stringify(user), BASELINE_HEADERS: JSON.stringify(headers), LOG_LEVEL: context.logLevel },
   })
 }
 

@@ -14,7 +14,8 @@ import type { FastifyInstance } from 'fastify'
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
-export function securityHeaders(app: FastifyInstance, options: { production: boolean }): void {
+/** The headers above, by name; `npm run bench`'s baseline answers them too, to compare like with like. */
+export function exampleSecurityHeaders(options: { production: boolean }): Record<string, string> {
   const headers: Record<string, string> = {
     'content-security-policy': API_CSP,
     'x-content-type-options': 'nosniff',
@@ -24,7 +25,11 @@ export function securityHeaders(app: FastifyInstance, options: { production: boo
     'cross-origin-resource-policy': 'same-origin',
   }
   if (options.production) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains'
-  const entries = Object.entries(headers)
+  return headers
+}
+
+export function securityHeaders(app: FastifyInstance, options: { production: boolean }): void {
+  const entries = Object.entries(exampleSecurityHeaders(options))
   // A callback hook: it runs on every response, and awaits nothing.
   app.addHook('onSend', (_request, reply, payload, done) => {
     for (const [name, value] of entries) if (!reply.hasHeader(name)) reply.header(name, value)
