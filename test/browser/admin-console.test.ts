@@ -328,6 +328,35 @@ describeInChromium('the admin console in Chromium', () => {
     expect(problems).toEqual([])
   })
 
+  it('shows a user\'s security events a page of 20 at a time, the older ones on demand', async () => {
+    const { page, problems } = await openConsole()
+    const address = `${tag()}@example.com`
+    const id = await register(address)
+    // Each change by a superuser is an event: 21 of them, one more than the panel's page.
+    for (let change = 0; change < 21; change++) {
+      const response = await fetch(`${server.base}/users/${id}`, {
+        method: 'PATCH',
+        headers: { 'authorization': `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ is_verified: change % 2 === 0 }),
+      })
+      expect(response.status).toBe(200)
+    }
+    // Events are written after the response: wait until the API lists them all.
+    const listed = async () => ((await asAdmin('GET', `/users/${id}/events?limit=100`)).body as { items: unknown[] }).items.length
+    await expect.poll(listed, { timeout: 20_000 }).toBeGreaterThanOrEqual(21)
+    const total = await listed()
+
+    await openUser(page, address)
+    const rows = page.getByRole('table', { name: 'Security events, newest first' }).locator('tbody tr')
+    const older = page.getByRole('button', { name: 'Older events' })
+    await expect.poll(() => rows.count()).toBe(20)
+    expect(await older.isVisible()).toBe(true)
+    await older.click()
+    await expect.poll(() => rows.count()).toBe(total)
+    expect(await older.isHidden()).toBe(true)
+    expect(problems).toEqual([])
+  })
+
   it('deletes a user only once the dialog confirms it', async () => {
     const { page, problems } = await openConsole()
     const address = `${tag()}@example.com`
