@@ -8,7 +8,8 @@
  * random password, verified: the link proved the address).
  */
 import { randomBytes } from 'node:crypto'
-import { InvalidTokenError, UsersError } from '../errors.ts'
+import { InvalidTokenError } from '../errors/signals.ts'
+import { UsersError } from '../errors/users-error.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from '../jwt/keys.ts'
 import { signJwt } from '../jwt/sign.ts'
 import { verifyJwt } from '../jwt/verify.ts'

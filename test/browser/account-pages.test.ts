@@ -8,42 +8,25 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { chromiumMissing, inCi, openBrowser, type OpenBrowser } from './chromium.ts'
+import { describeInChromium } from './chromium-suite.ts'
 import { startExample, type ExampleServer } from './example-server.ts'
-
-const missing = chromiumMissing()
-if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missing}.`)
-const suite = missing !== null && !inCi ? describe.skip : describe
+import { WatchedBrowsers } from './page-problems.ts'
 
 const PASSWORD = 'correct horse battery staple'
 const ADMIN = 'admin@example.com'
 
-suite('the account pages in Chromium', () => {
+describeInChromium('the account pages in Chromium', () => {
   let server: ExampleServer
-  const browsers: OpenBrowser[] = []
+  const browsers = new WatchedBrowsers()
   let count = 0
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD })
   })
   afterAll(async () => {
-    for (const browser of browsers) await browser.close()
+    await browsers.close()
     await server?.close()
   })
-
-  /** A new browser (its own profile: another device) with one page, failing the test on any script error. */
-  async function newPage(): Promise<{ page: Page; browser: OpenBrowser; problems: string[] }> {
-    const browser = await openBrowser()
-    browsers.push(browser)
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text())
-    })
-    return { page, browser, problems }
-  }
 
   function email(): string {
     return `person${++count}-${Date.now()}@example.com`
@@ -81,7 +64,7 @@ suite('the account pages in Chromium', () => {
   }
 
   it('registers, verifies the address from the mailed link, and logs in', async () => {
-    const { page, problems } = await newPage()
+    const { page, problems } = await browsers.newPage()
     const address = email()
     await page.goto(`${server.base}/register`)
     await page.getByLabel('Email').fill(address)
@@ -103,7 +86,7 @@ suite('the account pages in Chromium', () => {
   })
 
   it('stores the auth cookie Secure, HttpOnly and SameSite=Lax, out of reach of scripts', async () => {
-    const { page, browser } = await newPage()
+    const { page, browser } = await browsers.newPage()
     const address = email()
     await register(address)
     await logIn(page, address)
@@ -114,7 +97,7 @@ suite('the account pages in Chromium', () => {
   })
 
   it('logs in with the keyboard alone, and says why a login is refused', async () => {
-    const { page } = await newPage()
+    const { page } = await browsers.newPage()
     const address = email()
     await register(address)
     await page.goto(`${server.base}/login`)
@@ -134,7 +117,7 @@ suite('the account pages in Chromium', () => {
   })
 
   it('changes the password and the email on my account, and logs out', async () => {
-    const { page } = await newPage()
+    const { page } = await browsers.newPage()
     const address = email()
     const changed = email()
     await register(address)
@@ -166,7 +149,7 @@ suite('the account pages in Chromium', () => {
   })
 
   it('resets a forgotten password from the mailed link, which works once', async () => {
-    const { page } = await newPage()
+    const { page } = await browsers.newPage()
     const address = email()
     await register(address)
     await page.goto(`${server.base}/forgot-password`)
@@ -190,8 +173,8 @@ suite('the account pages in Chromium', () => {
   })
 
   it('logs out everywhere: the session of another device ends too', async () => {
-    const laptop = await newPage()
-    const phone = await newPage()
+    const laptop = await browsers.newPage()
+    const phone = await browsers.newPage()
     const address = email()
     await register(address)
     await logIn(laptop.page, address)
@@ -204,7 +187,7 @@ suite('the account pages in Chromium', () => {
   })
 
   it('logs in with OpenID Connect through the provider and back to my account', async () => {
-    const { page, browser } = await newPage()
+    const { page, browser } = await browsers.newPage()
     server.op.accounts.set('merlin', { email: 'merlin@camelot.bt', email_verified: true })
     await page.goto(`${server.base}/login`)
     await page.getByRole('button', { name: 'Log in with OpenID Connect' }).click()
@@ -246,7 +229,7 @@ suite('the account pages in Chromium', () => {
     })
 
     it('cannot log the visitor out', async () => {
-      const { page } = await newPage()
+      const { page } = await browsers.newPage()
       const address = email()
       await register(address)
       await logIn(page, address)
@@ -263,7 +246,7 @@ suite('the account pages in Chromium', () => {
 
     it('cannot log the visitor into another account', async () => {
       await register('attacker@example.com').catch(() => undefined)
-      const { page, browser } = await newPage()
+      const { page, browser } = await browsers.newPage()
       await page.goto(`${attackerBase}/login`)
       const [answer] = await Promise.all([
         page.waitForResponse(`${server.base}/auth/cookie/login`),
@@ -275,7 +258,7 @@ suite('the account pages in Chromium', () => {
   })
 
   it('serves every page under a strict policy that its own scripts and styles satisfy', async () => {
-    const { page, problems } = await newPage()
+    const { page, problems } = await browsers.newPage()
     for (const path of ['/register', '/login', '/forgot-password', '/reset-password?token=x', '/verify?token=x', '/confirm-email?token=x', '/account', '/admin']) {
       const response = await page.goto(`${server.base}${path}`)
       const policy = response!.headers()['content-security-policy']!

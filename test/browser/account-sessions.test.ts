@@ -4,44 +4,28 @@
  * both in a captioned table with the current one marked, ends the other one from here, and that
  * device is logged out. Where the server has no sessions route, the table stays hidden.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { chromiumMissing, inCi, openBrowser, type OpenBrowser } from './chromium.ts'
+import { describeInChromium } from './chromium-suite.ts'
 import { startExample, type ExampleServer } from './example-server.ts'
-
-const missing = chromiumMissing()
-if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missing}.`)
-const suite = missing !== null && !inCi ? describe.skip : describe
+import { WatchedBrowsers } from './page-problems.ts'
 
 const PASSWORD = 'correct horse battery staple'
 /** How long a poll waits for the page: a browser, a server and other tests share two busy cores. */
 const BUSY = { timeout: 20_000 }
 
-suite('the sessions of my account in Chromium', () => {
+describeInChromium('the sessions of my account in Chromium', () => {
   let server: ExampleServer
-  const browsers: OpenBrowser[] = []
+  const browsers = new WatchedBrowsers()
   let count = 0
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     server = await startExample({ REFRESH_LIFETIME: '86400' })
   })
   afterAll(async () => {
-    for (const browser of browsers) await browser.close()
+    await browsers.close()
     await server?.close()
   })
-
-  async function newPage(): Promise<{ page: Page; problems: string[] }> {
-    const browser = await openBrowser()
-    browsers.push(browser)
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text())
-    })
-    return { page, problems }
-  }
 
   async function registered(): Promise<string> {
     const address = `sessions${++count}-${Date.now()}@example.com`
@@ -64,8 +48,8 @@ suite('the sessions of my account in Chromium', () => {
   }
 
   it('lists my sessions on two devices, marks this one, and ends the other', async () => {
-    const laptop = await newPage()
-    const phone = await newPage()
+    const laptop = await browsers.newPage()
+    const phone = await browsers.newPage()
     const address = await registered()
     await logIn(phone.page, address)
     await logIn(laptop.page, address)
@@ -101,7 +85,7 @@ suite('the sessions of my account in Chromium', () => {
   })
 
   it('ending this session from the list logs this device out', async () => {
-    const { page, problems } = await newPage()
+    const { page, problems } = await browsers.newPage()
     const address = await registered()
     await logIn(page, address)
     const current = page.getByRole('row').filter({ hasText: '(this session)' })
@@ -113,7 +97,7 @@ suite('the sessions of my account in Chromium', () => {
   })
 
   it('keeps the table hidden where the server has no sessions route, and the log-out buttons shown', async () => {
-    const { page, problems } = await newPage()
+    const { page, problems } = await browsers.newPage()
     const address = await registered()
     // A server without the sessions feature: its route is FastAPI's 404.
     await page.route(`${server.base}/users/me/sessions`, (route) =>

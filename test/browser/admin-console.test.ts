@@ -7,48 +7,32 @@
  * console makes, and a request from another site with the superuser's cookie is refused. On a
  * server with usernames, the list searches and shows them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { chromiumMissing, inCi, openBrowser, type OpenBrowser } from './chromium.ts'
+import { describeInChromium } from './chromium-suite.ts'
 import { startExample, type ExampleServer } from './example-server.ts'
-
-const missing = chromiumMissing()
-if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missing}.`)
-const suite = missing !== null && !inCi ? describe.skip : describe
+import { WatchedBrowsers } from './page-problems.ts'
 
 const PASSWORD = 'correct horse battery staple'
 const ADMIN = 'admin@example.com'
+/** Each test drives one or two browsers through many steps: more than the default 30 s on a busy machine. */
+const SLOW = { timeout: 120_000 }
 
-// Each test drives one or two browsers through many steps: more than the default 30 s on a busy machine.
-suite('the admin console in Chromium', { timeout: 120_000 }, () => {
+describeInChromium('the admin console in Chromium', () => {
   let server: ExampleServer
   let adminToken: string
-  const browsers: OpenBrowser[] = []
+  const browsers = new WatchedBrowsers()
   let count = 0
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     // Refresh tokens on: a login is then a session the console lists (pure JWT keeps none, docs/sessions.md).
     server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD, REFRESH_LIFETIME: '3600' })
     adminToken = await bearerToken(ADMIN)
   })
   afterAll(async () => {
-    for (const browser of browsers) await browser.close()
+    await browsers.close()
     await server?.close()
   })
-
-  /** A new browser (its own profile: another device) with one page; `problems` collects script errors. */
-  async function newPage(): Promise<{ page: Page; problems: string[] }> {
-    const browser = await openBrowser()
-    browsers.push(browser)
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text())
-    })
-    return { page, problems }
-  }
 
   /** A tag shared by the emails of one test, so that its search finds only them. */
   function tag(): string {
@@ -88,7 +72,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
 
   /** The superuser's console, with its first page of users loaded. */
   async function openConsole(): Promise<{ page: Page; problems: string[] }> {
-    const opened = await newPage()
+    const opened = await browsers.newPage()
     await logIn(opened.page, ADMIN)
     await opened.page.goto(`${server.base}/admin`)
     await expect.poll(() => opened.page.locator('#users-caption').textContent()).toMatch(/^Users \d/)
@@ -181,7 +165,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     const t = tag()
     const address = `${t}@example.com`
     await register(address)
-    const { page: theirs } = await newPage()
+    const { page: theirs } = await browsers.newPage()
     await logIn(theirs, address)
 
     await openUser(page, address)
@@ -276,7 +260,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     const { page, problems } = await openConsole()
     const address = `${tag()}@example.com`
     const id = await register(address)
-    const { page: theirs } = await newPage()
+    const { page: theirs } = await browsers.newPage()
     await logIn(theirs, address)
 
     await openUser(page, address)
@@ -320,7 +304,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     const { page, problems } = await openConsole()
     const address = `${tag()}@example.com`
     await register(address)
-    const { page: theirs } = await newPage()
+    const { page: theirs } = await browsers.newPage()
     await logIn(theirs, address)
 
     await openUser(page, address)
@@ -341,6 +325,35 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     }, { timeout: 20_000 }).toEqual(expect.arrayContaining(['login.succeeded', 'session.revoked']))
     const revoked = events.locator('tbody tr', { hasText: 'session.revoked' })
     expect(await revoked.locator('td').nth(1).textContent()).toMatch(/^superuser /)
+    expect(problems).toEqual([])
+  })
+
+  it('shows a user\'s security events a page of 20 at a time, the older ones on demand', async () => {
+    const { page, problems } = await openConsole()
+    const address = `${tag()}@example.com`
+    const id = await register(address)
+    // Each change by a superuser is an event: 21 of them, one more than the panel's page.
+    for (let change = 0; change < 21; change++) {
+      const response = await fetch(`${server.base}/users/${id}`, {
+        method: 'PATCH',
+        headers: { 'authorization': `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ is_verified: change % 2 === 0 }),
+      })
+      expect(response.status).toBe(200)
+    }
+    // Events are written after the response: wait until the API lists them all.
+    const listed = async () => ((await asAdmin('GET', `/users/${id}/events?limit=100`)).body as { items: unknown[] }).items.length
+    await expect.poll(listed, { timeout: 20_000 }).toBeGreaterThanOrEqual(21)
+    const total = await listed()
+
+    await openUser(page, address)
+    const rows = page.getByRole('table', { name: 'Security events, newest first' }).locator('tbody tr')
+    const older = page.getByRole('button', { name: 'Older events' })
+    await expect.poll(() => rows.count()).toBe(20)
+    expect(await older.isVisible()).toBe(true)
+    await older.click()
+    await expect.poll(() => rows.count()).toBe(total)
+    expect(await older.isHidden()).toBe(true)
     expect(problems).toEqual([])
   })
 
@@ -432,7 +445,7 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
   })
 
   it('refuses every call of the console to a user who is not a superuser', async () => {
-    const { page, problems } = await newPage()
+    const { page, problems } = await browsers.newPage()
     const address = `${tag()}@example.com`
     const id = await register(address)
     await logIn(page, address)
@@ -487,18 +500,17 @@ suite('the admin console in Chromium', { timeout: 120_000 }, () => {
     expect((await asAdmin('GET', `/users/${id}`)).body).toMatchObject({ is_active: true })
     expect((await patch(server.base)).status).toBe(200)
   })
-})
+}, SLOW)
 
-suite('the admin console of a server with usernames, in Chromium', { timeout: 120_000 }, () => {
+describeInChromium('the admin console of a server with usernames, in Chromium', () => {
   let server: ExampleServer
-  let browser: OpenBrowser | undefined
+  const browsers = new WatchedBrowsers()
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     server = await startExample({ SUPERUSER_EMAIL: ADMIN, SUPERUSER_PASSWORD: PASSWORD, USERNAMES: 'on' })
   })
   afterAll(async () => {
-    await browser?.close()
+    await browsers.close()
     await server?.close()
   })
 
@@ -513,10 +525,7 @@ suite('the admin console of a server with usernames, in Chromium', { timeout: 12
       })
       expect(response.status).toBe(201)
     }
-    browser = await openBrowser()
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(error.message))
+    const { page, problems } = await browsers.newPage()
     await page.goto(`${server.base}/login`)
     await page.getByLabel('Email').fill(ADMIN)
     await page.getByLabel('Password').fill(PASSWORD)
@@ -543,4 +552,4 @@ suite('the admin console of a server with usernames, in Chromium', { timeout: 12
     expect(await page.locator('#users-rows tr td:nth-child(2)').textContent()).toBe('—')
     expect(problems).toEqual([])
   })
-})
+}, SLOW)

@@ -4,37 +4,28 @@
  * opens /confirm-email, which makes the change, verified; the link works once, and the old
  * address no longer logs in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { chromiumMissing, inCi, openBrowser, type OpenBrowser } from './chromium.ts'
+import { describeInChromium } from './chromium-suite.ts'
 import { startExample, type ExampleServer } from './example-server.ts'
-
-const missing = chromiumMissing()
-if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missing}.`)
-const suite = missing !== null && !inCi ? describe.skip : describe
+import { WatchedBrowsers } from './page-problems.ts'
 
 const PASSWORD = 'correct horse battery staple'
 /** How long a poll waits for the page: a browser, a server and other tests share two busy cores. */
 const BUSY = { timeout: 20_000 }
 
-suite('the verified email change in Chromium', () => {
+describeInChromium('the verified email change in Chromium', () => {
   let server: ExampleServer
-  let browser: OpenBrowser
+  const browsers = new WatchedBrowsers()
   let page: Page
-  const problems: string[] = []
+  let problems: string[]
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     server = await startExample({ EMAIL_CHANGE: 'on' })
-    browser = await openBrowser()
-    page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text())
-    })
+    ;({ page, problems } = await browsers.newPage())
   })
   afterAll(async () => {
-    await browser?.close()
+    await browsers.close()
     await server?.close()
   })
 

@@ -8,48 +8,32 @@
  * the enrolment's secret.
  */
 import { decodeBase32IgnorePadding } from '@oslojs/encoding'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { totpCode, totpStep } from '../../src/two-factor/totp.ts'
-import { chromiumMissing, inCi, openBrowser, type OpenBrowser } from './chromium.ts'
+import { describeInChromium } from './chromium-suite.ts'
 import { startExample, type ExampleServer } from './example-server.ts'
-
-const missing = chromiumMissing()
-if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missing}.`)
-const suite = missing !== null && !inCi ? describe.skip : describe
+import { WatchedBrowsers } from './page-problems.ts'
 
 const PASSWORD = 'correct horse battery staple'
 /** How long a poll waits for the page: a browser, a server and other tests share two busy cores. */
 const BUSY = { timeout: 20_000 }
 
-suite('the login page with usernames and two-factor in Chromium', () => {
+describeInChromium('the login page with usernames and two-factor in Chromium', () => {
   let server: ExampleServer
-  const browsers: OpenBrowser[] = []
+  const browsers = new WatchedBrowsers()
   let count = 0
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     server = await startExample(
       { USERNAMES: 'on', TWO_FACTOR_KEY: 'browser-tests-two-factor-key-long-enough-0123', PASSKEYS: 'on' },
       { hostname: 'localhost' },
     )
   })
   afterAll(async () => {
-    for (const browser of browsers) await browser.close()
+    await browsers.close()
     await server?.close()
   })
-
-  async function newPage(): Promise<{ page: Page; browser: OpenBrowser; problems: string[] }> {
-    const browser = await openBrowser()
-    browsers.push(browser)
-    const page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text())
-    })
-    return { page, browser, problems }
-  }
 
   async function register(username: string): Promise<string> {
     const address = `${username}-${Date.now()}@example.com`
@@ -99,7 +83,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
   }
 
   it('offers a text field for an email or a username, and logs in with the username', async () => {
-    const { page, problems } = await newPage()
+    const { page, problems } = await browsers.newPage()
     const address = await register(`ada${++count}`)
     await page.goto(`${server.base}/login`)
     const field = page.getByLabel('Email or username')
@@ -113,7 +97,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
   })
 
   it('asks a user with two-factor on for a code after the password, refuses a wrong one, and logs in with the right one', async () => {
-    const { page, browser, problems } = await newPage()
+    const { page, browser, problems } = await browsers.newPage()
     const username = `grace${++count}`
     const address = await register(username)
     await submitPassword(page, username)
@@ -144,7 +128,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
   })
 
   it('asks for a code after a passkey that did not verify the person, and logs in with it', async () => {
-    const { page, browser, problems } = await newPage()
+    const { page, browser, problems } = await browsers.newPage()
     const cdp = await browser.context.newCDPSession(page)
     await cdp.send('WebAuthn.enable')
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -191,14 +175,14 @@ suite('the login page with usernames and two-factor in Chromium', () => {
       await page.getByRole('button', { name: 'Continue' }).click()
     }
     // The first login creates the account; two-factor is turned on from it.
-    const first = await newPage()
+    const first = await browsers.newPage()
     await throughProvider(first.page)
     await first.page.waitForURL(`${server.base}/account`)
     const nextCode = await enableTwoFactor(first.page)
     await logOut(first.page)
 
     // Another browser: the provider's callback answers with a challenge in the fragment, no cookie.
-    const { page, browser, problems } = await newPage()
+    const { page, browser, problems } = await browsers.newPage()
     await throughProvider(page)
     await status(page, 'One more step: enter a code from your authenticator app.')
     expect(page.url()).toBe(`${server.base}/login`)
@@ -211,7 +195,7 @@ suite('the login page with usernames and two-factor in Chromium', () => {
   })
 
   it('starts the login over when asked, with the password step back', async () => {
-    const { page } = await newPage()
+    const { page } = await browsers.newPage()
     const username = `linus${++count}`
     await register(username)
     await submitPassword(page, username)

@@ -6,35 +6,26 @@
  * it used (with the session's refresh cookie, as a password login gives), deletes it, and can
  * no longer sign in with it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { CDPSession, Page } from 'playwright-core'
-import { chromiumMissing, inCi, openBrowser, type OpenBrowser } from './chromium.ts'
+import { describeInChromium } from './chromium-suite.ts'
 import { startExample, type ExampleServer } from './example-server.ts'
-
-const missing = chromiumMissing()
-if (missing !== null && !inCi) console.warn(`Skipping the browser tests: ${missing}.`)
-const suite = missing !== null && !inCi ? describe.skip : describe
+import { WatchedBrowsers } from './page-problems.ts'
 
 const PASSWORD = 'correct horse battery staple'
 
-suite('passkeys in Chromium with a virtual authenticator', () => {
+describeInChromium('passkeys in Chromium with a virtual authenticator', () => {
   let server: ExampleServer
-  let browser: OpenBrowser
+  const browsers = new WatchedBrowsers()
   let page: Page
   let cdp: CDPSession
   let authenticatorId: string
-  const problems: string[] = []
+  let problems: string[]
 
   beforeAll(async () => {
-    if (missing !== null) throw new Error(`${missing}: CI must provide it (.ci/run installs the Debian package)`)
     server = await startExample({ PASSKEYS: 'on', REFRESH_LIFETIME: '86400' }, { hostname: 'localhost' })
-    browser = await openBrowser()
-    page = browser.context.pages()[0] ?? (await browser.context.newPage())
-    page.on('pageerror', (error) => problems.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text())
-    })
-    cdp = await browser.context.newCDPSession(page)
+    ;({ page, problems } = await browsers.newPage())
+    cdp = await page.context().newCDPSession(page)
     await cdp.send('WebAuthn.enable')
     const added = await cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: {
@@ -49,7 +40,7 @@ suite('passkeys in Chromium with a virtual authenticator', () => {
     authenticatorId = added.authenticatorId
   })
   afterAll(async () => {
-    await browser?.close()
+    await browsers.close()
     await server?.close()
   })
 

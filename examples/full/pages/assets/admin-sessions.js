@@ -1,5 +1,6 @@
 import { api, describe, show } from './common.js'
 import { h, time } from './admin-dom.js'
+import { createPanelTable } from './admin-table.js'
 
 // The sessions panel: the opened user's live sessions (`GET /users/{id}/sessions`), one row
 // each, with a button that ends it (`DELETE /users/{id}/sessions/{session_id}`): its tokens are
@@ -9,26 +10,14 @@ export const sessionsPanel = {
   feature: 'sessions',
   title: 'Sessions',
   create(body) {
-    const empty = h('p', {}, 'No live session.')
-    const rows = h('tbody')
-    const table = h(
-      'table',
-      {},
-      h('caption', {}, 'Live sessions'),
-      h('thead', {}, h('tr', {}, ...['Started', 'Last used', 'Device', 'Address', ''].map((title) => h('th', { scope: 'col' }, title)))),
-      rows,
-    )
-    body.append(empty, table)
     let user = null
-
-    async function load() {
-      const answer = await api('GET', `/users/${encodeURIComponent(user.id)}/sessions`)
-      if (!answer.ok) return show(describe(answer.status, answer.body), 'error')
-      const sessions = answer.body.items
-      empty.hidden = sessions.length > 0
-      table.hidden = sessions.length === 0
-      rows.replaceChildren(...sessions.map(row))
-    }
+    const table = createPanelTable(body, {
+      caption: 'Live sessions',
+      columns: ['Started', 'Last used', 'Device', 'Address', ''],
+      empty: 'No live session.',
+      row,
+    })
+    const load = () => table.load(`/users/${encodeURIComponent(user.id)}/sessions`)
 
     function row(session) {
       const end = h('button', { type: 'button', class: 'danger' }, 'End')
