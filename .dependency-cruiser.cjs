@@ -2,7 +2,7 @@
  * The layers of src/ (docs/architecture.md), checked by `npm run check:layers` in `npm test`.
  * Lowest first; a module may import its own layer and the layers below it, never above:
  *
- *   base            errors/, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
+ *   base            errors, user, id, email, hooks, opaque-token, tokens, password*, jwt/,
  *                   common-passwords/, db/types, audit/ (the security events' sink)
  *   session state   revocation/, refresh/, security/, cache/, sessions/  (interfaces, memory stores, pure rules)
  *   authentication  authentication/                  (transports, strategies, backends)
@@ -16,7 +16,7 @@
  * client/ (`fastify-users/client`) stands apart: it runs in browsers and speaks to the server
  * over HTTP only, so it imports nothing of src/ outside itself, and nothing of Node.
  */
-const BASE = '^src/((user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|errors/|audit/|jwt/|common-passwords/|db/types[.]ts)'
+const BASE = '^src/((errors|user|id|email|hooks|opaque-token|tokens|password|password-policy)[.]ts|audit/|jwt/|common-passwords/|db/types[.]ts)'
 const STATE = '^src/(revocation|refresh|security|cache|sessions)/'
 const AUTHENTICATION = '^src/authentication/'
 const DOMAIN = '^src/((manager|manager-options|account-tokens|superuser)[.]ts|oauth/|two-factor/|magic-link/|passkeys/|email-change/)'

@@ -4,8 +4,7 @@
  * own secret and audience. Reading one answers its claims or throws the `bad` error of the
  * operation at hand; whether the user and the fingerprint still match is the manager's rule.
  */
-import { InvalidTokenError } from './errors/signals.ts'
-import type { UsersError } from './errors/users-error.ts'
+import { InvalidTokenError, type UsersError } from './errors.ts'
 import { importJwtKeys, type JwtKeys } from './jwt/keys.ts'
 import { signJwt } from './jwt/sign.ts'
 import { verifyJwt } from './jwt/verify.ts'

@@ -6,7 +6,7 @@
  * user's `LOGIN_BAD_CREDENTIALS`; once the ban has expired, that login lifts it.
  */
 import type { UserBan, UserBanStorage } from './db/user-bans.ts'
-import { UserBannedError } from './errors/ban.ts'
+import { UserBannedError } from './errors.ts'
 import type { UserManager } from './manager.ts'
 import type { UserRecord, UserUpdateData } from './user.ts'
 

@@ -140,10 +140,11 @@ export { normalizeEmail } from './email.ts'
 export { checkHealth, type HealthProbe, type HealthReport, type HealthCheckOptions } from './health.ts'
 export { asServiceUnavailable, isStoreUnavailable } from './store-unavailable.ts'
 export { ensureSuperuser, type EnsureSuperuserResult } from './superuser.ts'
-export { ErrorCode, UsersError } from './errors/users-error.ts'
-export { FastifyUsersError } from './errors/fastify-users-error.ts'
-export { ServiceUnavailableError } from './errors/service-unavailable.ts'
 export {
+  ErrorCode,
+  FastifyUsersError,
+  UsersError,
+  ServiceUnavailableError,
   StatusError,
   STATUS_ERRORS,
   type StatusErrorCode,
@@ -151,17 +152,16 @@ export {
   ForbiddenError,
   NotFoundError,
   TooManyRequestsError,
-} from './errors/status-errors.ts'
-export { ConfigurationError } from './errors/configuration-error.ts'
-export {
+  ConfigurationError,
   InvalidPasswordError,
   DuplicateEmailError,
   DuplicateUsernameError,
   UnknownHashError,
   InvalidTokenError,
-} from './errors/signals.ts'
-export { InvalidListQueryError } from './errors/list-query.ts'
-export { UserBannedError, InvalidBanExpiryError } from './errors/ban.ts'
+  InvalidListQueryError,
+  UserBannedError,
+  InvalidBanExpiryError,
+} from './errors.ts'
 export { Mailer, type MailerOptions, type MailMessage, type MailTransport } from './mail/mailer.ts'
 export { smtpTransport } from './mail/smtp.ts'
 export {

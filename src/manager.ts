@@ -5,8 +5,7 @@
  */
 import { AccountTokens } from './account-tokens.ts'
 import { AuditLog } from './audit/audit-log.ts'
-import { DuplicateEmailError, DuplicateUsernameError, InvalidPasswordError, UnknownHashError } from './errors/signals.ts'
-import { ErrorCode, UsersError } from './errors/users-error.ts'
+import { DuplicateEmailError, DuplicateUsernameError, ErrorCode, InvalidPasswordError, UnknownHashError, UsersError } from './errors.ts'
 import type { UserDatabase } from './db/types.ts'
 import { foldEmail } from './email.ts'
 import type { UpdatedFields, UserManagerHooks } from './hooks.ts'

@@ -3,7 +3,7 @@
  * installs the ones its adapters use, and each adapter imports its own when it first needs it.
  * A missing one is a single line naming the package to install, not a resolution stack.
  */
-import { ConfigurationError } from './errors/configuration-error.ts'
+import { ConfigurationError } from './errors.ts'
 
 /** A package the application uses is not installed. */
 export class MissingDependencyError extends ConfigurationError {

@@ -16,7 +16,7 @@
  * argon2id hashes every byte of it.
  */
 import { isCommonPassword } from './common-passwords/index.ts'
-import { InvalidPasswordError } from './errors/signals.ts'
+import { InvalidPasswordError } from './errors.ts'
 import { DEFAULT_MIN_GUESSES, screenPassword } from './password-screening.ts'
 
 export const MIN_PASSWORD_LENGTH = 8

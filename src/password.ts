@@ -41,7 +41,7 @@ import type { Algorithm, Options as Argon2Options, Version } from '@node-rs/argo
 import { verify as bcryptVerify } from '@node-rs/bcrypt'
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { UnknownHashError } from './errors/signals.ts'
+import { UnknownHashError } from './errors.ts'
 
 /** What the user manager needs from a password hasher; replace it with any object of this shape. */
 export interface PasswordHasher {

@@ -11,8 +11,7 @@
  * the MongoDB driver's network, server-selection and timeout errors, and ioredis' closed
  * connection, refused offline queue, command timeout and exhausted retries.
  */
-import { FastifyUsersError } from './errors/fastify-users-error.ts'
-import { ServiceUnavailableError } from './errors/service-unavailable.ts'
+import { FastifyUsersError, ServiceUnavailableError } from './errors.ts'
 
 const SOCKET_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',

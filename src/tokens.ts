@@ -14,7 +14,7 @@
  * so reset links mailed by a FastAPI Users deployment survive the migration.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { UnknownHashError } from './errors/signals.ts'
+import { UnknownHashError } from './errors.ts'
 import type { JwtKeys } from './jwt/keys.ts'
 import type { PasswordHasher } from './password.ts'
 

@@ -4,7 +4,7 @@
  * position only starts a page elsewhere; a cursor of another sort, or anything unreadable, is
  * refused rather than read as a position it is not.
  */
-import { InvalidListQueryError } from './errors/list-query.ts'
+import { InvalidListQueryError } from './errors.ts'
 import type { SortOrder, UserListPosition, UserSortKey } from './db/user-listing.ts'
 
 interface CursorContent {

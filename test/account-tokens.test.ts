@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { AccountTokens } from '../src/account-tokens.ts'
-import { ErrorCode, UsersError } from '../src/errors/users-error.ts'
+import { ErrorCode, UsersError } from '../src/errors.ts'
 import { importJwtKeys } from '../src/jwt/keys.ts'
 import { signJwt } from '../src/jwt/sign.ts'
 import { PasswordHelper } from '../src/password.ts'

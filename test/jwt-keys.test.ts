@@ -4,7 +4,7 @@
  */
 import { createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ConfigurationError } from '../src/errors/configuration-error.ts'
+import { ConfigurationError } from '../src/errors.ts'
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, importJwtKeys, isHmac, JwtKeyError, type JwtAlgorithm } from '../src/jwt/keys.ts'
 import { signJwt } from '../src/jwt/sign.ts'
 import { verifyJwt } from '../src/jwt/verify.ts'

@@ -4,7 +4,7 @@
  */
 import { hash as bcryptHash } from '@node-rs/bcrypt'
 import { describe, expect, it } from 'vitest'
-import { UnknownHashError } from '../src/errors/signals.ts'
+import { UnknownHashError } from '../src/errors.ts'
 import { PasswordHelper } from '../src/password.ts'
 
 describe('PasswordHelper boundaries', () => {

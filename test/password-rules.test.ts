@@ -7,7 +7,7 @@
 import { hash as argon2Hash } from '@node-rs/argon2'
 import { hash as bcryptHash } from '@node-rs/bcrypt'
 import { describe, expect, it } from 'vitest'
-import { UnknownHashError } from '../src/errors/signals.ts'
+import { UnknownHashError } from '../src/errors.ts'
 import { normalizePassword, OWASP_ARGON2ID, PasswordHelper } from '../src/password.ts'
 
 const LIGHT = { memoryCost: 1024, timeCost: 1, parallelism: 1 }

@@ -1,7 +1,7 @@
 import { hash as argon2Hash } from '@node-rs/argon2'
 import { hash as bcryptHash } from '@node-rs/bcrypt'
 import { describe, expect, it } from 'vitest'
-import { UnknownHashError } from '../src/errors/signals.ts'
+import { UnknownHashError } from '../src/errors.ts'
 import { OWASP_ARGON2ID, PasswordHelper } from '../src/password.ts'
 
 // Hashes written by FastAPI Users itself (shared fixture database, fastapi-users-mixed.json):

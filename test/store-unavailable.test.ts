@@ -2,9 +2,7 @@
  * Which errors mean that a store is unavailable (answered 503), and which stay what they are.
  */
 import { describe, expect, it } from 'vitest'
-import { DuplicateEmailError } from '../src/errors/signals.ts'
-import { ServiceUnavailableError } from '../src/errors/service-unavailable.ts'
-import { UsersError } from '../src/errors/users-error.ts'
+import { DuplicateEmailError, ServiceUnavailableError, UsersError } from '../src/errors.ts'
 import { asServiceUnavailable, isStoreUnavailable } from '../src/store-unavailable.ts'
 
 const withFields = (message: string, fields: Record<string, unknown>) => Object.assign(new Error(message), fields)

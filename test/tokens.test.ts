@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { UnknownHashError } from '../src/errors/signals.ts'
+import { UnknownHashError } from '../src/errors.ts'
 import { importJwtKeys } from '../src/jwt/keys.ts'
 import { PasswordHelper, type PasswordHasher } from '../src/password.ts'
 import {

@@ -10,7 +10,7 @@
  * is refused on the very next request, on every instance. Each key has its own request limit
  * on the rate-limit store, and its last use is recorded at most once per interval.
  */
-import { TooManyRequestsError } from '../errors/status-errors.ts'
+import { TooManyRequestsError } from '../errors.ts'
 import type { RevokeOptions } from '../revocation/revoker.ts'
 import { MemoryRateLimitStore } from '../security/memory-store.ts'
 import type { RateLimitStore } from '../security/rate-limit-store.ts'

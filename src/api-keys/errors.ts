@@ -3,7 +3,7 @@
  * own refusals are. A key that does not authenticate is no error of these: it is the same 401
  * as any bad token.
  */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 
 export const ApiKeyErrorCode = {
   /** A permission asked for that the user does not hold now. */

@@ -3,7 +3,7 @@
  * JSON. Not signed, as the user list's cursor (src/user-list-cursor.ts): only superusers hold
  * one, and a forged position only starts a page elsewhere; anything unreadable is refused.
  */
-import { InvalidListQueryError } from '../errors/list-query.ts'
+import { InvalidListQueryError } from '../errors.ts'
 import type { AuditPosition } from './store.ts'
 
 /**

@@ -10,7 +10,7 @@
  * the methods take that path as `refreshRoute`, and without it issue no refresh token (there
  * would be nowhere to exchange it).
  */
-import { UnauthorizedError } from '../errors/status-errors.ts'
+import { UnauthorizedError } from '../errors.ts'
 import { RefreshTokens, type RefreshOptions } from '../refresh/refresh-tokens.ts'
 import type { UserRecord } from '../user.ts'
 import type { SessionClient, Sessions } from '../sessions/sessions.ts'

@@ -19,7 +19,7 @@
  *   may take to see a write.
  */
 import { LRUCache } from 'lru-cache'
-import { ServiceUnavailableError } from '../errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../errors.ts'
 import type { UserRecord } from '../user.ts'
 import type { InvalidationChannel } from './invalidation-channel.ts'
 

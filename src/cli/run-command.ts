@@ -3,8 +3,7 @@
  * failures (a database out of reach, a driver not installed, a bad URL) are the library's own
  * errors whose message is that line; anything else is a bug, printed with its stack.
  */
-import { ConfigurationError } from '../errors/configuration-error.ts'
-import { InvalidPasswordError } from '../errors/signals.ts'
+import { ConfigurationError, InvalidPasswordError } from '../errors.ts'
 import { UsageError } from './open-store.ts'
 
 /** Exit codes: 0 done, 1 failed, 2 misused (unknown option, missing argument). */

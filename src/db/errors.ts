@@ -4,7 +4,7 @@
  * stable `code`, the same in every adapter, and each adapter's entry point exports the class. Errors that the core turns
  * into wire codes (a taken email) come from `src/errors.ts`.
  */
-import { ConfigurationError } from '../errors/configuration-error.ts'
+import { ConfigurationError } from '../errors.ts'
 
 /**
  * A custom field declaration the adapter cannot honour.

@@ -5,7 +5,7 @@
  * as `cause`. Only the host, port, database and user name are quoted, never the password a URL
  * may carry.
  */
-import { ConfigurationError } from '../errors/configuration-error.ts'
+import { ConfigurationError } from '../errors.ts'
 
 /** The store could not be opened; `message` is one line fit for a terminal. */
 export class DatabaseStartupError extends ConfigurationError {

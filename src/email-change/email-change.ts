@@ -6,8 +6,7 @@
  * replaces: once the change is made, or the address changed otherwise, the token is dead, so
  * it works once without any storage. The old address gets a notice.
  */
-import { ErrorCode, UsersError } from '../errors/users-error.ts'
-import { InvalidTokenError } from '../errors/signals.ts'
+import { ErrorCode, InvalidTokenError, UsersError } from '../errors.ts'
 import { foldEmail } from '../email.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from '../jwt/keys.ts'
 import { signJwt } from '../jwt/sign.ts'

@@ -1,5 +1,5 @@
 /** The refusal of an email-change token: 400 with its code as `detail`. */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 
 export const EMAIL_CHANGE_BAD_TOKEN = 'EMAIL_CHANGE_BAD_TOKEN'
 

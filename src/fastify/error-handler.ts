@@ -15,7 +15,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 import { asServiceUnavailable } from '../store-unavailable.ts'
 import { failedReadingBody } from './security/body-parsing.ts'
 import { EMAIL_KEYWORD } from './validation.ts'

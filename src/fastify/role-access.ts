@@ -5,7 +5,7 @@
  */
 import type { UserDatabase } from '../db/types.ts'
 import { hasUserRoles, type UserRoleStorage } from '../db/user-roles.ts'
-import { ConfigurationError } from '../errors/configuration-error.ts'
+import { ConfigurationError } from '../errors.ts'
 import { permissionsOf, type RoleMap } from '../roles.ts'
 import type { User } from './request.ts'
 

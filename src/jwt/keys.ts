@@ -8,7 +8,7 @@
  * only verifies may pass only the public key.
  */
 import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto'
-import { ConfigurationError } from '../errors/configuration-error.ts'
+import { ConfigurationError } from '../errors.ts'
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
 export const ASYMMETRIC_ALGORITHMS = [

@@ -25,7 +25,7 @@
  */
 import { constants, createHmac, timingSafeEqual, verify as verifySignature, type KeyObject } from 'node:crypto'
 import type { JWTPayload } from 'jose'
-import { InvalidTokenError } from '../errors/signals.ts'
+import { InvalidTokenError } from '../errors.ts'
 import { isHmac, type JwtAlgorithm, type JwtKeys } from './keys.ts'
 
 export interface VerifyOptions {

@@ -1,5 +1,5 @@
 /** The refusal of a magic link: 400 with its code as `detail`, as FastAPI Users' refusals are. */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 
 export const MAGIC_LINK_BAD_TOKEN = 'MAGIC_LINK_BAD_TOKEN'
 

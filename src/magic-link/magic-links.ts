@@ -8,8 +8,7 @@
  * random password, verified: the link proved the address).
  */
 import { randomBytes } from 'node:crypto'
-import { InvalidTokenError } from '../errors/signals.ts'
-import { UsersError } from '../errors/users-error.ts'
+import { InvalidTokenError, UsersError } from '../errors.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from '../jwt/keys.ts'
 import { signJwt } from '../jwt/sign.ts'
 import { verifyJwt } from '../jwt/verify.ts'

@@ -33,10 +33,9 @@
  * (upstream links it twice, after which a login finds either user).
  */
 import { normalizeEmail } from '../email.ts'
-import { DuplicateEmailError } from '../errors/signals.ts'
-import { ErrorCode, UsersError } from '../errors/users-error.ts'
+import { DuplicateEmailError, ErrorCode, UsersError } from '../errors.ts'
 import type { UpdatedFields } from '../hooks.ts'
-import { OAuthUserNotVerifiedError } from './errors.ts'
+import { OAuthUserNotVerifiedError } from '../errors.ts'
 import { NO_PASSWORD_HASH } from './no-password.ts'
 import type { UserManager } from '../manager.ts'
 import type { UserDatabase } from '../db/types.ts'

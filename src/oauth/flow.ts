@@ -17,13 +17,12 @@
  * 4. in the associate flow, the state's `sub` is the current user (400 `Bad Request`);
  * 5. the state was never used (`OAUTH_INVALID_STATE`), and is now recorded as used;
  * 6. the code is exchanged and the profile fetched; whatever goes wrong there is a refusal of
- *    oauth/errors.ts (provider-failure.ts: 400 for a refusal or an invalid answer, 502 for an
+ *    `src/errors.ts` (provider-failure.ts: 400 for a refusal or an invalid answer, 502 for an
  *    unreachable provider), never a 500.
  */
 import { randomBytes } from 'node:crypto'
 import type { TokenCarrier } from '../authentication/transport.ts'
-import { ErrorCode, UsersError } from '../errors/users-error.ts'
-import { OAuthCallbackError, OAuthProviderUnavailableError } from './errors.ts'
+import { ErrorCode, OAuthCallbackError, OAuthProviderUnavailableError, UsersError } from '../errors.ts'
 import type { KeyMaterial } from '../jwt/keys.ts'
 import type { OAuthClient, OAuthProfile, OAuthTokens } from './client.ts'
 import { csrfTokensMatch, OAuthCsrfCookie, type OAuthCsrfCookieOptions } from './csrf-cookie.ts'
@@ -111,7 +110,7 @@ export class OAuthFlow {
 
   /**
    * The state, the provider's tokens and profile of a callback request. Throws a
-   * `FastifyUsersError`: a `UsersError`, or one of oauth/errors.ts.
+   * `FastifyUsersError`: a `UsersError`, or one of `src/errors.ts`.
    */
   async finish(request: OAuthCallbackRequest): Promise<OAuthFinish> {
     const { query } = request

@@ -31,7 +31,7 @@ export {
   OAuthProviderRefusedError,
   OAuthProviderUnavailableError,
   OAuthUserNotVerifiedError,
-} from './errors.ts'
+} from '../errors.ts'
 export { OAuthFlow, type OAuthCallbackRequest, type OAuthFinish, type OAuthFlowOptions, type OAuthStart } from './flow.ts'
 export { NO_PASSWORD_HASH, hasPassword } from './no-password.ts'
 export { oidcNonce } from './nonce.ts'

@@ -9,8 +9,7 @@
  * - any other answer that does not hold → 400 `OAUTH_INVALID_PROVIDER_RESPONSE`.
  * A `FastifyUsersError` already says what it is and passes unchanged.
  */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
-import { OAuthCallbackError, OAuthInvalidResponseError, OAuthProviderRefusedError, OAuthProviderUnavailableError } from './errors.ts'
+import { FastifyUsersError, OAuthCallbackError, OAuthInvalidResponseError, OAuthProviderRefusedError, OAuthProviderUnavailableError } from '../errors.ts'
 import { OAuthProviderError } from './client.ts'
 
 const NETWORK_CODES = new Set([

@@ -18,8 +18,7 @@
  * missing, or of another audience: deliberate difference 4, where upstream answers 500) or
  * `ACCESS_TOKEN_ALREADY_EXPIRED`.
  */
-import { ErrorCode, UsersError } from '../errors/users-error.ts'
-import { InvalidTokenError } from '../errors/signals.ts'
+import { ErrorCode, InvalidTokenError, UsersError } from '../errors.ts'
 import { importJwtKeys, type JwtKeys, type KeyMaterial } from '../jwt/keys.ts'
 import { signJwt } from '../jwt/sign.ts'
 import { verifyJwt } from '../jwt/verify.ts'

@@ -7,7 +7,7 @@
  */
 import type { UserManager } from '../manager.ts'
 import type { OAuthAccount, UserRecord } from '../user.ts'
-import { OAuthLastLoginMethodError } from './errors.ts'
+import { OAuthLastLoginMethodError } from '../errors.ts'
 import { hasPassword } from './no-password.ts'
 
 /**

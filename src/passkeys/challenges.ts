@@ -9,7 +9,7 @@
  * only until the token would have expired anyway.
  */
 import { randomBytes } from 'node:crypto'
-import { InvalidTokenError } from '../errors/signals.ts'
+import { InvalidTokenError } from '../errors.ts'
 import type { JwtKeys } from '../jwt/keys.ts'
 import { signJwt } from '../jwt/sign.ts'
 import { verifyJwt } from '../jwt/verify.ts'

@@ -4,7 +4,7 @@
  * gone backwards, an inactive user) answers FastAPI Users' own `LOGIN_BAD_CREDENTIALS`, so
  * that nothing tells one case from another.
  */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 
 export const PasskeyErrorCode = {
   /** The challenge token is malformed, expired, of another ceremony or user, or used. */

@@ -14,8 +14,7 @@
  *   in one, and the routes let it skip the TOTP challenge (docs/passkeys.md).
  */
 import { randomUUID } from 'node:crypto'
-import { ErrorCode, UsersError } from '../errors/users-error.ts'
-import { NotFoundError } from '../errors/status-errors.ts'
+import { ErrorCode, NotFoundError, UsersError } from '../errors.ts'
 import { importJwtKeys, type KeyMaterial } from '../jwt/keys.ts'
 import type { RevokeOptions } from '../revocation/revoker.ts'
 import type { UserRecord } from '../user.ts'

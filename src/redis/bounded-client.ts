@@ -7,7 +7,7 @@
  * The command itself is not cancelled (Redis has no such thing): its late answer is dropped.
  * docs/operations.md recommends client settings that fail fast on their own as well.
  */
-import { ServiceUnavailableError } from '../errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../errors.ts'
 import { asServiceUnavailable } from '../store-unavailable.ts'
 
 /** Milliseconds a Redis call may take on the request path when no timeout is given. */

@@ -5,8 +5,7 @@
  * a 204 for a token that keeps working, or a 500. The same holds for reading revocation state:
  * a token whose state cannot be read is neither accepted nor called invalid.
  */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
-import { ServiceUnavailableError } from '../errors/service-unavailable.ts'
+import { FastifyUsersError, ServiceUnavailableError } from '../errors.ts'
 
 /**
  * The outcome of `work`, or a `ServiceUnavailableError` carrying the store's error as `cause`

@@ -2,7 +2,7 @@
  * The refusals of two-factor, all 400 with their code as `detail`, as FastAPI Users' own
  * refusals are. They are beyond FastAPI Users' `ErrorCode` table, which stays as upstream has it.
  */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 
 export const TwoFactorErrorCode = {
   /** The challenge token is malformed, expired, of another audience or backend, or used. */

@@ -5,7 +5,7 @@
  * login challenge tokens.
  */
 import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto'
-import { ConfigurationError } from '../errors/configuration-error.ts'
+import { ConfigurationError } from '../errors.ts'
 import { importJwtKeys, type JwtKeys } from '../jwt/keys.ts'
 
 export interface TwoFactorKeys {

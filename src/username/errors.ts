@@ -4,7 +4,7 @@
  * `{"code", "reason"}`, as a refused password does. They are beyond FastAPI Users' `ErrorCode`
  * table, which stays as upstream has it.
  */
-import { FastifyUsersError } from '../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../errors.ts'
 
 export const UsernameErrorCode = {
   REGISTER_INVALID_USERNAME: 'REGISTER_INVALID_USERNAME',

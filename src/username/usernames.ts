@@ -5,7 +5,7 @@
  * username at once (`DuplicateUsernameError`, turned into the operation's code by the manager).
  * A login name without `@` names a username; with one, an email: no username contains `@`.
  */
-import { ConfigurationError } from '../errors/configuration-error.ts'
+import { ConfigurationError } from '../errors.ts'
 import type { UserDatabase } from '../db/types.ts'
 import type { UserRecord } from '../user.ts'
 import { UsernameError, UsernameErrorCode } from './errors.ts'

@@ -39,7 +39,7 @@ import {
   DrizzleApiKeyStore,
   sqliteApiKeyTable,
 } from '../../src/db/drizzle/index.ts'
-import { DuplicateEmailError } from '../../src/errors/signals.ts'
+import { DuplicateEmailError } from '../../src/errors.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-sqlite.ts'
 import { sqliteTestDatabase } from './databases.ts'
 import { describeColumns, indexNames } from './legacy-tables.ts'

@@ -4,7 +4,7 @@
  * username, and records that carry `username` only for users who have one.
  */
 import { expect, it } from 'vitest'
-import { DuplicateEmailError, DuplicateUsernameError } from '../../src/errors/signals.ts'
+import { DuplicateEmailError, DuplicateUsernameError } from '../../src/errors.ts'
 import { newUser, type StoreRef, type SuiteOptions } from './suite.ts'
 
 export function usernameTests(store: StoreRef, options: SuiteOptions = {}): void {

@@ -3,7 +3,7 @@
  * enforced atomically by the database), updates, deletes and custom fields.
  */
 import { expect, it } from 'vitest'
-import { DuplicateEmailError } from '../../src/errors/signals.ts'
+import { DuplicateEmailError } from '../../src/errors.ts'
 import { newUser, UUID, type StoreRef, type SuiteOptions } from './suite.ts'
 
 /** `email` with the letters chosen by the bits of `variant` in upper case. */

@@ -11,7 +11,7 @@ import { ApiKeyError } from '../../src/api-keys/errors.ts'
 import { hashSecret, newApiKey, parseApiKey, secretMatches } from '../../src/api-keys/key-format.ts'
 import { MemoryApiKeyStore } from '../../src/api-keys/memory-store.ts'
 import { ApiKeyTransport } from '../../src/api-keys/transport.ts'
-import { TooManyRequestsError } from '../../src/errors/status-errors.ts'
+import { TooManyRequestsError } from '../../src/errors.ts'
 import { RedisRateLimitStore } from '../../src/redis/rate-limit-store.ts'
 import { requireRedis, uniqueName } from '../support/services.ts'
 

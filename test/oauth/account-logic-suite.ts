@@ -4,7 +4,7 @@
  * `open` (test/adapters/suite.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ErrorCode, UsersError } from '../../src/errors/users-error.ts'
+import { ErrorCode, UsersError } from '../../src/errors.ts'
 import { UserManager } from '../../src/manager.ts'
 import {
   hasPassword,

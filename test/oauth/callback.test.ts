@@ -6,7 +6,7 @@
  * without hooks.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ErrorCode, UsersError } from '../../src/errors/users-error.ts'
+import { ErrorCode, UsersError } from '../../src/errors.ts'
 import { UserManager } from '../../src/manager.ts'
 import { NO_PASSWORD_HASH, oauthAssociateCallback, oauthCallback, type OAuthCallbackOptions } from '../../src/oauth/index.ts'
 import type { UserDatabase } from '../../src/db/types.ts'

@@ -3,7 +3,7 @@
  * the single-use store and the PKCE verifier.
  */
 import { beforeEach, describe, expect, it } from 'vitest'
-import { ErrorCode, UsersError } from '../../src/errors/users-error.ts'
+import { ErrorCode, UsersError } from '../../src/errors.ts'
 import { signJwt } from '../../src/jwt/sign.ts'
 import {
   csrfTokensMatch,

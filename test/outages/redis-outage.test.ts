@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServiceUnavailableError } from '../../src/errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../src/errors.ts'
 import { RedisRateLimitStore, RedisRevocationStore, RedisStrategy } from '../../src/redis/index.ts'
 import type { UserLookup } from '../../src/authentication/strategy.ts'
 import type { UserRecord } from '../../src/user.ts'

@@ -5,7 +5,7 @@
  * connections, and the store serves again once the database is back, without being reopened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServiceUnavailableError } from '../../src/errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../src/errors.ts'
 import { KyselyRevocationStore, mysqlUserDatabase, postgresUserDatabase, type KyselyUserStore } from '../../src/db/kysely/index.ts'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts'
 import { requireMysql, requirePostgres, scratchMysqlDatabase, scratchPostgresSchema, type ScratchDatabase } from '../support/services.ts'

@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ServiceUnavailableError } from '../../src/errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../src/errors.ts'
 import { newOpaqueToken, sha256Base64url } from '../../src/opaque-token.ts'
 import { MemoryRefreshTokenStore } from '../../src/refresh/memory-store.ts'
 import { RefreshTokens } from '../../src/refresh/refresh-tokens.ts'

@@ -3,7 +3,7 @@
  * when a token is revoked given its user's state, and how a store failure surfaces.
  */
 import { describe, expect, it } from 'vitest'
-import { ServiceUnavailableError } from '../../src/errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../src/errors.ts'
 import { isTokenRevoker } from '../../src/revocation/revoker.ts'
 import { isRevoked } from '../../src/revocation/store.ts'
 import { storeUnavailable } from '../../src/revocation/unavailable.ts'

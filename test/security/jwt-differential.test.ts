@@ -11,7 +11,7 @@ import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
-import { InvalidTokenError } from '../../src/errors/signals.ts'
+import { InvalidTokenError } from '../../src/errors.ts'
 import { importJwtKeys } from '../../src/jwt/keys.ts'
 import { verifyJwt } from '../../src/jwt/verify.ts'
 

@@ -6,7 +6,7 @@
  * in at the first try, and a proof is worth nothing for another account.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { ServiceUnavailableError } from '../../src/errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../src/errors.ts'
 import { DeviceProofs } from '../../src/security/device-proof.ts'
 import { LoginThrottle } from '../../src/security/login-throttle.ts'
 import { MemoryRateLimitStore } from '../../src/security/memory-store.ts'

@@ -11,7 +11,7 @@
  * stays in this process (see `processRevocationStore`).
  */
 import { parseId } from '../../id.ts'
-import { InvalidTokenError } from '../../errors/signals.ts'
+import { InvalidTokenError } from '../../errors.ts'
 import { importJwtKeys, type JwtAlgorithm, type JwtKeys, type KeyMaterial } from '../../jwt/keys.ts'
 import { signJwt } from '../../jwt/sign.ts'
 import { verifyJwt } from '../../jwt/verify.ts'

@@ -8,7 +8,7 @@
  * A database that is unreachable or too slow is a `ServiceUnavailableError` instead.
  */
 import { DrizzleQueryError } from 'drizzle-orm'
-import { ConfigurationError } from '../../errors/configuration-error.ts'
+import { ConfigurationError } from '../../errors.ts'
 import { asServiceUnavailable } from '../../store-unavailable.ts'
 import { withoutQueryValues } from '../sql/driver-error.ts'
 

@@ -4,7 +4,7 @@
  * stable `code`). The errors every adapter throws alike are in `src/db/errors.ts`; errors that
  * the core turns into wire codes (a taken email) come from `src/errors.ts`.
  */
-import { ConfigurationError } from '../../errors/configuration-error.ts'
+import { ConfigurationError } from '../../errors.ts'
 
 /** A `DATABASE_URL` whose scheme is none of the supported databases. */
 export class UnsupportedDatabaseUrlError extends ConfigurationError {

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { Client as PgClient } from 'pg'
 import type { InvalidationChannel, InvalidationEvents } from '../../cache/invalidation-channel.ts'
-import { ConfigurationError } from '../../errors/configuration-error.ts'
+import { ConfigurationError } from '../../errors.ts'
 import { importOptional } from '../../optional-dependency.ts'
 
 export interface PostgresInvalidationChannelOptions {

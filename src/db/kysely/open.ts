@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path'
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import { ServiceUnavailableError } from '../../errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../errors.ts'
 import { importOptional } from '../../optional-dependency.ts'
 import { reusingStatements } from './sqlite-statements.ts'
 import type { UserRecord } from '../../user.ts'

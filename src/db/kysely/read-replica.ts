@@ -14,7 +14,7 @@
  */
 import { Kysely, MysqlDialect, PostgresDialect, sql } from 'kysely'
 import { importOptional } from '../../optional-dependency.ts'
-import { ServiceUnavailableError } from '../../errors/service-unavailable.ts'
+import { ServiceUnavailableError } from '../../errors.ts'
 import { DatabaseStartupError, sqlStartupError } from '../startup-error.ts'
 import { guardedMysqlPool, guardedPostgresPool, listenMysqlErrors, listenPostgresErrors } from './pool-guards.ts'
 import type { MysqlPoolSettings, PostgresPoolSettings } from './pool-settings.ts'

@@ -4,7 +4,7 @@
  * has a stable `code`. The errors every adapter throws alike are in `src/db/errors.ts`; a taken
  * email is `DuplicateEmailError` of src/errors.ts, as in every adapter.
  */
-import { ConfigurationError } from '../../errors/configuration-error.ts'
+import { ConfigurationError } from '../../errors.ts'
 
 /** A connection setting the adapter cannot use, such as a URL that names no database. */
 export class MongoConfigurationError extends ConfigurationError {

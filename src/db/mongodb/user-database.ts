@@ -10,7 +10,7 @@
 import type { Collection, Document } from 'mongodb'
 import { UUID } from 'mongodb'
 import { foldEmail } from '../../email.ts'
-import { DuplicateEmailError, DuplicateUsernameError } from '../../errors/signals.ts'
+import { DuplicateEmailError, DuplicateUsernameError } from '../../errors.ts'
 import { foldUsername } from '../../username/rules.ts'
 import { isStoreUnavailable } from '../../store-unavailable.ts'
 import type {

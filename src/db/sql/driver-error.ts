@@ -14,7 +14,7 @@
  *   and column names stay, so a unique violation still says which index refused it.
  * - SQLite: messages name the constraint only; nothing to remove.
  */
-import { FastifyUsersError } from '../../errors/fastify-users-error.ts'
+import { FastifyUsersError } from '../../errors.ts'
 import { asServiceUnavailable } from '../../store-unavailable.ts'
 
 /** Properties whose value quotes the query's values, of the drivers above. */

@@ -4,7 +4,7 @@
  * taken email shows up as a unique violation of one of its indexes, even under concurrent
  * registrations.
  */
-import { DuplicateEmailError, DuplicateUsernameError } from '../../errors/signals.ts'
+import { DuplicateEmailError, DuplicateUsernameError } from '../../errors.ts'
 import type { UserRecord } from '../../user.ts'
 import type { SqlDialect } from './dialect.ts'
 import { isEmailConstraint, isUsernameConstraint, uniqueViolation } from './unique-violation.ts'

@@ -10,7 +10,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { NotFoundError } from '../../errors/status-errors.ts'
+import { NotFoundError } from '../../errors.ts'
 import { unlinkOAuthAccount } from '../../oauth/unlink.ts'
 import { prepareScope, type RoutesContext } from '../context.ts'
 import { ErrorResponse } from '../schemas.ts'

@@ -10,7 +10,7 @@
  * checked against the list again at the callback. A refused callback redirects too, with
  * `?error=<detail>` added, so that the front end can tell the user what happened.
  *
- * Every refusal is a `FastifyUsersError` (src/errors/, src/oauth/errors.ts), rendered by the
+ * Every refusal is a `FastifyUsersError` (all in `src/errors.ts`), rendered by the
  * one error handler: 400 for a refusal, 502 `OAUTH_PROVIDER_UNAVAILABLE` for a provider that
  * cannot be reached; never a 500.
  *
@@ -22,10 +22,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { ErrorCode, UsersError } from '../../errors/users-error.ts'
-import { FastifyUsersError } from '../../errors/fastify-users-error.ts'
-import { OAuthInvalidResponseError, OAuthProviderRefusedError } from '../../oauth/errors.ts'
-import { StatusError } from '../../errors/status-errors.ts'
+import { ErrorCode, FastifyUsersError, OAuthInvalidResponseError, OAuthProviderRefusedError, StatusError, UsersError } from '../../errors.ts'
 import type { KeyMaterial } from '../../jwt/keys.ts'
 import type { OAuthAccountInput } from '../../oauth/callback.ts'
 import type { OAuthClient } from '../../oauth/client.ts'

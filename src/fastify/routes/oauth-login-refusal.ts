@@ -8,15 +8,10 @@ import type { FastifyRequest } from 'fastify'
 import type { AuditLog } from '../../audit/audit-log.ts'
 import type { LoginFailureReason } from '../../audit/events.ts'
 import { normalizeEmail } from '../../email.ts'
-import { ErrorCode } from '../../errors/users-error.ts'
 import {
-  OAuthCallbackError,
-  OAuthInvalidResponseError,
-  OAuthProviderRefusedError,
-  OAuthProviderUnavailableError,
-  OAuthUserNotVerifiedError,
-} from '../../oauth/errors.ts'
-import type { FastifyUsersError } from '../../errors/fastify-users-error.ts'
+  ErrorCode, OAuthCallbackError, OAuthInvalidResponseError, OAuthProviderRefusedError, OAuthProviderUnavailableError,
+  OAuthUserNotVerifiedError, type FastifyUsersError,
+} from '../../errors.ts'
 import type { OAuthAccountInput } from '../../oauth/callback.ts'
 
 /** What the callback's route knows of a refusal besides the error. */

@@ -6,8 +6,7 @@
  * schema names the configured roles, so an unknown role is a 422 before any query.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ConfigurationError } from '../../errors/configuration-error.ts'
-import { InvalidListQueryError } from '../../errors/list-query.ts'
+import { ConfigurationError, InvalidListQueryError } from '../../errors.ts'
 import { isUserListing, type UserListQuery } from '../../db/user-listing.ts'
 import { decodeUserCursor, encodeUserCursor } from '../../user-list-cursor.ts'
 import type { RoutesContext } from '../context.ts'

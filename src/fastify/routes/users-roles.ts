@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TObject } from 'typebox'
-import { NotFoundError } from '../../errors/status-errors.ts'
+import { NotFoundError } from '../../errors.ts'
 import type { RoutesContext } from '../context.ts'
 import type { User } from '../request.ts'
 import type { RoleAccess } from '../role-access.ts'

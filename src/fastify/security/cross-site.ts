@@ -10,7 +10,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
 import { isCrossSiteRequest } from '../../security/cross-site.ts'
-import { ForbiddenError } from '../../errors/status-errors.ts'
+import { ForbiddenError } from '../../errors.ts'
 import type { Authenticate } from '../guard.ts'
 
 function crossSite(request: FastifyRequest, allowedOrigins: ReadonlySet<string>): boolean {

@@ -20,7 +20,7 @@
  */
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify'
 import type { AuthenticationBackend } from '../../authentication/backend.ts'
-import { TooManyRequestsError } from '../../errors/status-errors.ts'
+import { TooManyRequestsError } from '../../errors.ts'
 import type { KeyMaterial } from '../../jwt/keys.ts'
 import { clientAddressKey } from '../../security/client-address.ts'
 import { parseAllowedOrigins } from '../../security/cross-site.ts'

@@ -10,7 +10,7 @@
  */
 import { Apple } from 'arctic'
 import type { OAuthProfile, OAuthTokens } from '../client.ts'
-import { OAuthInvalidResponseError } from '../errors.ts'
+import { OAuthInvalidResponseError } from '../../errors.ts'
 import { ArcticClient, withoutPkce, type ArcticClientOptions, type ArcticProvider } from './arctic.ts'
 import { accountIdOf, stringOrNull } from './user-info.ts'
 

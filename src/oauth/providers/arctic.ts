@@ -13,7 +13,7 @@
 import { decodeIdToken, OAuth2RequestError, type OAuth2Tokens } from 'arctic'
 import { checkClientName, expiresAtFrom, OAuthProviderError } from '../client.ts'
 import type { OAuthAuthorizationRequest, OAuthClient, OAuthCodeExchange, OAuthProfile, OAuthTokens } from '../client.ts'
-import { OAuthInvalidResponseError } from '../errors.ts'
+import { OAuthInvalidResponseError } from '../../errors.ts'
 import { asRecord } from './user-info.ts'
 
 /** What every provider client takes. */

@@ -4,7 +4,7 @@
  * `setGlobalDispatcher`, say) governs all the traffic to a provider; and the defensive reading
  * of its fields, since a provider's JSON is input like any other.
  */
-import { OAuthInvalidResponseError, OAuthProviderUnavailableError } from '../errors.ts'
+import { OAuthInvalidResponseError, OAuthProviderUnavailableError } from '../../errors.ts'
 
 const USER_INFO_TIMEOUT_MS = 10_000
 
