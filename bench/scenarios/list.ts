@@ -52,6 +52,15 @@ const QUERIES: PageQuery[] = [
     name: `middle page by email, role held by 1 in ${ROLE_EVERY}`,
     query: (users) => ({ sort: 'email', order: 'asc', limit: LIMIT, role: ROLE, after: { key: seededEmail(middle(users)), tie: seededId(middle(users)) } }),
   },
+  { name: `first page newest first, role held by 1 in ${ROLE_EVERY}`, query: () => ({ sort: 'created_at', order: 'desc', limit: LIMIT, role: ROLE }) },
+  {
+    // After the user half-way plus one, so that 1,000 users still leave a full page of holders.
+    name: `middle page newest first, role held by 1 in ${ROLE_EVERY}`,
+    query: (users) => {
+      const from = users - middle(users) + 1
+      return { sort: 'created_at', order: 'desc', limit: LIMIT, role: ROLE, after: { key: seededCreatedAt(from).toISOString(), tie: seededId(from) } }
+    },
+  },
 ]
 
 /** Milliseconds per page: the median and 99th percentile of `runs` pages, after a warm-up. */
