@@ -33,6 +33,7 @@ import {
   pgApiKeyTable,
   pgUserColumns,
   pgUserIndexes,
+  pgUserRoleTable,
 } from '../../src/db/drizzle/index.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-pg.ts'
 import { requirePostgres, uniqueName } from '../support/services.ts'
@@ -54,7 +55,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), auditEvent: pgAuditTable(), ...pgPasskeyTables() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), userRole: pgUserRoleTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), auditEvent: pgAuditTable(), ...pgPasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)

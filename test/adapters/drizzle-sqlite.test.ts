@@ -26,6 +26,7 @@ import {
   sqliteOAuthAccountTable,
   sqliteUserColumns,
   sqliteUserIndexes,
+  sqliteUserRoleTable,
   DrizzleSessionStore,
   DrizzleTwoFactorStore,
   sqliteSessionTable,
@@ -58,7 +59,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), auditEvent: sqliteAuditTable(), ...sqlitePasskeyTables() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), userRole: sqliteUserRoleTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), auditEvent: sqliteAuditTable(), ...sqlitePasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -189,19 +190,45 @@ describe('drizzle sqlite: adapter details', () => {
     }
   })
 
-  it('reads a page of one role along the email index, without sorting the table', async () => {
+  it('reads a page of one role by seeking on the role table, in both sorts, from a cursor too, without sorting', async () => {
     const database = await openDatabase(schema)
     try {
       const { users } = drizzleUserDatabase({ db: database.db, tables: schema })
+      for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) await users.setRoles(await users.create(newUser(email)), ['editor'])
+      await users.create(newUser('other@example.com'))
+      const indexes = { email: 'ux_fastify_users_user_role_email', created_at: 'ix_fastify_users_user_role_created_at' } as const
+      for (const sort of ['email', 'created_at'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          const first = await users.listUsers({ sort, order, limit: 1, role: 'editor' })
+          database.queries.length = 0
+          const second = await users.listUsers({ sort, order, limit: 1, role: 'editor', after: first.next })
+          expect(second.entries).toHaveLength(1)
+          expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
+          expect(database.queries.length).toBeGreaterThan(0)
+          for (const query of database.queries) {
+            const plan = JSON.stringify(database.client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params))
+            expect(plan).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
+            expect(plan).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
+            expect(plan).not.toContain('TEMP B-TREE')
+          }
+        }
+      }
+    } finally {
+      await database.close()
+    }
+  })
+
+  it('filters by role without the role table, reading the roles column', async () => {
+    const { userRole: _none, ...withoutRoles } = schema
+    const database = await openDatabase(withoutRoles)
+    try {
+      const { users } = drizzleUserDatabase({ db: database.db, tables: withoutRoles })
       await users.setRoles(await users.create(newUser('editor@example.com')), ['editor'])
-      database.queries.length = 0
-      const page = await users.listUsers({ sort: 'email', order: 'asc', limit: 10, role: 'editor' })
+      await users.setRoles(await users.create(newUser('admin@example.com')), ['admin'])
+      const page = await users.listUsers({ sort: 'created_at', order: 'desc', limit: 10, role: 'editor', total: true })
       expect(page.entries.map((entry) => entry.user.email)).toEqual(['editor@example.com'])
-      const list = database.queries[0]
-      expect(list).toBeDefined()
-      const plan = JSON.stringify(database.client.prepare(`EXPLAIN QUERY PLAN ${list?.sql}`).all(...(list?.params ?? [])))
-      expect(plan).toContain('ux_user_email_ci')
-      expect(plan).not.toContain('TEMP B-TREE')
+      expect(page.total).toBe(1)
+      expect(await users.getRoles((await users.getByEmail('admin@example.com'))!)).toEqual(['admin'])
     } finally {
       await database.close()
     }
