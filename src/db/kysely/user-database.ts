@@ -34,7 +34,7 @@ import { foldUsername } from '../../username/rules.ts'
 import { emailKey, usernameKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 import { listUsers } from './user-listing.ts'
-import { deleteUserRoles, insertUserRoles, refreshUserRoleEmail } from './user-role-rows.ts'
+import { deleteUserRoles, insertRoleHolders, refreshUserRoleEmail } from './user-role-rows.ts'
 import { normalizeUuid, UserRowMapper } from './user-row.ts'
 
 /** Stands for the id in the compiled lookup; no UUID can equal it. */
@@ -271,7 +271,7 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
           .where('id', '=', id)
           .executeTakeFirst()
         await deleteUserRoles(trx, id)
-        await insertUserRoles(trx, this.#dialect, id, stored)
+        for (const role of stored) await insertRoleHolders(trx, this.#dialect, role, [id])
         return updated
       }),
     )

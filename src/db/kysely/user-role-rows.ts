@@ -12,27 +12,26 @@ import { emailKey } from './email-key.ts'
 import { USER_ROLE_TABLE, type AnyKysely, type SqlDialect } from './schema.ts'
 
 /**
- * Adds a row per role for the user of `userId`, copying its keys; a user that does not exist
- * gets none.
+ * Adds a row of `role` for each user of `userIds`, copying its keys, in one statement; an id
+ * that names no user adds none.
  *
  * @example
  * ```ts
- * await insertUserRoles(trx, 'postgres', id, ['admin', 'editor'])
+ * await insertRoleHolders(trx, 'postgres', 'editor', [id])
  * ```
  */
-export async function insertUserRoles(db: AnyKysely, dialect: SqlDialect, userId: string, roles: readonly string[]): Promise<void> {
-  for (const role of roles) {
-    await db
-      .insertInto(USER_ROLE_TABLE)
-      .columns(['user_id', 'role', 'email_key', 'created_at'])
-      .expression(
-        db
-          .selectFrom('user')
-          .select([sql.ref('user.id').as('user_id'), sql.val(role).as('role'), emailKey(dialect).as('email_key'), sql.ref('user.created_at').as('created_at')])
-          .where('user.id', '=', userId),
-      )
-      .execute()
-  }
+export async function insertRoleHolders(db: AnyKysely, dialect: SqlDialect, role: string, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return
+  await db
+    .insertInto(USER_ROLE_TABLE)
+    .columns(['user_id', 'role', 'email_key', 'created_at'])
+    .expression(
+      db
+        .selectFrom('user')
+        .select([sql.ref('user.id').as('user_id'), sql.val(role).as('role'), emailKey(dialect).as('email_key'), sql.ref('user.created_at').as('created_at')])
+        .where('user.id', 'in', userIds),
+    )
+    .execute()
 }
 
 /**
