@@ -89,7 +89,11 @@ export async function fillUserRoleTable(db: AnyKysely, dialect: SqlDialect): Pro
     const rows: Array<{ id: unknown; roles: unknown }> = await batch.execute()
     const holders = new Map<string, string[]>()
     for (const row of rows) {
-      for (const role of parseStoredRoles(row.roles)) holders.set(role, [...(holders.get(role) ?? []), String(row.id)])
+      for (const role of parseStoredRoles(row.roles)) {
+        const ids = holders.get(role) ?? []
+        ids.push(String(row.id))
+        holders.set(role, ids)
+      }
     }
     for (const [role, ids] of holders) await insertRoleHolders(db, dialect, role, ids)
     const last = rows.at(-1)
