@@ -22,6 +22,7 @@ import {
   DrizzleSchemaError,
   drizzleUserDatabase,
   pgUserColumns,
+  pgUserRoleTable,
   sqliteAccessTokenTable,
   sqliteOAuthAccountTable,
   sqliteUserColumns,
@@ -342,6 +343,8 @@ describe('drizzle sqlite: adapter details', () => {
       { user: sqliteTable('user', { ...sqliteUserColumns(), password: text('password') }) },
       { user: pgTable('user', pgUserColumns()) },
       { user, oauthAccount: sqliteTable('oauth_account', { id: text('id') }) },
+      { user, userRole: sqliteTable('fastify_users_user_role', { role: text('role') }) },
+      { user, userRole: pgUserRoleTable(pgTable('user', pgUserColumns())) },
     ]
     for (const tables of refused) {
       expect(() => drizzleUserDatabase({ db, tables: tables as never })).toThrow(DrizzleSchemaError)
