@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api'
+import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { boolean, doublePrecision, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
@@ -33,11 +34,13 @@ import {
   pgApiKeyTable,
   pgUserColumns,
   pgUserIndexes,
+  pgUserRoleTable,
 } from '../../src/db/drizzle/index.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-pg.ts'
 import { requirePostgres, uniqueName } from '../support/services.ts'
 import { postgresTestDatabase } from './databases.ts'
 import { expectNoValues, rejection } from './error-values.ts'
+import { migrationsBefore } from './drizzle-migrations.ts'
 import { describeColumns, indexNames } from './legacy-tables.ts'
 import { adapterSuite, newUser, SUITE_FIELDS } from './suite.ts'
 
@@ -54,7 +57,7 @@ const user = pgTable(
   },
   pgUserIndexes,
 )
-const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), auditEvent: pgAuditTable(), ...pgPasskeyTables() }
+const schema = { user, oauthAccount: pgOAuthAccountTable(user), accessToken: pgAccessTokenTable(user), userRole: pgUserRoleTable(user), twoFactor: pgTwoFactorTable(), magicLink: pgMagicLinkTable(), apiKey: pgApiKeyTable(), session: pgSessionTable(), auditEvent: pgAuditTable(), ...pgPasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/pg', import.meta.url))
 const HASH_START = newUser('x').hashed_password.slice(0, 40)
@@ -139,6 +142,39 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
       }
     })
 
+    it('fill the role table from the roles users held before it', async () => {
+      await resetDatabase(url)
+      const before = await migrationsBefore(EXAMPLE_MIGRATIONS, '0003_user_roles')
+      const database = openDrizzle(url)
+      try {
+        await migrate(database.db, { migrationsFolder: before.folder })
+        const earlier = drizzleUserDatabase({ db: database.db, tables: { user: exampleSchema.user } }).users
+        const held: Array<[string, string | null]> = [
+          ['b@x.io', '["admin","editor"]'],
+          ['A@x.io', '["admin"]'],
+          ['d@x.io', '{"admin":true}'],
+          ['e@x.io', '["editor",3,"admin","admin"]'],
+          ['f@x.io', null],
+        ]
+        for (const [email, roles] of held) {
+          const created = await earlier.create(newUser(email))
+          await database.db.update(exampleSchema.user).set({ roles }).where(sql`${exampleSchema.user.id} = ${created.id}`)
+        }
+        await migrate(database.db, { migrationsFolder: EXAMPLE_MIGRATIONS })
+        const { users } = drizzleUserDatabase({ db: database.db, tables: exampleSchema })
+        const emails = async (role: string, sort: 'email' | 'created_at') =>
+          (await users.listUsers({ sort, order: 'asc', limit: 10, role })).entries.map((entry) => entry.user.email)
+        expect(await emails('admin', 'email')).toEqual(['A@x.io', 'b@x.io', 'e@x.io'])
+        // Users created in one millisecond follow in id order, in the whole list as in the role's.
+      const byTime = (await users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })).entries.map((entry) => entry.user.email)
+      expect(await emails('admin', 'created_at')).toEqual(byTime.filter((email) => ['A@x.io', 'b@x.io', 'e@x.io'].includes(email)))
+        expect(await emails('editor', 'email')).toEqual(['b@x.io', 'e@x.io'])
+      } finally {
+        await database.close()
+        await before.remove()
+      }
+    })
+
     it("create the Kysely adapter's layout, FastAPI Users' with its additions", async () => {
       await resetDatabase(url)
       const database = openDrizzle(url)
@@ -148,7 +184,7 @@ describe.skipIf(databaseUrl === null)('drizzle postgres', () => {
       const kysely = await postgresTestDatabase(adminUrl ?? '')()
       const store = await kysely.open()
       try {
-        for (const table of ['user', 'oauth_account', 'accesstoken']) {
+        for (const table of ['user', 'oauth_account', 'accesstoken', 'fastify_users_user_role']) {
           expect(await describeColumns(drizzleRaw, 'postgres', table)).toEqual(await describeColumns(kysely.raw, 'postgres', table))
           expect(await indexNames(drizzleRaw, 'postgres', table)).toEqual(await indexNames(kysely.raw, 'postgres', table))
         }

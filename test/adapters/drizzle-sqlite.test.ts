@@ -22,10 +22,12 @@ import {
   DrizzleSchemaError,
   drizzleUserDatabase,
   pgUserColumns,
+  pgUserRoleTable,
   sqliteAccessTokenTable,
   sqliteOAuthAccountTable,
   sqliteUserColumns,
   sqliteUserIndexes,
+  sqliteUserRoleTable,
   DrizzleSessionStore,
   DrizzleTwoFactorStore,
   sqliteSessionTable,
@@ -42,6 +44,7 @@ import {
 import { DuplicateEmailError } from '../../src/errors.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-sqlite.ts'
 import { sqliteTestDatabase } from './databases.ts'
+import { migrationsBefore } from './drizzle-migrations.ts'
 import { describeColumns, indexNames } from './legacy-tables.ts'
 import { adapterSuite, newUser, SUITE_FIELDS } from './suite.ts'
 
@@ -58,7 +61,7 @@ const user = sqliteTable(
   },
   sqliteUserIndexes,
 )
-const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), auditEvent: sqliteAuditTable(), ...sqlitePasskeyTables() }
+const schema = { user, oauthAccount: sqliteOAuthAccountTable(user), accessToken: sqliteAccessTokenTable(user), userRole: sqliteUserRoleTable(user), twoFactor: sqliteTwoFactorTable(), magicLink: sqliteMagicLinkTable(), apiKey: sqliteApiKeyTable(), session: sqliteSessionTable(), auditEvent: sqliteAuditTable(), ...sqlitePasskeyTables() }
 
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../examples/drizzle/drizzle/sqlite', import.meta.url))
 const FAKE_HASH = newUser('x').hashed_password
@@ -146,6 +149,41 @@ describe('drizzle sqlite: the example migrations', () => {
     client.close()
   })
 
+  it('fill the role table from the roles users held before it', async () => {
+    const before = await migrationsBefore(EXAMPLE_MIGRATIONS, '0003_user_roles')
+    const client = new Database(file.filename)
+    try {
+      const db = drizzle({ client })
+      migrate(db, { migrationsFolder: before.folder })
+      const earlier = drizzleUserDatabase({ db, tables: { user: exampleSchema.user } }).users
+      const held: Array<[string, string | null]> = [
+        ['b@x.io', '["admin","editor"]'],
+        ['A@x.io', '["admin"]'],
+        ['c@x.io', 'not json'],
+        ['d@x.io', '{"admin":true}'],
+        ['e@x.io', '["editor",3,"admin","admin"]'],
+        ['f@x.io', null],
+      ]
+      for (const [email, roles] of held) {
+        const created = await earlier.create(newUser(email))
+        db.update(exampleSchema.user).set({ roles }).where(sql`${exampleSchema.user.id} = ${created.id}`).run()
+      }
+      migrate(db, { migrationsFolder: EXAMPLE_MIGRATIONS })
+      const { users } = drizzleUserDatabase({ db, tables: exampleSchema })
+      const emails = async (role: string, sort: 'email' | 'created_at') =>
+        (await users.listUsers({ sort, order: 'asc', limit: 10, role })).entries.map((entry) => entry.user.email)
+      expect(await emails('admin', 'email')).toEqual(['A@x.io', 'b@x.io', 'e@x.io'])
+      // Users created in one millisecond follow in id order, in the whole list as in the role's.
+      const byTime = (await users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })).entries.map((entry) => entry.user.email)
+      expect(await emails('admin', 'created_at')).toEqual(byTime.filter((email) => ['A@x.io', 'b@x.io', 'e@x.io'].includes(email)))
+      expect(await emails('editor', 'email')).toEqual(['b@x.io', 'e@x.io'])
+      expect(client.prepare('SELECT COUNT(*) AS n FROM fastify_users_user_role').get()).toEqual({ n: 5 })
+    } finally {
+      client.close()
+      await before.remove()
+    }
+  })
+
   it("create the Kysely adapter's layout, FastAPI Users' with its additions", async () => {
     const client = new Database(file.filename)
     migrate(drizzle({ client }), { migrationsFolder: EXAMPLE_MIGRATIONS })
@@ -154,7 +192,7 @@ describe('drizzle sqlite: the example migrations', () => {
     const kysely = await sqliteTestDatabase()
     const store = await kysely.open()
     try {
-      for (const table of ['user', 'oauth_account', 'accesstoken']) {
+      for (const table of ['user', 'oauth_account', 'accesstoken', 'fastify_users_user_role']) {
         // Drizzle writes `text` and `integer` where SQLAlchemy writes TEXT and INTEGER.
         const columns = upperCased(await describeColumns(drizzleRaw, 'sqlite', table))
         expect(columns).toEqual(upperCased(await describeColumns(kysely.raw, 'sqlite', table)))
@@ -189,19 +227,45 @@ describe('drizzle sqlite: adapter details', () => {
     }
   })
 
-  it('reads a page of one role along the email index, without sorting the table', async () => {
+  it('reads a page of one role by seeking on the role table, in both sorts, from a cursor too, without sorting', async () => {
     const database = await openDatabase(schema)
     try {
       const { users } = drizzleUserDatabase({ db: database.db, tables: schema })
+      for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) await users.setRoles(await users.create(newUser(email)), ['editor'])
+      await users.create(newUser('other@example.com'))
+      const indexes = { email: 'ux_fastify_users_user_role_email', created_at: 'ix_fastify_users_user_role_created_at' } as const
+      for (const sort of ['email', 'created_at'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          const first = await users.listUsers({ sort, order, limit: 1, role: 'editor' })
+          database.queries.length = 0
+          const second = await users.listUsers({ sort, order, limit: 1, role: 'editor', after: first.next })
+          expect(second.entries).toHaveLength(1)
+          expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
+          expect(database.queries.length).toBeGreaterThan(0)
+          for (const query of database.queries) {
+            const plan = JSON.stringify(database.client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params))
+            expect(plan).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
+            expect(plan).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
+            expect(plan).not.toContain('TEMP B-TREE')
+          }
+        }
+      }
+    } finally {
+      await database.close()
+    }
+  })
+
+  it('filters by role without the role table, reading the roles column', async () => {
+    const { userRole: _none, ...withoutRoles } = schema
+    const database = await openDatabase(withoutRoles)
+    try {
+      const { users } = drizzleUserDatabase({ db: database.db, tables: withoutRoles })
       await users.setRoles(await users.create(newUser('editor@example.com')), ['editor'])
-      database.queries.length = 0
-      const page = await users.listUsers({ sort: 'email', order: 'asc', limit: 10, role: 'editor' })
+      await users.setRoles(await users.create(newUser('admin@example.com')), ['admin'])
+      const page = await users.listUsers({ sort: 'created_at', order: 'desc', limit: 10, role: 'editor', total: true })
       expect(page.entries.map((entry) => entry.user.email)).toEqual(['editor@example.com'])
-      const list = database.queries[0]
-      expect(list).toBeDefined()
-      const plan = JSON.stringify(database.client.prepare(`EXPLAIN QUERY PLAN ${list?.sql}`).all(...(list?.params ?? [])))
-      expect(plan).toContain('ux_user_email_ci')
-      expect(plan).not.toContain('TEMP B-TREE')
+      expect(page.total).toBe(1)
+      expect(await users.getRoles((await users.getByEmail('admin@example.com'))!)).toEqual(['admin'])
     } finally {
       await database.close()
     }
@@ -279,6 +343,8 @@ describe('drizzle sqlite: adapter details', () => {
       { user: sqliteTable('user', { ...sqliteUserColumns(), password: text('password') }) },
       { user: pgTable('user', pgUserColumns()) },
       { user, oauthAccount: sqliteTable('oauth_account', { id: text('id') }) },
+      { user, userRole: sqliteTable('fastify_users_user_role', { role: text('role') }) },
+      { user, userRole: pgUserRoleTable(pgTable('user', pgUserColumns())) },
     ]
     for (const tables of refused) {
       expect(() => drizzleUserDatabase({ db, tables: tables as never })).toThrow(DrizzleSchemaError)

@@ -3,6 +3,7 @@
  * open FastAPI Users' databases as they are, refuse emails colliding in case, add custom
  * columns, run concurrently, and the adoption of an application's own Kysely instance.
  */
+import { randomUUID } from 'node:crypto'
 import { CamelCasePlugin, sql } from 'kysely'
 import type { UserListPosition } from '../../src/db/user-listing.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -72,6 +73,41 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       await store.destroy()
     })
 
+    it('fills the role table from the roles stored before migration 14, in batches, as getRoles reads them', async () => {
+      const { raw, dialect } = database
+      await (await database.open()).destroy()
+      await sql.raw('DROP TABLE fastify_users_user_role').execute(raw)
+      await raw.deleteFrom('fastify_users_migrations').where('version', '>=', 14).execute()
+      // Roles as the versions before wrote them, and texts getRoles reads as none or fewer.
+      const stored: Array<[string, string | null]> = [
+        ['a@x.io', '["admin","editor"]'],
+        ['B@x.io', '["admin"]'],
+        ['c@x.io', 'not json'],
+        ['d@x.io', '{"admin":true}'],
+        ['e@x.io', '["editor",3,"admin","admin"]'],
+        ['f@x.io', null],
+      ]
+      // More users than one batch reads, a reader in every seven.
+      const many = Array.from({ length: 1100 }, (_, i) => [`u${String(i).padStart(4, '0')}@y.io`, i % 7 === 0 ? '["reader"]' : null] as [string, string | null])
+      const flag = (value: boolean) => (dialect === 'postgres' ? value : Number(value))
+      const rows = [...stored, ...many].map(([email, roles]) => ({
+        id: randomUUID(), email, hashed_password: 'x', is_active: flag(true), is_superuser: flag(false), is_verified: flag(false), roles,
+      }))
+      await raw.insertInto('user').values(rows).execute()
+      const store = await database.open()
+      const emails = async (role: string) => (await store.users.listUsers({ sort: 'email', order: 'asc', limit: 10, role })).entries.map((entry) => entry.user.email)
+      expect(await emails('admin')).toEqual(['a@x.io', 'B@x.io', 'e@x.io'])
+      expect(await emails('editor')).toEqual(['a@x.io', 'e@x.io'])
+      const readers = await store.users.listUsers({ sort: 'created_at', order: 'desc', limit: 2, role: 'reader', total: true })
+      expect(readers.total).toBe(many.filter(([, roles]) => roles !== null).length)
+      const emailOf = new Map(rows.map((row) => [row.id, row.email]))
+      const idsDescending = [...rows.filter((row) => row.roles === '["reader"]').map((row) => row.id)].sort().reverse()
+      expect(readers.entries.map((entry) => entry.user.email)).toEqual(idsDescending.slice(0, 2).map((id) => emailOf.get(id)))
+      const { rows: counted } = await sql<{ n: unknown }>`SELECT COUNT(*) AS n FROM fastify_users_user_role`.execute(raw)
+      expect(Number(counted[0]?.n)).toBe(2 + 1 + 2 + 158)
+      await store.destroy()
+    })
+
     it('migrates safely when several processes open the database at once', async () => {
       const stores = await Promise.all([database.open(), database.open(), database.open(), database.open()])
       const user = await stores[0]!.users.create(newUser('once@example.com'))
@@ -130,7 +166,10 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       await store.users.addOAuthAccount(await store.users.get(ADMIN.id) as never, {
         oauth_name: 'google', access_token: 't', expires_at: null, refresh_token: null, account_id: '1', account_email: 'a@b.c',
       })
+      await store.users.setRoles({ ...ADMIN }, ['admin'])
+      expect((await store.users.listUsers({ sort: 'email', order: 'asc', limit: 10, role: 'admin' })).entries.map((entry) => entry.user.id)).toEqual([ADMIN.id])
       await store.users.delete({ ...ADMIN })
+      expect((await store.users.listUsers({ sort: 'email', order: 'asc', limit: 10, role: 'admin' })).entries).toEqual([])
       expect(await store.accessTokens.getByToken(token.token)).toBeNull()
       expect(await store.users.getByOAuthAccount('google', '1')).toBeNull()
       await store.destroy()

@@ -1,14 +1,17 @@
 /**
  * The adapter suite on SQLite (a temp file per store), and what is SQLite's own: FastAPI
- * Users' timestamp text, foreign keys and WAL; and the record types of declared fields.
+ * Users' timestamp text, foreign keys and WAL, the role table's indexes in use; and the record
+ * types of declared fields.
  */
 import { dirname, join } from 'node:path'
-import { sql } from 'kysely'
+import Database from 'better-sqlite3'
+import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
+  KyselyUserDatabase,
+  migrate,
   sqliteUserDatabase,
   type FieldDefinitions,
-  type KyselyUserDatabase,
 } from '../../src/db/kysely/index.ts'
 import type { UserRecord } from '../../src/user.ts'
 import { freshStore, sqliteTestDatabase } from './databases.ts'
@@ -51,6 +54,42 @@ describe('sqlite: storage details', () => {
       expect(journal[0]?.journal_mode).toBe('wal')
     } finally {
       await store.destroy()
+      await database.drop()
+    }
+  })
+})
+
+describe('sqlite: query plans', () => {
+  it('reads a page of one role by seeking on the role table, in both sorts, from a cursor too, without sorting', async () => {
+    const database = await sqliteTestDatabase()
+    const client = new Database(database.url.slice('sqlite://'.length))
+    const queries: CompiledQuery[] = []
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: client }), log: (event) => void queries.push(event.query) })
+    try {
+      await migrate(db, 'sqlite')
+      const users = new KyselyUserDatabase(db, 'sqlite')
+      for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) await users.setRoles(await users.create(newUser(email)), ['editor'])
+      await users.create(newUser('other@example.com'))
+      const indexes = { email: 'ux_fastify_users_user_role_email', created_at: 'ix_fastify_users_user_role_created_at' } as const
+      for (const sort of ['email', 'created_at'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          const first = await users.listUsers({ sort, order, limit: 1, role: 'editor' })
+          queries.length = 0
+          const second = await users.listUsers({ sort, order, limit: 1, role: 'editor', after: first.next })
+          expect(second.entries).toHaveLength(1)
+          expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
+          expect(queries.length).toBeGreaterThan(0)
+          for (const query of queries) {
+            const plan = JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))
+            expect(plan).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
+            expect(plan).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
+            expect(plan).not.toContain('TEMP B-TREE')
+          }
+        }
+      }
+    } finally {
+      await db.destroy()
       await database.drop()
     }
   })

@@ -5,11 +5,14 @@
  * fastify-users' Kysely adapter. As there, the OAuth tokens are TEXT, `user_id` columns are
  * indexed, and `ux_user_email_ci` keeps emails unique across letter case: it indexes
  * `lower(email COLLATE "C")`, because under the C collation lower() folds ASCII letters only,
- * whatever the database's locale, which is the folding every fastify-users database uses.
+ * whatever the database's locale, which is the folding every fastify-users database uses. The
+ * role table of the Kysely adapter's migration 14 is fastify-users' own, declared here for its
+ * foreign key to `user`.
  */
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core'
+import { boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core'
 import type { AnyPgColumn, ExtraConfigColumn, IndexBuilder } from 'drizzle-orm/pg-core'
+import { USER_ROLE_TABLE_NAME } from './tables.ts'
 
 /**
  * The base columns of the `user` table, to spread into the application's own table. Declared
@@ -109,5 +112,43 @@ export function pgAccessTokenTable(user: { id: AnyPgColumn }) {
         .references(() => user.id, { onDelete: 'cascade' }),
     },
     (table) => [index('ix_accesstoken_created_at').on(table.created_at), index('ix_accesstoken_user_id').on(table.user_id)],
+  )
+}
+
+/** The folded email as `ux_user_email_ci` compares it: under the C collation, byte by byte. */
+const byteKey = customType<{ data: string; driverData: string }>({
+  dataType: () => 'varchar(320) COLLATE "C"',
+})
+
+/**
+ * The role table (the Kysely adapter's migration 14): a row per user and role with copies of
+ * the user's sort keys, so that listing one role's holders seeks on `(role, email_key)` or
+ * `(role, created_at, user_id)`, unknown creation times first as in `ix_user_created_at`;
+ * `user.roles` stays what `getRoles` reads. Pass it as `tables.userRole`, and the adapter keeps
+ * it in step with `setRoles`, email changes and deletes. A database that already holds roles
+ * needs the table filled once, in the migration that creates it (the example's migrations show
+ * the statement).
+ *
+ * @example
+ * ```ts
+ * export const userRole = pgUserRoleTable(user)
+ * ```
+ */
+export function pgUserRoleTable(user: { id: AnyPgColumn }) {
+  return pgTable(
+    USER_ROLE_TABLE_NAME,
+    {
+      user_id: uuid('user_id')
+        .notNull()
+        .references(() => user.id, { onDelete: 'cascade' }),
+      role: varchar('role', { length: 255 }).notNull(),
+      email_key: byteKey('email_key').notNull(),
+      created_at: timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    },
+    (table) => [
+      primaryKey({ name: `${USER_ROLE_TABLE_NAME}_pkey`, columns: [table.user_id, table.role] }),
+      uniqueIndex(`ux_${USER_ROLE_TABLE_NAME}_email`).on(table.role, table.email_key),
+      index(`ix_${USER_ROLE_TABLE_NAME}_created_at`).on(table.role, table.created_at.asc().nullsFirst(), table.user_id),
+    ],
   )
 }

@@ -5,12 +5,15 @@
  * `YYYY-MM-DD HH:MM:SS.ffffff`. So a database that drizzle-kit creates from these helpers has
  * the layout of one that FastAPI Users (or fastify-users' Kysely adapter) creates, and the
  * three can share it. As in the Kysely adapter, the OAuth tokens are TEXT, `user_id` columns
- * are indexed, and `ux_user_email_ci` keeps emails unique across ASCII letter case.
+ * are indexed, and `ux_user_email_ci` keeps emails unique across ASCII letter case. The role
+ * table of the Kysely adapter's migration 14 is fastify-users' own, declared here for its
+ * foreign key to `user`.
  */
 import { sql } from 'drizzle-orm'
-import { customType, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { customType, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import type { AnySQLiteColumn, IndexBuilder } from 'drizzle-orm/sqlite-core'
 import { formatSqlTimestamp, parseSqlTimestamp } from '../sql/timestamp.ts'
+import { USER_ROLE_TABLE_NAME } from './tables.ts'
 
 /** A UUID in CHAR(36), lower-case and hyphenated, as SQLAlchemy's `GUID` stores it. */
 const uuidText = customType<{ data: string; driverData: string }>({
@@ -142,5 +145,37 @@ export function sqliteAccessTokenTable(user: { id: AnySQLiteColumn }) {
         .references(() => user.id, { onDelete: 'cascade' }),
     },
     (table) => [index('ix_accesstoken_created_at').on(table.created_at), index('ix_accesstoken_user_id').on(table.user_id)],
+  )
+}
+
+/**
+ * The role table (the Kysely adapter's migration 14): a row per user and role with copies of
+ * the user's sort keys, so that listing one role's holders seeks on `(role, email_key)` or
+ * `(role, created_at, user_id)`; `user.roles` stays what `getRoles` reads. Pass it as
+ * `tables.userRole`, and the adapter keeps it in step with `setRoles`, email changes and
+ * deletes. A database that already holds roles needs the table filled once, in the migration
+ * that creates it (the example's migrations show the statement).
+ *
+ * @example
+ * ```ts
+ * export const userRole = sqliteUserRoleTable(user)
+ * ```
+ */
+export function sqliteUserRoleTable(user: { id: AnySQLiteColumn }) {
+  return sqliteTable(
+    USER_ROLE_TABLE_NAME,
+    {
+      user_id: uuidText('user_id')
+        .notNull()
+        .references(() => user.id, { onDelete: 'cascade' }),
+      role: varchar('role', { length: 255 }).notNull(),
+      email_key: varchar('email_key', { length: 320 }).notNull(),
+      created_at: timestamp('created_at'),
+    },
+    (table) => [
+      primaryKey({ columns: [table.user_id, table.role] }),
+      uniqueIndex(`ux_${USER_ROLE_TABLE_NAME}_email`).on(table.role, table.email_key),
+      index(`ix_${USER_ROLE_TABLE_NAME}_created_at`).on(table.role, table.created_at, table.user_id),
+    ],
   )
 }

@@ -33,7 +33,7 @@ export interface WriteQuery extends PromiseLike<unknown> {
 /** The part of Drizzle's query builder the adapter uses, common to both dialects. */
 export interface QueryBuilder {
   select(fields: Record<string, Column>): { from(table: Table): SelectQuery }
-  insert(table: Table): { values(row: Row): WriteQuery }
+  insert(table: Table): { values(row: Row): WriteQuery; select(query: SQL): WriteQuery }
   update(table: Table): { set(row: Row): { where(condition: SQL | undefined): WriteQuery } }
   delete(table: Table): { where(condition: SQL): WriteQuery }
   transaction(body: (tx: QueryBuilder) => unknown): unknown

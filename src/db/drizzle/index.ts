@@ -15,13 +15,14 @@
  * ```
  */
 export { DrizzleAccessTokenDatabase } from './access-token-database.ts'
-export { pgAccessTokenTable, pgOAuthAccountTable, pgUserColumns, pgUserIndexes } from './columns-pg.ts'
-export { sqliteAccessTokenTable, sqliteOAuthAccountTable, sqliteUserColumns, sqliteUserIndexes } from './columns-sqlite.ts'
+export { pgAccessTokenTable, pgOAuthAccountTable, pgUserColumns, pgUserIndexes, pgUserRoleTable } from './columns-pg.ts'
+export { sqliteAccessTokenTable, sqliteOAuthAccountTable, sqliteUserColumns, sqliteUserIndexes, sqliteUserRoleTable } from './columns-sqlite.ts'
 export type { DrizzleDatabase } from './dialect.ts'
 export { DrizzleSchemaError } from './errors.ts'
 export { drizzleUserDatabase } from './store.ts'
 export type { DrizzleStoreOptions, DrizzleUser, DrizzleUserStore } from './store.ts'
-export type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserTable } from './tables.ts'
+export type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserRoleTable, UserTable } from './tables.ts'
+export { USER_ROLE_TABLE_NAME } from './tables.ts'
 export { DrizzleUserDatabase } from './user-database.ts'
 export { DrizzleTwoFactorStore, type DrizzleTwoFactorStoreOptions } from './two-factor-store.ts'
 export {

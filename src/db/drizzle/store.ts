@@ -12,7 +12,7 @@ import { DrizzleAccessTokenDatabase } from './access-token-database.ts'
 import { checkTable, dialectOf } from './dialect.ts'
 import type { Dialect, DrizzleDatabase, QueryBuilder } from './dialect.ts'
 import { DrizzleSchemaError } from './errors.ts'
-import { ACCESS_TOKEN_KEYS, OAUTH_ACCOUNT_KEYS } from './tables.ts'
+import { ACCESS_TOKEN_KEYS, OAUTH_ACCOUNT_KEYS, USER_ROLE_KEYS } from './tables.ts'
 import type { AccessTokenTable, BaseUserKey, DrizzleUserTables, UserTable } from './tables.ts'
 import { DrizzleUserDatabase } from './user-database.ts'
 
@@ -50,10 +50,11 @@ export interface DrizzleUserStore<T extends DrizzleUserTables> {
  */
 export function drizzleUserDatabase<T extends DrizzleUserTables>(options: DrizzleStoreOptions<T>): DrizzleUserStore<T> {
   const dialect = dialectOf(options.db)
-  const { user, oauthAccount, accessToken } = options.tables
+  const { user, oauthAccount, accessToken, userRole } = options.tables
   checkTable(user, 'user', dialect)
   if (oauthAccount !== undefined) checkTableColumns(oauthAccount, 'oauthAccount', OAUTH_ACCOUNT_KEYS, dialect)
   if (accessToken !== undefined) checkTableColumns(accessToken, 'accessToken', ACCESS_TOKEN_KEYS, dialect)
+  if (userRole !== undefined) checkTableColumns(userRole, 'userRole', USER_ROLE_KEYS, dialect)
   // Both dialects' builders have the methods QueryBuilder names; their own types differ.
   const db = options.db as unknown as QueryBuilder
   return {

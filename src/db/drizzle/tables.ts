@@ -25,6 +25,14 @@ export const ACCESS_TOKEN_KEYS = ['token', 'created_at', 'user_id'] as const
 /** An `accesstoken` table, as `sqliteAccessTokenTable()` and `pgAccessTokenTable()` build it. */
 export type AccessTokenTable = Table & Record<(typeof ACCESS_TOKEN_KEYS)[number], Column>
 
+/** fastify-users' role table (the Kysely adapter's migration 14). */
+export const USER_ROLE_TABLE_NAME = 'fastify_users_user_role'
+
+export const USER_ROLE_KEYS = ['user_id', 'role', 'email_key', 'created_at'] as const
+
+/** The role table, as `sqliteUserRoleTable()` and `pgUserRoleTable()` build it. */
+export type UserRoleTable = Table & Record<(typeof USER_ROLE_KEYS)[number], Column>
+
 /** The tables handed to the adapter; only `user` is required. */
 export interface DrizzleUserTables {
   user: UserTable
@@ -32,4 +40,9 @@ export interface DrizzleUserTables {
   oauthAccount?: OAuthAccountTable | undefined
   /** Needed for the database strategy's `accessTokens`; a user's tokens are deleted with the user. */
   accessToken?: AccessTokenTable | undefined
+  /**
+   * The role table, which makes a page of one role's holders a seek; without it such a page
+   * walks the whole list, reading each user's roles.
+   */
+  userRole?: UserRoleTable | undefined
 }

@@ -2,11 +2,12 @@
  * `UserDatabase` over the application's Drizzle tables. The email's uniqueness across letter
  * case is the database's job (the `ux_user_email_ci` index of the column helpers): `create`
  * and `update` write and let the unique indexes refuse, so that two concurrent registrations
- * of `A@x.io` and `a@x.io` give one user and one `DuplicateEmailError`.
+ * of `A@x.io` and `a@x.io` give one user and one `DuplicateEmailError`. With `tables.userRole`,
+ * the role table follows `user.roles` and the email in the transaction that changes them.
  */
 import { randomUUID } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
-import type { Column } from 'drizzle-orm'
+import type { Column, SQL } from 'drizzle-orm'
 import { foldEmail } from '../../email.ts'
 import { foldUsername } from '../../username/rules.ts'
 import { parseId } from '../../id.ts'
@@ -29,7 +30,7 @@ import { banFromJson, banToJson, type UserBan, type UserBanStorage } from '../us
 import { atomically, emailKey, usernameKey } from './dialect.ts'
 import type { Dialect, QueryBuilder, WriteQuery } from './dialect.ts'
 import { DrizzleSchemaError, driverError, run } from './errors.ts'
-import type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable } from './tables.ts'
+import type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserRoleTable } from './tables.ts'
 import { UserColumns } from './user-columns.ts'
 import { listUsers } from './user-listing.ts'
 
@@ -49,6 +50,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
   readonly #user: UserColumns
   readonly #oauth: OAuthAccountTable | null
   readonly #tokens: AccessTokenTable | null
+  readonly #roleTable: UserRoleTable | null
 
   constructor(db: QueryBuilder, dialect: Dialect, tables: DrizzleUserTables) {
     this.#db = db
@@ -56,6 +58,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     this.#user = new UserColumns(tables.user)
     this.#oauth = tables.oauthAccount ?? null
     this.#tokens = tables.accessToken ?? null
+    this.#roleTable = tables.userRole ?? null
   }
 
   async get(id: string): Promise<U | null> {
@@ -122,6 +125,20 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     if (id === null) return mergedRecord<U>(user, data)
     if (Object.keys(row).length === 0) return (await this.get(id)) ?? mergedRecord<U>(user, data)
     const { table } = this.#user
+    const roleTable = this.#roleTable
+    if (roleTable !== null && row['email'] !== undefined) {
+      // The role rows carry the folded email as their sort key, copied by the database.
+      const key = sql`(select ${emailKey(this.#dialect, table.email)} from ${table} where ${table.id} = ${id})`
+      try {
+        await atomically(this.#db, this.#dialect, (tx) => [
+          tx.update(table).set(row).where(eq(table.id, id)),
+          tx.update(roleTable).set({ email_key: key }).where(eq(roleTable.user_id, id)),
+        ])
+      } catch (error) {
+        throw await this.#explainWriteError(error, data, id)
+      }
+      return (await this.get(id)) ?? mergedRecord<U>(user, data)
+    }
     let stored
     try {
       stored = await this.#db.update(table).set(row).where(eq(table.id, id)).returning()
@@ -152,6 +169,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     if (id === null) return
     const tokens = this.#tokens
     const oauth = this.#oauth
+    const roleTable = this.#roleTable
     const { table } = this.#user
     // The foreign keys cascade, but a SQLite connection may not enforce them (PRAGMA
     // foreign_keys is per connection and off by default), so delete the dependents too.
@@ -159,6 +177,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
       const writes: WriteQuery[] = []
       if (tokens !== null) writes.push(tx.delete(tokens).where(eq(tokens.user_id, id)))
       if (oauth !== null) writes.push(tx.delete(oauth).where(eq(oauth.user_id, id)))
+      if (roleTable !== null) writes.push(tx.delete(roleTable).where(eq(roleTable.user_id, id)))
       writes.push(tx.delete(table).where(eq(table.id, id)))
       return writes
     })
@@ -206,7 +225,7 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
 
   /** A page of users (`GET /users`; src/db/user-listing.ts). */
   listUsers(query: UserListQuery): Promise<UserListPage<U>> {
-    return listUsers<U>(this.#db, this.#dialect, this.#user, query)
+    return listUsers<U>(this.#db, this.#dialect, this.#user, this.#roleTable, query)
   }
 
   /** The user's roles (the `roles` column, a JSON array). */
@@ -224,11 +243,30 @@ export class DrizzleUserDatabase<U extends UserRecord = UserRecord> implements U
     const id = parseId(user.id)
     if (id === null) return null
     const stored = normalizeRoles(roles)
+    const value = stored.length === 0 ? null : JSON.stringify(stored)
     const { table } = this.#user
-    const updated = await run(
-      this.#db.update(table).set({ roles: stored.length === 0 ? null : JSON.stringify(stored) }).where(eq(table.id, id)).returning({ id: table.id }),
-    )
-    return updated.length === 0 ? null : stored
+    const roleTable = this.#roleTable
+    if (roleTable === null) {
+      const updated = await run(this.#db.update(table).set({ roles: value }).where(eq(table.id, id)).returning({ id: table.id }))
+      return updated.length === 0 ? null : stored
+    }
+    // The user's rows in the role table are replaced with the column, under the row lock the update takes.
+    await atomically(this.#db, this.#dialect, (tx) => [
+      tx.update(table).set({ roles: value }).where(eq(table.id, id)),
+      tx.delete(roleTable).where(eq(roleTable.user_id, id)),
+      ...stored.map((role) => tx.insert(roleTable).select(this.#roleRow(id, role))),
+    ])
+    return (await this.get(id)) === null ? null : stored
+  }
+
+  /**
+   * The role table's row of the user and role, its sort keys read from the user row (as the
+   * Kysely adapter's user-role-rows.ts does), in the table's column order; none without the user.
+   */
+  #roleRow(id: string, role: string): SQL {
+    const { table, createdAt } = this.#user
+    const time = createdAt ?? sql`null`
+    return sql`select ${table.id}, ${role}, ${emailKey(this.#dialect, table.email)}, ${time} from ${table} where ${table.id} = ${id}`
   }
 
   /** The user's ban (the `ban` column, JSON). */

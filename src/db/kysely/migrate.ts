@@ -32,6 +32,7 @@ import { createApiKeyTable } from './migrations/010-api-keys.ts'
 import { createAuditTable } from './migrations/011-audit-events.ts'
 import { addUsername } from './migrations/012-username.ts'
 import { createPasskeyTables } from './migrations/013-passkeys.ts'
+import { createUserRoleTable } from './migrations/014-user-roles.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -56,6 +57,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'audit_events', up: createAuditTable },
   { version: 12, name: 'username', up: addUsername },
   { version: 13, name: 'passkeys', up: createPasskeyTables },
+  { version: 14, name: 'user_roles', up: createUserRoleTable },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60

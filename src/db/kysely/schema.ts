@@ -45,3 +45,5 @@ export const USER_TABLE = 'user'
 export const OAUTH_ACCOUNT_TABLE = 'oauth_account'
 export const ACCESS_TOKEN_TABLE = 'accesstoken'
 export const MIGRATIONS_TABLE = 'fastify_users_migrations'
+/** One row per user and role (migration 14), the index of `user.roles` for listing a role's holders. */
+export const USER_ROLE_TABLE = 'fastify_users_user_role'

@@ -4,7 +4,8 @@
  * `update` write and let the unique indexes refuse, so two concurrent registrations of
  * `A@x.io` and `a@x.io` give one user and one `DuplicateEmailError`. A query's error leaves as
  * the driver raised it, without the values the drivers quote in it (src/db/sql/driver-error.ts).
- * With a read replica, only `getForDisplay` and `listUsers` read it (read-replica.ts).
+ * With a read replica, only `getForDisplay` and `listUsers` read it (read-replica.ts). The role
+ * table (migration 14) follows `user.roles` and the email in the transaction that changes them.
  */
 import { randomUUID } from 'node:crypto'
 import { sql, type CompiledQuery } from 'kysely'
@@ -33,6 +34,7 @@ import { foldUsername } from '../../username/rules.ts'
 import { emailKey, usernameKey } from './email-key.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 import { listUsers } from './user-listing.ts'
+import { deleteUserRoles, insertRoleHolders, refreshUserRoleEmail } from './user-role-rows.ts'
 import { normalizeUuid, UserRowMapper } from './user-row.ts'
 
 /** Stands for the id in the compiled lookup; no UUID can equal it. */
@@ -146,7 +148,17 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     const row = this.#rows.toRow(data)
     if (id !== null && Object.keys(row).length > 0) {
       try {
-        await runWithoutQueryValues(this.#db.updateTable('user').set(row).where('id', '=', id).execute())
+        if (row['email'] === undefined) {
+          await runWithoutQueryValues(this.#db.updateTable('user').set(row).where('id', '=', id).execute())
+        } else {
+          // The role rows carry the folded email as their sort key.
+          await runWithoutQueryValues(
+            this.#db.transaction().execute(async (trx) => {
+              await trx.updateTable('user').set(row).where('id', '=', id).execute()
+              await refreshUserRoleEmail(trx, this.#dialect, id)
+            }),
+          )
+        }
       } catch (error) {
         throw await this.#explainWriteError(error, data, id)
       }
@@ -182,6 +194,7 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
       this.#db.transaction().execute(async (trx) => {
         await trx.deleteFrom('accesstoken').where('user_id', '=', id).execute()
         await trx.deleteFrom('oauth_account').where('user_id', '=', id).execute()
+        await deleteUserRoles(trx, id)
         await trx.deleteFrom('user').where('id', '=', id).execute()
       }),
     )
@@ -237,7 +250,7 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     return listUsers<U>(this.#replica, this.#dialect, this.#rows, query)
   }
 
-  /** The user's roles (`user.roles`, a JSON array; migration 6). */
+  /** The user's roles (`user.roles`, a JSON array; migration 6; the role table of migration 14 is only its index). */
   async getRoles(user: U): Promise<string[]> {
     const id = normalizeUuid(user.id)
     if (id === null) return []
@@ -249,12 +262,18 @@ export class KyselyUserDatabase<U extends UserRecord = UserRecord> implements Us
     const id = normalizeUuid(user.id)
     if (id === null) return null
     const stored = normalizeRoles(roles)
+    // The user's rows in the role table are replaced with the column, under the row lock the update takes.
     const result = await runWithoutQueryValues(
-      this.#db
-        .updateTable('user')
-        .set({ roles: stored.length === 0 ? null : JSON.stringify(stored) })
-        .where('id', '=', id)
-        .executeTakeFirst(),
+      this.#db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('user')
+          .set({ roles: stored.length === 0 ? null : JSON.stringify(stored) })
+          .where('id', '=', id)
+          .executeTakeFirst()
+        await deleteUserRoles(trx, id)
+        for (const role of stored) await insertRoleHolders(trx, this.#dialect, role, [id])
+        return updated
+      }),
     )
     // MySQL counts changed rows: a user given the roles it holds changes none, yet exists.
     if (result.numUpdatedRows === 0n && (await this.get(id)) === null) return null

@@ -3,8 +3,11 @@
  * email key's unique index or `ix_user_created_at` (migration 6), and an optional COUNT.
  * The email sorts by the folded key the unique index holds (`emailKey`), which compares bytes
  * on every database (PostgreSQL's is under the C collation), so the order is the same on all.
+ * A page of one role's holders reads the role table (migration 14) on its indexes of the same
+ * keys, `(role, email_key)` and `(role, created_at, user_id)`, joined to the user rows, so it
+ * seeks too, and its positions are those of the unfiltered list.
  */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely'
 import { foldEmail } from '../../email.ts'
 import type { UserRecord } from '../../user.ts'
 import { likeLiteral } from '../sql/like-pattern.ts'
@@ -15,13 +18,20 @@ import type { CreationTimeSegment, UserListFilter, UserListPage, UserListPositio
 import { encodeBoolean, encodeTimestamp, selectTimestamp } from './codec.ts'
 import { foldUsername } from '../../username/rules.ts'
 import { emailKey, usernameKey } from './email-key.ts'
-import type { AnyKysely, SqlDialect } from './schema.ts'
+import { USER_ROLE_TABLE, type AnyKysely, type SqlDialect } from './schema.ts'
 import type { UserRowMapper } from './user-row.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Where = ExpressionBuilder<any, 'user'>
 
 const FLAGS = ['is_active', 'is_verified', 'is_superuser'] as const
+
+/** The keys a page seeks on and orders by: the user table's, or the role table's copies of them. */
+interface SortKeys {
+  email: RawBuilder<string>
+  createdAt: string
+  id: string
+}
 
 /**
  * A page of users.
@@ -37,29 +47,36 @@ export async function listUsers<U extends UserRecord>(
   rows: UserRowMapper,
   query: UserListQuery,
 ): Promise<UserListPage<U>> {
-  const key = emailKey(dialect)
+  const role = query.role
+  const keys: SortKeys =
+    role === undefined
+      ? { email: emailKey(dialect), createdAt: 'user.created_at', id: 'user.id' }
+      : { email: sql<string>`${sql.ref(`${USER_ROLE_TABLE}.email_key`)}`, createdAt: `${USER_ROLE_TABLE}.created_at`, id: `${USER_ROLE_TABLE}.user_id` }
+  const from = () =>
+    role === undefined
+      ? db.selectFrom('user')
+      : db.selectFrom(USER_ROLE_TABLE).innerJoin('user', 'user.id', `${USER_ROLE_TABLE}.user_id`).where(`${USER_ROLE_TABLE}.role`, '=', role)
   const desc = query.order === 'desc'
   const base = () =>
-    db
-      .selectFrom('user')
+    from()
       .select(rows.selection())
       .select(selectTimestamp(dialect, 'user.created_at', '__created_at'))
-      .select(key.as('__email_key'))
+      .select(keys.email.as('__email_key'))
       .where((eb: Where) => filterExpression(eb, dialect, query))
   let found: Array<Record<string, unknown>>
   if (query.sort === 'email') {
     let select = base()
-    if (query.after) select = select.where(key, desc ? '<' : '>', query.after.key ?? '')
-    found = await runWithoutQueryValues(select.orderBy(key, desc ? 'desc' : 'asc').limit(query.limit + 1).execute())
+    if (query.after) select = select.where(keys.email, desc ? '<' : '>', query.after.key ?? '')
+    found = await runWithoutQueryValues(select.orderBy(keys.email, desc ? 'desc' : 'asc').limit(query.limit + 1).execute())
   } else {
-    // Unknown times first in ascending order, last in descending, as the index holds them.
+    // Unknown times first in ascending order, last in descending, as the indexes hold them.
     const nulls = dialect === 'postgres' ? sql.raw(desc ? ' NULLS LAST' : ' NULLS FIRST') : sql.raw('')
     found = await readSegments(creationTimeSegments(query.order, query.after), query.limit, (segment, count) =>
       runWithoutQueryValues(
         base()
-          .where((eb: Where) => segmentExpression(eb, dialect, desc, segment))
-          .orderBy(sql`created_at ${sql.raw(desc ? 'DESC' : 'ASC')}${nulls}`)
-          .orderBy('user.id', desc ? 'desc' : 'asc')
+          .where((eb: Where) => segmentExpression(eb, dialect, desc, segment, keys))
+          .orderBy(sql`${sql.ref(keys.createdAt)} ${sql.raw(desc ? 'DESC' : 'ASC')}${nulls}`)
+          .orderBy(keys.id, desc ? 'desc' : 'asc')
           .limit(count)
           .execute(),
       ),
@@ -82,8 +99,7 @@ export async function listUsers<U extends UserRecord>(
   const result: UserListPage<U> = { entries, next }
   if (query.total) {
     const counted = await runWithoutQueryValues(
-      db
-        .selectFrom('user')
+      from()
         .select(sql<number | string | bigint>`COUNT(*)`.as('total'))
         .where((eb: Where) => filterExpression(eb, dialect, query))
         .executeTakeFirst(),
@@ -118,45 +134,28 @@ function filterExpression(eb: Where, dialect: SqlDialect, filter: UserListFilter
   if (filter.usernameContains !== undefined) {
     conditions.push(sql<SqlBool>`${usernameKey(dialect)} LIKE ${`%${likeLiteral(foldUsername(filter.usernameContains))}%`} ESCAPE '!'`)
   }
-  if (filter.role !== undefined) conditions.push(holdsRole(dialect, filter.role))
+  // The role is the join's condition on the role table (listUsers), not a condition here.
   return eb.and(conditions)
-}
-
-/**
- * Whether the row's `roles` (a JSON array written by `setRoles`, names quoted by
- * JSON.stringify) holds the role: its quoted name is in the text, compared byte by byte, since
- * LIKE ignores letter case on SQLite and under MySQL's default collations. The text has no
- * index to seek, so a page filtered by role walks the sort's index and skips the other users.
- */
-function holdsRole(dialect: SqlDialect, role: string): Expression<SqlBool> {
-  const quoted = JSON.stringify(role)
-  switch (dialect) {
-    case 'sqlite':
-      return sql<SqlBool>`instr("user".roles, ${quoted}) > 0`
-    case 'postgres':
-      return sql<SqlBool>`strpos("user".roles, ${quoted}) > 0`
-    case 'mysql':
-      return sql<SqlBool>`INSTR(CAST(\`user\`.roles AS BINARY), ${quoted}) > 0`
-  }
 }
 
 /**
  * The rows of one segment. From a position, `created_at <= k AND (created_at < k OR id < t)`
  * (descending; the other way ascending) seeks to `k` on the index and reads on from there.
  */
-function segmentExpression(eb: Where, dialect: SqlDialect, desc: boolean, segment: CreationTimeSegment): Expression<SqlBool> {
+function segmentExpression(eb: Where, dialect: SqlDialect, desc: boolean, segment: CreationTimeSegment, keys: SortKeys): Expression<SqlBool> {
   const beyond = desc ? '<' : '>'
+  const { createdAt, id } = keys
   switch (segment.kind) {
     case 'all':
       return eb.and([])
     case 'unknown':
-      return eb.and([eb('user.created_at', 'is', null), ...(segment.afterId === undefined ? [] : [eb('user.id', beyond, segment.afterId)])])
+      return eb.and([eb(createdAt, 'is', null), ...(segment.afterId === undefined ? [] : [eb(id, beyond, segment.afterId)])])
     case 'known': {
-      if (segment.from === undefined) return eb('user.created_at', 'is not', null)
+      if (segment.from === undefined) return eb(createdAt, 'is not', null)
       const at = encodeTimestamp(dialect, segment.from.at)
       return eb.and([
-        eb('user.created_at', desc ? '<=' : '>=', at),
-        eb.or([eb('user.created_at', beyond, at), eb('user.id', beyond, segment.from.id)]),
+        eb(createdAt, desc ? '<=' : '>=', at),
+        eb.or([eb(createdAt, beyond, at), eb(id, beyond, segment.from.id)]),
       ])
     }
   }

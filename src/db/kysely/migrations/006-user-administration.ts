@@ -19,8 +19,11 @@ import type { AnyKysely, SqlDialect } from '../schema.ts'
 
 const INDEX = 'ix_user_created_at'
 
-/** `created_at`: millisecond precision everywhere, the precision of the instants the adapter writes. */
-const COLUMN_TYPE: Record<SqlDialect, string> = {
+/**
+ * `created_at`: millisecond precision everywhere, the precision of the instants the adapter
+ * writes. Migration 14's copy of it has the same type.
+ */
+export const CREATED_AT_TYPE: Record<SqlDialect, string> = {
   sqlite: 'TIMESTAMP',
   postgres: 'TIMESTAMP(3) WITH TIME ZONE',
   mysql: 'DATETIME(3)',
@@ -38,7 +41,7 @@ export async function addUserAdministration(db: AnyKysely, dialect: SqlDialect):
   const table = dialect === 'mysql' ? '`user`' : '"user"'
   const run = (statement: string): Promise<unknown> => sql.raw(statement).execute(db)
   const columns = await columnNames(db, dialect, 'user')
-  if (!columns.has('created_at')) await run(`ALTER TABLE ${table} ADD COLUMN created_at ${COLUMN_TYPE[dialect]} NULL`)
+  if (!columns.has('created_at')) await run(`ALTER TABLE ${table} ADD COLUMN created_at ${CREATED_AT_TYPE[dialect]} NULL`)
   if (!columns.has('roles')) await run(`ALTER TABLE ${table} ADD COLUMN roles TEXT NULL`)
   if (!columns.has('ban')) await run(`ALTER TABLE ${table} ADD COLUMN ban TEXT NULL`)
   if (!(await indexExists(db, dialect, 'user', INDEX))) {
