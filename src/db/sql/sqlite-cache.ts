@@ -8,8 +8,8 @@
  * larger page cache, up to 256 MiB, changed nothing beyond the noise; so only the map has a default.
  * Durability is untouched: `synchronous` and the journal mode are not set here.
  */
-import type { Database } from 'better-sqlite3'
 
+/** The memory map and page cache of a SQLite connection (`sqliteUserDatabase`, `setSqliteCache`). */
 export interface SqliteCacheOptions {
   /**
    * KiB of page cache for this connection (`PRAGMA cache_size = -N`; default: not set, which
@@ -36,8 +36,9 @@ export interface SqliteCacheOptions {
 export const DEFAULT_SQLITE_MMAP_BYTES = 1024 * 1024 * 1024
 
 /**
- * Sets the connection's page cache and memory map. Call it right after opening, before the
- * first query.
+ * Sets the page cache and memory map of a better-sqlite3 connection (typed by its `pragma`
+ * method alone, so that an application without better-sqlite3 needs none of its types). Call
+ * it right after opening, before the first query.
  *
  * @throws TypeError when a size is not a whole number ≥ 0.
  * @example
@@ -46,7 +47,7 @@ export const DEFAULT_SQLITE_MMAP_BYTES = 1024 * 1024 * 1024
  * setSqliteCache(client, { mmapSizeBytes: 256 * 1024 * 1024 })
  * ```
  */
-export function setSqliteCache(database: Database, options: SqliteCacheOptions = {}): void {
+export function setSqliteCache(database: { pragma(source: string): unknown }, options: SqliteCacheOptions = {}): void {
   for (const pragma of sqliteCachePragmas(options)) database.pragma(pragma)
 }
 
