@@ -25,7 +25,8 @@ export interface BenchContext {
   exampleEnv: Record<string, string>
 }
 
-let port = 18_100
+// BENCH_PORT: the first port of this run's servers, so that two benches can run on one machine.
+let port = Number(process.env['BENCH_PORT'] ?? 18_100)
 let serial = 0
 
 /**

@@ -20,6 +20,7 @@ export { sqliteAccessTokenTable, sqliteOAuthAccountTable, sqliteUserColumns, sql
 export type { DrizzleDatabase } from './dialect.ts'
 export { DrizzleSchemaError } from './errors.ts'
 export { drizzleUserDatabase } from './store.ts'
+export { setSqliteCache, type SqliteCacheOptions } from '../sql/sqlite-cache.ts'
 export type { DrizzleStoreOptions, DrizzleUser, DrizzleUserStore } from './store.ts'
 export type { AccessTokenTable, DrizzleUserTables, OAuthAccountTable, UserRoleTable, UserTable } from './tables.ts'
 export { USER_ROLE_TABLE_NAME } from './tables.ts'

@@ -29,6 +29,7 @@ export type {
   StoreOptions,
   UserWithFields,
 } from './open.ts'
+export type { SqliteCacheOptions } from '../sql/sqlite-cache.ts'
 export type { AccessTokenTable, OAuthAccountTable, SqlDialect, UserTable, UserTables } from './schema.ts'
 export { KyselyRefreshTokenStore, type KyselyRefreshTokenStoreOptions } from './refresh-token-store.ts'
 export { KyselyRevocationStore, type KyselyRevocationStoreOptions } from './revocation-store.ts'

@@ -1,14 +1,16 @@
 /**
  * Store factories: each opens (or adopts) a Kysely instance, runs the migrations, and returns
  * the two databases the core needs. SQLite connections get `foreign_keys = ON` (the cascades
- * of FastAPI Users' tables need it, and SQLite enforces nothing by default) and, for files,
- * the WAL journal, so that readers do not wait for a writer.
+ * of FastAPI Users' tables need it, and SQLite enforces nothing by default), for files the WAL
+ * journal, so that readers do not wait for a writer, and a memory map, so that a million
+ * users' pages are read where the OS file cache holds them (src/db/sql/sqlite-cache.ts).
  */
 import { resolve } from 'node:path'
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import { ServiceUnavailableError } from '../../errors.ts'
 import { importOptional } from '../../optional-dependency.ts'
 import { reusingStatements } from './sqlite-statements.ts'
+import { sqliteCachePragmas, type SqliteCacheOptions } from '../sql/sqlite-cache.ts'
 import type { UserRecord } from '../../user.ts'
 import { DatabaseStartupError, sqlStartupError } from '../startup-error.ts'
 import type { FieldDefinitions, FieldValues } from '../fields.ts'
@@ -59,7 +61,11 @@ export interface StoreOptions<F extends FieldDefinitions> {
   timeoutMs?: number | null
 }
 
-export interface SqliteStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+/**
+ * `mmapSizeBytes` (default 1 GiB) and `cacheSizeKiB` (default: better-sqlite3's 16,000 KiB): the
+ * connection's memory map and page cache, see `SqliteCacheOptions`.
+ */
+export interface SqliteStoreOptions<F extends FieldDefinitions> extends StoreOptions<F>, SqliteCacheOptions {
   /** A file path, or `:memory:`. */
   filename: string
 }
@@ -119,6 +125,8 @@ export async function sqliteUserDatabase<F extends FieldDefinitions = NoFields>(
   options: SqliteStoreOptions<F>,
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
   const { default: Database } = await importOptional('better-sqlite3', 'The SQLite adapter', () => import('better-sqlite3'))
+  const inMemory = options.filename === ':memory:' || options.filename === ''
+  const cachePragmas = sqliteCachePragmas(options)
   let database
   try {
     database = new Database(options.filename)
@@ -127,13 +135,14 @@ export async function sqliteUserDatabase<F extends FieldDefinitions = NoFields>(
   }
   try {
     database.pragma('foreign_keys = ON')
-    if (options.filename !== ':memory:' && options.filename !== '') database.pragma('journal_mode = WAL')
+    if (!inMemory) database.pragma('journal_mode = WAL')
+    for (const pragma of cachePragmas) database.pragma(pragma)
   } catch (error) {
     database.close()
     throw sqliteStartupError(options.filename, error)
   }
   const db = new Kysely<UserTables>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) })
-  if (options.filename === ':memory:' || options.filename === '') return openOwned(db, 'sqlite', options.fields)
+  if (inMemory) return openOwned(db, 'sqlite', options.fields)
   return oneAtATime(resolve(options.filename), () => openOwned(db, 'sqlite', options.fields))
 }
 

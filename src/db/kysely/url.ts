@@ -7,8 +7,10 @@ import { ReadReplicaUnsupportedError, UnsupportedDatabaseUrlError } from './erro
 import type { FieldDefinitions } from '../fields.ts'
 import { mysqlUserDatabase, postgresUserDatabase, sqliteUserDatabase } from './open.ts'
 import type { KyselyUserStore, StoreOptions, UserWithFields } from './open.ts'
+import type { SqliteCacheOptions } from '../sql/sqlite-cache.ts'
 
-export interface UrlStoreOptions<F extends FieldDefinitions> extends StoreOptions<F> {
+/** `cacheSizeKiB` and `mmapSizeBytes` apply to `sqlite://` URLs only (see `SqliteCacheOptions`). */
+export interface UrlStoreOptions<F extends FieldDefinitions> extends StoreOptions<F>, SqliteCacheOptions {
   /**
    * A read replica of the same database (`DATABASE_READ_URL` in the example), of the same kind
    * as the URL (PostgreSQL or MySQL/MariaDB; SQLite has none): see `readConnectionString`.
@@ -31,7 +33,7 @@ export async function openUserDatabase<F extends FieldDefinitions = Record<never
   url: string,
   options: UrlStoreOptions<F> = {},
 ): Promise<KyselyUserStore<UserWithFields<F>>> {
-  const { readUrl, ...storeOptions } = options
+  const { readUrl, cacheSizeKiB, mmapSizeBytes, ...storeOptions } = options
   const scheme = schemeOf(url)
   const kind = KINDS[scheme]
   if (readUrl !== undefined && kind !== undefined && (kind === 'sqlite' || KINDS[schemeOf(readUrl)] !== kind)) {
@@ -43,7 +45,7 @@ export async function openUserDatabase<F extends FieldDefinitions = Record<never
       if (!filename.startsWith('//') || filename.length === 2) {
         throw new UnsupportedDatabaseUrlError(scheme, 'a SQLite URL is sqlite:// followed by the file path')
       }
-      return sqliteUserDatabase({ ...storeOptions, filename: filename.slice(2) })
+      return sqliteUserDatabase({ ...storeOptions, cacheSizeKiB, mmapSizeBytes, filename: filename.slice(2) })
     }
     case 'postgres':
     case 'postgresql':
