@@ -4,7 +4,7 @@
  * and `ix_roles_created_at` (the same keys after `roles`, multikey), filtered by a flag, on
  * `ix_<flag>_email_key` and `ix_<flag>_created_at` (the same keys after the flag: an equality
  * seeks; the flag's default value, matched with `$ne` so that documents without the flag count,
- * reads the two ranges around the other value), and an optional count. The tie-breaker of a
+ * is two ranges of the index around the other value), and an optional count. The tie-breaker of a
  * creation time is the folded email rather than `_id`: it is unique too, and a string, which
  * every server orders the same way. Unknown creation times (documents FastAPI Users wrote, or
  * written before fastify-users stored the time) sort first ascending and last descending,
