@@ -215,3 +215,28 @@ export async function grantSeededRole(url: string, role: string, every: number):
     await store.destroy()
   }
 }
+
+/**
+ * Gives `flag` the value `value` on `count` seeded users spread evenly over the `users` (user `i`
+ * when `i % (users / count) == offset`), the others keeping the seeded value: a rare value, the
+ * same number of matches at every size, so that a page filtered by it is full at 1,000 users and
+ * rare at a million.
+ */
+export async function setSeededFlag(url: string, users: number, flag: 'is_active' | 'is_superuser', value: boolean, count: number, offset: number): Promise<void> {
+  const store = await openUserDatabase(url, { timeoutMs: null })
+  try {
+    const every = Math.floor(users / count)
+    const column = sql.ref(flag)
+    if (store.dialect === 'sqlite') {
+      await sql`UPDATE "user" SET ${column} = ${value ? 1 : 0} WHERE CAST(substr(email, 5, instr(email, '@') - 5) AS INTEGER) % ${every} = ${offset}`.execute(store.db)
+      await sql`ANALYZE`.execute(store.db)
+    } else if (store.dialect === 'postgres') {
+      await sql`UPDATE "user" SET ${column} = ${value} WHERE split_part(split_part(email, '@', 1), 'user', 2)::int % ${every} = ${offset}`.execute(store.db)
+      await sql`ANALYZE "user"`.execute(store.db)
+    } else {
+      throw new Error(`setting flags on ${store.dialect} is not implemented`)
+    }
+  } finally {
+    await store.destroy()
+  }
+}

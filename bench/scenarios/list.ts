@@ -3,7 +3,9 @@
  * PostgreSQL (seeded in bulk, see databases.ts): the first page and a page 90% of the way in,
  * by email and by creation time (newest first), and in both sorts among the holders of a role
  * one user in ten has (`role`, which SQL reads from the role table of migration 14, a seek on
- * its index of the sort; the time migration 14's fill of that table takes is a row too),
+ * its index of the sort; the time migration 14's fill of that table takes is a row too), and
+ * in both sorts among the 100 superusers and among the 100 inactive users (the same hundred at
+ * every size, so a handful in a million: migration 15's flag indexes seek to them),
  * through the adapter's `listUsers`, in this process, one query at a time. The route adds only the cursor and the serialization to it,
  * which the size of the table does not change. The target (issue 15): a page at a million
  * users costs what it costs at a thousand (p50 within 10%), which keyset pages on an index give
@@ -13,7 +15,7 @@ import { openUserDatabase } from '../../src/db/kysely/index.ts'
 import type { UserListQuery } from '../../src/db/user-listing.ts'
 import { median, type Row } from '../report.ts'
 import type { BenchContext } from '../servers.ts'
-import { createDatabase, grantSeededRole, seededCreatedAt, seededEmail, seededId, seedUsers, type Adapter, type BenchDatabase } from '../databases.ts'
+import { createDatabase, grantSeededRole, seededCreatedAt, seededEmail, seededId, seedUsers, setSeededFlag, type Adapter, type BenchDatabase } from '../databases.ts'
 import { seedHash } from '../seed-hash.ts'
 
 const SIZES = [1000, 1_000_000]
@@ -21,6 +23,8 @@ const LIMIT = 50
 const ROLE = 'editor'
 /** One seeded user in this many holds ROLE. */
 const ROLE_EVERY = 10
+/** Seeded users that are superusers, and others that are inactive, at every size. */
+const RARE_FLAGS = 100
 
 interface PageQuery {
   name: string
@@ -61,6 +65,10 @@ const QUERIES: PageQuery[] = [
       return { sort: 'created_at', order: 'desc', limit: LIMIT, role: ROLE, after: { key: seededCreatedAt(from).toISOString(), tie: seededId(from) } }
     },
   },
+  { name: `first page by email, ${RARE_FLAGS} superusers`, query: () => ({ sort: 'email', order: 'asc', limit: LIMIT, is_superuser: true }) },
+  { name: `first page newest first, ${RARE_FLAGS} superusers`, query: () => ({ sort: 'created_at', order: 'desc', limit: LIMIT, is_superuser: true }) },
+  { name: `first page by email, ${RARE_FLAGS} inactive`, query: () => ({ sort: 'email', order: 'asc', limit: LIMIT, is_active: false }) },
+  { name: `first page newest first, ${RARE_FLAGS} inactive`, query: () => ({ sort: 'created_at', order: 'desc', limit: LIMIT, is_active: false }) },
 ]
 
 /** Milliseconds per page: the median and 99th percentile of `runs` pages, after a warm-up. */
@@ -90,6 +98,8 @@ export async function listScenario(context: BenchContext): Promise<Row[]> {
         databases.push(database)
         await seedUsers(database.url, size, await seedHash())
         const fillMs = await grantSeededRole(database.url, ROLE, ROLE_EVERY)
+        await setSeededFlag(database.url, size, 'is_superuser', true, RARE_FLAGS, 0)
+        await setSeededFlag(database.url, size, 'is_active', false, RARE_FLAGS, 1)
         rows.push({
           scenario: `list ${adapter} role table filled from user.roles, ${size.toLocaleString('en')} users, ${(size / ROLE_EVERY).toLocaleString('en')} holders`,
           server: 'migration 14',

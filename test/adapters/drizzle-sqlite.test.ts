@@ -255,6 +255,39 @@ describe('drizzle sqlite: adapter details', () => {
     }
   })
 
+  it('reads a page of one flag value by seeking on its index, in both sorts, from a cursor too, without sorting', async () => {
+    const database = await openDatabase(schema)
+    try {
+      const { users } = drizzleUserDatabase({ db: database.db, tables: schema })
+      for (let n = 0; n < 20; n++) {
+        const rare = n % 10 === 0
+        await users.create(newUser(`user${n}@example.com`, { is_superuser: rare, is_active: !rare, is_verified: n % 2 === 0 }))
+      }
+      for (const flag of ['is_superuser', 'is_active', 'is_verified'] as const) {
+        for (const value of [true, false]) {
+          for (const sort of ['email', 'created_at'] as const) {
+            for (const order of ['asc', 'desc'] as const) {
+              const first = await users.listUsers({ sort, order, limit: 1, [flag]: value })
+              database.queries.length = 0
+              const second = await users.listUsers({ sort, order, limit: 1, [flag]: value, after: first.next })
+              expect(second.entries).toHaveLength(1)
+              expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
+              expect(second.entries[0]?.user[flag]).toBe(value)
+              expect(database.queries.length).toBeGreaterThan(0)
+              for (const query of database.queries) {
+                const plan = JSON.stringify(database.client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params))
+                expect(plan).toMatch(new RegExp(`SEARCH user USING INDEX ix_user_${flag}_${sort} \\(${flag}=`))
+                expect(plan).not.toContain('TEMP B-TREE')
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      await database.close()
+    }
+  })
+
   it('filters by role without the role table, reading the roles column', async () => {
     const { userRole: _none, ...withoutRoles } = schema
     const database = await openDatabase(withoutRoles)

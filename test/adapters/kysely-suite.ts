@@ -24,6 +24,8 @@ import { newUser } from './suite.ts'
 
 const ADMIN = { id: '2efef7d5-f3ac-4129-9fc2-49b83d1a2e29', email: 'admin@example.com', hashed_password: '$2b$12$x', is_active: true, is_superuser: true, is_verified: true, first_name: 'Ada' }
 const MIXED = { id: '42fd20ad-199c-40a9-947e-eb3ce978a786', email: 'Mixed.Case@example.com', hashed_password: '$argon2id$x', is_active: true, is_superuser: false, is_verified: false, first_name: null }
+/** Migration 15's indexes on `user`, a flag's in each sort. */
+const FLAG_INDEXES = ['is_active', 'is_verified', 'is_superuser'].flatMap((flag) => [`ix_user_${flag}_email`, `ix_user_${flag}_created_at`])
 const INACTIVE = { id: 'ab152f20-e900-4ab1-8d77-023de6545e86', email: 'inactive-user@example.com', hashed_password: '$2b$12$y', is_active: false, is_superuser: false, is_verified: false }
 
 export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory): void {
@@ -71,6 +73,19 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       expect(await refresh.find('h'.repeat(43))).toMatchObject({ userId: ADMIN.id, accessTokenKey: null })
       expect(await refresh.deleteFamily('f'.repeat(43))).toEqual([{ userId: ADMIN.id, accessTokenKey: null }])
       await store.destroy()
+    })
+
+    it('adds the flag indexes that a migration 15 stopped half-way left missing, keeping the others', async () => {
+      const { raw, dialect } = database
+      await (await database.open()).destroy()
+      const table = dialect === 'mysql' ? '`user`' : '"user"'
+      for (const index of ['ix_user_is_verified_email', 'ix_user_is_superuser_created_at']) {
+        await sql.raw(dialect === 'mysql' ? `DROP INDEX ${index} ON ${table}` : `DROP INDEX ${index}`).execute(raw)
+      }
+      await raw.deleteFrom('fastify_users_migrations').where('version', '=', 15).execute()
+      expect(await indexNames(raw, dialect, 'user')).not.toContain('ix_user_is_verified_email')
+      await (await database.open()).destroy()
+      expect(await indexNames(raw, dialect, 'user')).toEqual(expect.arrayContaining(FLAG_INDEXES))
     })
 
     it('fills the role table from the roles stored before migration 14, in batches, as getRoles reads them', async () => {
@@ -132,7 +147,7 @@ export function kyselyMigrationSuite(name: string, factory: TestDatabaseFactory)
       }
       expect(columnsAfter).toEqual(columnsBefore)
       expect(await indexNames(raw, dialect, 'user')).toEqual(
-        expect.arrayContaining(['ix_user_email', 'ux_user_email_ci', 'ix_user_created_at', 'ux_user_username_ci']),
+        expect.arrayContaining(['ix_user_email', 'ux_user_email_ci', 'ix_user_created_at', 'ux_user_username_ci', ...FLAG_INDEXES]),
       )
       const listed = await store.users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })
       expect(listed.entries.map((entry) => entry.created_at)).toEqual([null, null, null])

@@ -109,6 +109,8 @@ describe.skipIf(server === null)('mongodb', () => {
         (await db.collection(name).listIndexes().toArray()).map((index) => [index['name'], index['unique'] ?? false])
       expect(await indexes('User')).toEqual(expect.arrayContaining([
         ['ux_email_key', true], ['ix_oauth_accounts', false], ['ix_roles_email_key', false], ['ix_roles_created_at', false],
+        ['ix_is_active_email_key', false], ['ix_is_active_created_at', false], ['ix_is_verified_email_key', false],
+        ['ix_is_verified_created_at', false], ['ix_is_superuser_email_key', false], ['ix_is_superuser_created_at', false],
       ]))
       expect(await indexes('AccessToken')).toEqual(expect.arrayContaining([['token_1', true], ['user_id_1', false]]))
       await store.destroy()

@@ -1,6 +1,6 @@
 /**
  * The adapter suite on SQLite (a temp file per store), and what is SQLite's own: FastAPI
- * Users' timestamp text, foreign keys and WAL, the role table's indexes in use; and the record
+ * Users' timestamp text, foreign keys and WAL, the role table's and the flags' indexes in use; and the record
  * types of declared fields.
  */
 import { dirname, join } from 'node:path'
@@ -85,6 +85,50 @@ describe('sqlite: query plans', () => {
             expect(plan).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
             expect(plan).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
             expect(plan).not.toContain('TEMP B-TREE')
+          }
+        }
+      }
+    } finally {
+      await db.destroy()
+      await database.drop()
+    }
+  })
+})
+
+describe('sqlite: flag filter plans', () => {
+  it('reads a page of one flag value by seeking on its index (migration 15), in both sorts, from a cursor too, without sorting, after ANALYZE too', async () => {
+    const database = await sqliteTestDatabase()
+    const client = new Database(database.url.slice('sqlite://'.length))
+    const queries: CompiledQuery[] = []
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: client }), log: (event) => void queries.push(event.query) })
+    try {
+      await migrate(db, 'sqlite')
+      const users = new KyselyUserDatabase(db, 'sqlite')
+      for (let n = 0; n < 40; n++) {
+        const rare = n % 10 === 0
+        await users.create(newUser(`user${n}@example.com`, { is_superuser: rare, is_active: !rare, is_verified: n % 2 === 0 }))
+      }
+      for (const analyzed of [false, true]) {
+        if (analyzed) await sql`ANALYZE`.execute(db)
+        for (const flag of ['is_superuser', 'is_active', 'is_verified'] as const) {
+          for (const value of [true, false]) {
+            for (const sort of ['email', 'created_at'] as const) {
+              for (const order of ['asc', 'desc'] as const) {
+                const first = await users.listUsers({ sort, order, limit: 1, [flag]: value })
+                queries.length = 0
+                const second = await users.listUsers({ sort, order, limit: 1, [flag]: value, after: first.next })
+                expect(second.entries).toHaveLength(1)
+                expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
+                expect(second.entries[0]?.user[flag]).toBe(value)
+                expect(queries.length).toBeGreaterThan(0)
+                for (const query of queries) {
+                  const plan = JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))
+                  expect(plan).toMatch(new RegExp(`SEARCH user USING INDEX ix_user_${flag}_${sort} \\(${flag}=`))
+                  expect(plan).not.toContain('TEMP B-TREE')
+                }
+              }
+            }
           }
         }
       }

@@ -45,20 +45,35 @@ export function pgUserColumns() {
 /**
  * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive),
  * `ux_user_email_ci` on the ASCII-folded email, `ix_user_created_at` for listing users by
- * creation time (unknown times first, as on the other databases), and `ux_user_username_ci` on
- * the ASCII-folded username (NULLs distinct: any number of users without one).
+ * creation time (unknown times first, as on the other databases), `ux_user_username_ci` on
+ * the ASCII-folded username (NULLs distinct: any number of users without one), and for each of
+ * `is_active`, `is_verified` and `is_superuser` the same two sort keys after the flag
+ * (`ix_user_<flag>_email`, `ix_user_<flag>_created_at`, the Kysely adapter's migration 15), so
+ * that a page of users filtered by a flag seeks to its value.
  *
  * @example
  * ```ts
  * export const user = pgTable('user', pgUserColumns(), pgUserIndexes)
  * ```
  */
-export function pgUserIndexes(table: { email: AnyPgColumn; id: AnyPgColumn; created_at: ExtraConfigColumn; username: AnyPgColumn }): IndexBuilder[] {
+export function pgUserIndexes(table: {
+  email: AnyPgColumn
+  id: AnyPgColumn
+  created_at: ExtraConfigColumn
+  username: AnyPgColumn
+  is_active: AnyPgColumn
+  is_verified: AnyPgColumn
+  is_superuser: AnyPgColumn
+}): IndexBuilder[] {
   return [
     uniqueIndex('ix_user_email').on(table.email),
     uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email} COLLATE "C")`),
     index('ix_user_created_at').on(table.created_at.asc().nullsFirst(), table.id),
     uniqueIndex('ux_user_username_ci').on(sql`lower(${table.username} COLLATE "C")`),
+    ...(['is_active', 'is_verified', 'is_superuser'] as const).flatMap((flag) => [
+      index(`ix_user_${flag}_email`).on(table[flag], sql`lower(${table.email} COLLATE "C")`),
+      index(`ix_user_${flag}_created_at`).on(table[flag], table.created_at.asc().nullsFirst(), table.id),
+    ]),
   ]
 }
 

@@ -73,8 +73,11 @@ export function sqliteUserColumns() {
 /**
  * The indexes of the `user` table: FastAPI Users' unique `ix_user_email` (case-sensitive),
  * `ux_user_email_ci` on `lower(email)`, which SQLite computes by folding ASCII letters only,
- * `ix_user_created_at` for listing users by creation time, and `ux_user_username_ci` on
- * `lower(username)` (NULLs distinct: any number of users without one).
+ * `ix_user_created_at` for listing users by creation time, `ux_user_username_ci` on
+ * `lower(username)` (NULLs distinct: any number of users without one), and for each of
+ * `is_active`, `is_verified` and `is_superuser` the same two sort keys after the flag
+ * (`ix_user_<flag>_email`, `ix_user_<flag>_created_at`, the Kysely adapter's migration 15), so
+ * that a page of users filtered by a flag seeks to its value.
  *
  * @example
  * ```ts
@@ -86,12 +89,19 @@ export function sqliteUserIndexes(table: {
   id: AnySQLiteColumn
   created_at: AnySQLiteColumn
   username: AnySQLiteColumn
+  is_active: AnySQLiteColumn
+  is_verified: AnySQLiteColumn
+  is_superuser: AnySQLiteColumn
 }): IndexBuilder[] {
   return [
     uniqueIndex('ix_user_email').on(table.email),
     uniqueIndex('ux_user_email_ci').on(sql`lower(${table.email})`),
     index('ix_user_created_at').on(table.created_at, table.id),
     uniqueIndex('ux_user_username_ci').on(sql`lower(${table.username})`),
+    ...(['is_active', 'is_verified', 'is_superuser'] as const).flatMap((flag) => [
+      index(`ix_user_${flag}_email`).on(table[flag], sql`lower(${table.email})`),
+      index(`ix_user_${flag}_created_at`).on(table[flag], table.created_at, table.id),
+    ]),
   ]
 }
 

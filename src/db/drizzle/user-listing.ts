@@ -4,7 +4,9 @@
  * (`(created_at, id)`, which the column helpers declare). A table without the `created_at`
  * column lists by email only. A page of one role's holders reads the role table, when the
  * application passes it, on its indexes of the same keys, joined to the user rows; without it,
- * the page walks the list and reads each user's `roles` text.
+ * the page walks the list and reads each user's `roles` text. A flag's equality seeks on the
+ * flag's indexes of the same keys (`ix_user_<flag>_email`, `ix_user_<flag>_created_at`), which
+ * the column helpers declare.
  */
 import { and, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { Column, SQL } from 'drizzle-orm'

@@ -33,6 +33,7 @@ import { createAuditTable } from './migrations/011-audit-events.ts'
 import { addUsername } from './migrations/012-username.ts'
 import { createPasskeyTables } from './migrations/013-passkeys.ts'
 import { createUserRoleTable } from './migrations/014-user-roles.ts'
+import { addUserFlagIndexes } from './migrations/015-user-flag-indexes.ts'
 import { MIGRATIONS_TABLE } from './schema.ts'
 import type { AnyKysely, SqlDialect } from './schema.ts'
 
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'username', up: addUsername },
   { version: 13, name: 'passkeys', up: createPasskeyTables },
   { version: 14, name: 'user_roles', up: createUserRoleTable },
+  { version: 15, name: 'user_flag_indexes', up: addUserFlagIndexes },
 ]
 
 const LOCK_TIMEOUT_SECONDS = 60

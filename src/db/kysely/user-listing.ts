@@ -5,7 +5,9 @@
  * on every database (PostgreSQL's is under the C collation), so the order is the same on all.
  * A page of one role's holders reads the role table (migration 14) on its indexes of the same
  * keys, `(role, email_key)` and `(role, created_at, user_id)`, joined to the user rows, so it
- * seeks too, and its positions are those of the unfiltered list.
+ * seeks too, and its positions are those of the unfiltered list. A flag's equality seeks on
+ * its indexes of the same keys, `(flag, email key)` and `(flag, created_at, id)` (migration 15),
+ * so it compares the column with the value as stored (`encodeBoolean`: 0/1 but on PostgreSQL).
  */
 import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely'
 import { foldEmail } from '../../email.ts'

@@ -54,6 +54,11 @@ const USER_INDEXES: IndexSpec[] = [
   // Listing the users of one role: a seek to the role, then the page's order.
   { key: { roles: 1, email_key: 1 }, name: 'ix_roles_email_key' },
   { key: { roles: 1, created_at: 1, email_key: 1 }, name: 'ix_roles_created_at' },
+  // Listing the users of one flag value (`is_superuser=true`: a few among a million), the same way.
+  ...(['is_active', 'is_verified', 'is_superuser'] as const).flatMap((flag): IndexSpec[] => [
+    { key: { [flag]: 1, email_key: 1 }, name: `ix_${flag}_email_key` },
+    { key: { [flag]: 1, created_at: 1, email_key: 1 }, name: `ix_${flag}_created_at` },
+  ]),
   // Usernames (issue 16), unique across ASCII letter case; users without one are not in the index.
   { key: { username_key: 1 }, name: 'ux_username_key', unique: true, partialFilterExpression: { username_key: { $type: 'string' } } },
 ]

@@ -1,7 +1,10 @@
 /**
  * `listUsers` on MongoDB (src/db/user-listing.ts): keyset pages on `ux_email_key` or on
  * `ix_created_at` (`{created_at, email_key}`), or, filtered by role, on `ix_roles_email_key`
- * and `ix_roles_created_at` (the same keys after `roles`, multikey), and an optional count. The tie-breaker of a
+ * and `ix_roles_created_at` (the same keys after `roles`, multikey), filtered by a flag, on
+ * `ix_<flag>_email_key` and `ix_<flag>_created_at` (the same keys after the flag: an equality
+ * seeks; the flag's default value, matched with `$ne` so that documents without the flag count,
+ * is two ranges of the index around the other value), and an optional count. The tie-breaker of a
  * creation time is the folded email rather than `_id`: it is unique too, and a string, which
  * every server orders the same way. Unknown creation times (documents FastAPI Users wrote, or
  * written before fastify-users stored the time) sort first ascending and last descending,
