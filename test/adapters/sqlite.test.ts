@@ -61,14 +61,7 @@ describe('sqlite: storage details', () => {
 
 describe('sqlite: query plans', () => {
   it('reads a page of one role by seeking on the role table, in both sorts, from a cursor too, without sorting', async () => {
-    const database = await sqliteTestDatabase()
-    const client = new Database(database.url.slice('sqlite://'.length))
-    const queries: CompiledQuery[] = []
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: client }), log: (event) => void queries.push(event.query) })
-    try {
-      await migrate(db, 'sqlite')
-      const users = new KyselyUserDatabase(db, 'sqlite')
+    await withLoggedQueries(async ({ users, queries, plan }) => {
       for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) await users.setRoles(await users.create(newUser(email)), ['editor'])
       await users.create(newUser('other@example.com'))
       const indexes = { email: 'ux_fastify_users_user_role_email', created_at: 'ix_fastify_users_user_role_created_at' } as const
@@ -81,30 +74,20 @@ describe('sqlite: query plans', () => {
           expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
           expect(queries.length).toBeGreaterThan(0)
           for (const query of queries) {
-            const plan = JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))
-            expect(plan).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
-            expect(plan).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
-            expect(plan).not.toContain('TEMP B-TREE')
+            const found = plan(query)
+            expect(found).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
+            expect(found).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
+            expect(found).not.toContain('TEMP B-TREE')
           }
         }
       }
-    } finally {
-      await db.destroy()
-      await database.drop()
-    }
+    })
   })
 })
 
 describe('sqlite: flag filter plans', () => {
   it('reads a page of one flag value by seeking on its index (migration 15), in both sorts, from a cursor too, without sorting, after ANALYZE too', async () => {
-    const database = await sqliteTestDatabase()
-    const client = new Database(database.url.slice('sqlite://'.length))
-    const queries: CompiledQuery[] = []
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: client }), log: (event) => void queries.push(event.query) })
-    try {
-      await migrate(db, 'sqlite')
-      const users = new KyselyUserDatabase(db, 'sqlite')
+    await withLoggedQueries(async ({ db, users, queries, plan }) => {
       for (let n = 0; n < 40; n++) {
         const rare = n % 10 === 0
         await users.create(newUser(`user${n}@example.com`, { is_superuser: rare, is_active: !rare, is_verified: n % 2 === 0 }))
@@ -123,21 +106,41 @@ describe('sqlite: flag filter plans', () => {
                 expect(second.entries[0]?.user[flag]).toBe(value)
                 expect(queries.length).toBeGreaterThan(0)
                 for (const query of queries) {
-                  const plan = JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))
-                  expect(plan).toMatch(new RegExp(`SEARCH user USING INDEX ix_user_${flag}_${sort} \\(${flag}=`))
-                  expect(plan).not.toContain('TEMP B-TREE')
+                  const found = plan(query)
+                  expect(found).toMatch(new RegExp(`SEARCH user USING INDEX ix_user_${flag}_${sort} \\(${flag}=`))
+                  expect(found).not.toContain('TEMP B-TREE')
                 }
               }
             }
           }
         }
       }
-    } finally {
-      await db.destroy()
-      await database.drop()
-    }
+    })
   })
 })
+
+/**
+ * Runs `test` on a migrated SQLite file whose queries are logged in `queries` (the test empties
+ * it where the queries it checks start), with `plan` giving a logged query's EXPLAIN QUERY PLAN.
+ */
+async function withLoggedQueries(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  test: (scope: { db: Kysely<any>; users: KyselyUserDatabase; queries: CompiledQuery[]; plan: (query: CompiledQuery) => string }) => Promise<void>,
+): Promise<void> {
+  const database = await sqliteTestDatabase()
+  const client = new Database(database.url.slice('sqlite://'.length))
+  const queries: CompiledQuery[] = []
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: client }), log: (event) => void queries.push(event.query) })
+  try {
+    await migrate(db, 'sqlite')
+    const plan = (query: CompiledQuery) => JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))
+    await test({ db, users: new KyselyUserDatabase(db, 'sqlite'), queries, plan })
+  } finally {
+    await db.destroy()
+    await database.drop()
+  }
+}
 
 describe('sqlite: record types', () => {
   it('types the custom fields declared in the call', async () => {
