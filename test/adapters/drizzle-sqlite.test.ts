@@ -44,7 +44,7 @@ import {
 import { DuplicateEmailError } from '../../src/errors.ts'
 import * as exampleSchema from '../../examples/drizzle/schema-sqlite.ts'
 import { sqliteTestDatabase } from './databases.ts'
-import { migrationsBefore } from './drizzle-migrations.ts'
+import { expectRolePagesOfRolesHeldBefore, migrationsBefore, rolesHeldBefore } from './drizzle-migrations.ts'
 import { describeColumns, indexNames } from './legacy-tables.ts'
 import { adapterSuite, newUser, SUITE_FIELDS } from './suite.ts'
 
@@ -156,27 +156,12 @@ describe('drizzle sqlite: the example migrations', () => {
       const db = drizzle({ client })
       migrate(db, { migrationsFolder: before.folder })
       const earlier = drizzleUserDatabase({ db, tables: { user: exampleSchema.user } }).users
-      const held: Array<[string, string | null]> = [
-        ['b@x.io', '["admin","editor"]'],
-        ['A@x.io', '["admin"]'],
-        ['c@x.io', 'not json'],
-        ['d@x.io', '{"admin":true}'],
-        ['e@x.io', '["editor",3,"admin","admin"]'],
-        ['f@x.io', null],
-      ]
-      for (const [email, roles] of held) {
+      for (const [email, roles] of rolesHeldBefore({ unparsable: true })) {
         const created = await earlier.create(newUser(email))
         db.update(exampleSchema.user).set({ roles }).where(sql`${exampleSchema.user.id} = ${created.id}`).run()
       }
       migrate(db, { migrationsFolder: EXAMPLE_MIGRATIONS })
-      const { users } = drizzleUserDatabase({ db, tables: exampleSchema })
-      const emails = async (role: string, sort: 'email' | 'created_at') =>
-        (await users.listUsers({ sort, order: 'asc', limit: 10, role })).entries.map((entry) => entry.user.email)
-      expect(await emails('admin', 'email')).toEqual(['A@x.io', 'b@x.io', 'e@x.io'])
-      // Users created in one millisecond follow in id order, in the whole list as in the role's.
-      const byTime = (await users.listUsers({ sort: 'created_at', order: 'asc', limit: 10 })).entries.map((entry) => entry.user.email)
-      expect(await emails('admin', 'created_at')).toEqual(byTime.filter((email) => ['A@x.io', 'b@x.io', 'e@x.io'].includes(email)))
-      expect(await emails('editor', 'email')).toEqual(['b@x.io', 'e@x.io'])
+      await expectRolePagesOfRolesHeldBefore(drizzleUserDatabase({ db, tables: exampleSchema }).users)
       expect(client.prepare('SELECT COUNT(*) AS n FROM fastify_users_user_role').get()).toEqual({ n: 5 })
     } finally {
       client.close()
