@@ -18,6 +18,7 @@ import { freshStore, sqliteTestDatabase } from './databases.ts'
 import { kyselyDriverErrorSuite } from './kysely-errors-suite.ts'
 import { kyselyMigrationSuite } from './kysely-suite.ts'
 import { adapterSuite, newUser } from './suite.ts'
+import { expectFlagIndexSeek, expectRoleTableSeek, plansOfNextPage, type LoggedPlans } from './sqlite-page-plans.ts'
 
 adapterSuite('sqlite', freshStore(sqliteTestDatabase))
 kyselyMigrationSuite('sqlite', sqliteTestDatabase)
@@ -61,24 +62,13 @@ describe('sqlite: storage details', () => {
 
 describe('sqlite: query plans', () => {
   it('reads a page of one role by seeking on the role table, in both sorts, from a cursor too, without sorting', async () => {
-    await withLoggedQueries(async ({ users, queries, plan }) => {
+    await withLoggedQueries(async ({ users, logged }) => {
       for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) await users.setRoles(await users.create(newUser(email)), ['editor'])
       await users.create(newUser('other@example.com'))
-      const indexes = { email: 'ux_fastify_users_user_role_email', created_at: 'ix_fastify_users_user_role_created_at' } as const
       for (const sort of ['email', 'created_at'] as const) {
         for (const order of ['asc', 'desc'] as const) {
-          const first = await users.listUsers({ sort, order, limit: 1, role: 'editor' })
-          queries.length = 0
-          const second = await users.listUsers({ sort, order, limit: 1, role: 'editor', after: first.next })
-          expect(second.entries).toHaveLength(1)
-          expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
-          expect(queries.length).toBeGreaterThan(0)
-          for (const query of queries) {
-            const found = plan(query)
-            expect(found).toMatch(new RegExp(`SEARCH fastify_users_user_role USING (COVERING )?INDEX ${indexes[sort]} \\(role=`))
-            expect(found).toContain('SEARCH user USING INDEX sqlite_autoindex_user_1 (id=?)')
-            expect(found).not.toContain('TEMP B-TREE')
-          }
+          const { plans } = await plansOfNextPage(users, { sort, order, role: 'editor' }, logged)
+          for (const plan of plans) expectRoleTableSeek(plan, sort)
         }
       }
     })
@@ -87,7 +77,7 @@ describe('sqlite: query plans', () => {
 
 describe('sqlite: flag filter plans', () => {
   it('reads a page of one flag value by seeking on its index (migration 15), in both sorts, from a cursor too, without sorting, after ANALYZE too', async () => {
-    await withLoggedQueries(async ({ db, users, queries, plan }) => {
+    await withLoggedQueries(async ({ db, users, logged }) => {
       for (let n = 0; n < 40; n++) {
         const rare = n % 10 === 0
         await users.create(newUser(`user${n}@example.com`, { is_superuser: rare, is_active: !rare, is_verified: n % 2 === 0 }))
@@ -98,18 +88,9 @@ describe('sqlite: flag filter plans', () => {
           for (const value of [true, false]) {
             for (const sort of ['email', 'created_at'] as const) {
               for (const order of ['asc', 'desc'] as const) {
-                const first = await users.listUsers({ sort, order, limit: 1, [flag]: value })
-                queries.length = 0
-                const second = await users.listUsers({ sort, order, limit: 1, [flag]: value, after: first.next })
-                expect(second.entries).toHaveLength(1)
-                expect(second.entries[0]?.user.id).not.toBe(first.entries[0]?.user.id)
-                expect(second.entries[0]?.user[flag]).toBe(value)
-                expect(queries.length).toBeGreaterThan(0)
-                for (const query of queries) {
-                  const found = plan(query)
-                  expect(found).toMatch(new RegExp(`SEARCH user USING INDEX ix_user_${flag}_${sort} \\(${flag}=`))
-                  expect(found).not.toContain('TEMP B-TREE')
-                }
+                const { page, plans } = await plansOfNextPage(users, { sort, order, [flag]: value }, logged)
+                expect(page.entries[0]?.user[flag]).toBe(value)
+                for (const plan of plans) expectFlagIndexSeek(plan, flag, sort)
               }
             }
           }
@@ -119,23 +100,23 @@ describe('sqlite: flag filter plans', () => {
   })
 })
 
-/**
- * Runs `test` on a migrated SQLite file whose queries are logged in `queries` (the test empties
- * it where the queries it checks start), with `plan` giving a logged query's EXPLAIN QUERY PLAN.
- */
+/** Runs `test` on a migrated SQLite file whose queries' plans `logged` gives. */
 async function withLoggedQueries(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  test: (scope: { db: Kysely<any>; users: KyselyUserDatabase; queries: CompiledQuery[]; plan: (query: CompiledQuery) => string }) => Promise<void>,
+  test: (scope: { db: Kysely<any>; users: KyselyUserDatabase; logged: LoggedPlans }) => Promise<void>,
 ): Promise<void> {
   const database = await sqliteTestDatabase()
   const client = new Database(database.url.slice('sqlite://'.length))
   const queries: CompiledQuery[] = []
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: client }), log: (event) => void queries.push(event.query) })
+  const logged: LoggedPlans = {
+    clear: () => void (queries.length = 0),
+    plans: () => queries.map((query) => JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))),
+  }
   try {
     await migrate(db, 'sqlite')
-    const plan = (query: CompiledQuery) => JSON.stringify(client.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.parameters))
-    await test({ db, users: new KyselyUserDatabase(db, 'sqlite'), queries, plan })
+    await test({ db, users: new KyselyUserDatabase(db, 'sqlite'), logged })
   } finally {
     await db.destroy()
     await database.drop()
